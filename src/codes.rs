@@ -1,0 +1,88 @@
+//! Codes of the structure family (`S`): problems in the shape of a lesson that stop it from being
+//! parsed into items. They come from the load and parse stages; the linter lists and documents
+//! them beside its own rules. Codes are never reused.
+
+use crate::diagnostic::Code;
+
+/// Missing, unterminated or malformed front matter, or a key of the wrong type.
+pub const INVALID_FRONT_MATTER: Code = Code {
+    code: "S001",
+    name: "invalid-front-matter",
+};
+/// A required front matter key (`id`, `title`, `deck`) is absent.
+pub const MISSING_FRONT_MATTER_KEY: Code = Code {
+    code: "S002",
+    name: "missing-front-matter-key",
+};
+/// A key that the front matter or a `card` block does not know.
+pub const UNKNOWN_KEY: Code = Code {
+    code: "S003",
+    name: "unknown-key",
+};
+/// An item heading without `{#id}`.
+pub const MISSING_ITEM_ID: Code = Code {
+    code: "S004",
+    name: "missing-item-id",
+};
+/// Two items, or two lessons, with the same id.
+pub const DUPLICATE_ID: Code = Code {
+    code: "S005",
+    name: "duplicate-id",
+};
+/// An item whose answer is empty.
+pub const EMPTY_ANSWER: Code = Code {
+    code: "S006",
+    name: "empty-answer",
+};
+/// A `card` block that is not valid YAML or whose values have the wrong shape.
+pub const INVALID_CARD_BLOCK: Code = Code {
+    code: "S007",
+    name: "invalid-card-block",
+};
+/// A `/regex/` alternative that does not compile, so no answer could ever match it.
+pub const INVALID_PATTERN: Code = Code {
+    code: "S008",
+    name: "invalid-pattern",
+};
+/// Content that belongs to no item (before the first item, or between a topic and its first item).
+pub const CONTENT_OUTSIDE_ITEM: Code = Code {
+    code: "S009",
+    name: "content-outside-item",
+};
+/// An id that is not a lowercase slug.
+pub const INVALID_ID: Code = Code {
+    code: "S010",
+    name: "invalid-id",
+};
+/// A file that cannot be read, or is not UTF-8.
+pub const UNREADABLE_FILE: Code = Code {
+    code: "S011",
+    name: "unreadable-file",
+};
+/// A level-1 heading in a lesson body, where the title belongs in the front matter.
+pub const MISPLACED_HEADING: Code = Code {
+    code: "S012",
+    name: "misplaced-heading",
+};
+/// A tag that Anki cannot store (empty, or containing whitespace).
+pub const INVALID_TAG: Code = Code {
+    code: "S013",
+    name: "invalid-tag",
+};
+
+/// Every structure code, in code order.
+pub const ALL: &[Code] = &[
+    INVALID_FRONT_MATTER,
+    MISSING_FRONT_MATTER_KEY,
+    UNKNOWN_KEY,
+    MISSING_ITEM_ID,
+    DUPLICATE_ID,
+    EMPTY_ANSWER,
+    INVALID_CARD_BLOCK,
+    INVALID_PATTERN,
+    CONTENT_OUTSIDE_ITEM,
+    INVALID_ID,
+    UNREADABLE_FILE,
+    MISPLACED_HEADING,
+    INVALID_TAG,
+];

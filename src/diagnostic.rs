@@ -1,0 +1,188 @@
+//! Diagnostics as plain data: what is wrong, where, and how to fix it.
+//!
+//! Positions are byte ranges into a [`SourceFile`]'s text; line and column are computed only when a
+//! report is rendered (see [`crate::report`]), so stages stay cheap and spans survive edits to
+//! unrelated files.
+
+use std::ops::Range;
+
+use crate::model::SourceFile;
+
+/// Index of a file in [`crate::model::Course::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub usize);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range points into.
+    pub file: FileId,
+    /// Byte offsets into that file's text.
+    pub range: Range<usize>,
+}
+
+impl Span {
+    /// A span over `range` in `file`.
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Span { file, range }
+    }
+}
+
+/// How bad a diagnostic is. Errors block `build`; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Blocks the build and makes `check` exit with 1.
+    Error,
+    /// Reported, never blocking.
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase word used in reports: `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The stable identity of a kind of problem: a code such as `S005` and a kebab-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// Never reused once published, e.g. `S005`.
+    pub code: &'static str,
+    /// Says what is flagged, e.g. `duplicate-id`.
+    pub name: &'static str,
+}
+
+/// A secondary place that explains the primary one (for instance the first of two duplicate ids).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What happens there.
+    pub message: String,
+}
+
+/// One problem found in the content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Which kind of problem.
+    pub code: Code,
+    /// Whether it blocks the build.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Short text shown under the underlined source, if any.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Where it is.
+    pub span: Span,
+    /// Other places that explain this one.
+    pub related: Vec<Label>,
+    /// The item the diagnostic belongs to, when it belongs to one.
+    pub item_id: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error-level diagnostic.
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            label: None,
+            help: None,
+            span,
+            related: Vec::new(),
+            item_id: None,
+        }
+    }
+
+    /// A new warning-level diagnostic.
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    /// Adds the fix suggestion.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds the text under the underlined source.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary place.
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Ties the diagnostic to an item.
+    pub fn with_item(mut self, item_id: impl Into<String>) -> Self {
+        self.item_id = Some(item_id.into());
+        self
+    }
+
+    /// Whether this diagnostic blocks a build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics for output: by file, position, severity, then code, so that reports are
+/// stable whatever order the stages found them in.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (
+            a.span.file,
+            a.span.range.start,
+            a.severity,
+            a.code.code,
+            &a.message,
+        )
+            .cmp(&(
+                b.span.file,
+                b.span.range.start,
+                b.severity,
+                b.code.code,
+                &b.message,
+            ))
+    });
+}
+
+/// A 1-based line and column; the column counts characters, not bytes, as editors do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineColumn {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// The line and column of a byte offset (clamped to the text, and to a char boundary).
+    pub fn line_column(&self, offset: usize) -> LineColumn {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        LineColumn { line, column }
+    }
+}

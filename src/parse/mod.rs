@@ -1,0 +1,511 @@
+//! Parse stage: lesson text in, [`Lesson`] and diagnostics out. Pure: no file system, no printing,
+//! so an editor can run it on unsaved text.
+//!
+//! Markdown goes through pulldown-cmark with offsets; the lesson structure is read off its
+//! top-level blocks: `##` starts a topic, `###` an item, everything up to the next `##`/`###` is
+//! the item's answer, and a fenced block with the info string `card` holds the item's settings.
+
+mod card;
+mod front_matter;
+mod pattern;
+mod yaml;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::model::{Card, Course, Item, Lesson, SourceFile, Topic};
+
+pub use card::KNOWN_KEYS as CARD_KEYS;
+pub use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
+
+/// The pulldown-cmark extensions every stage uses to read lesson Markdown.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Parses every file and checks what spans files (duplicate ids). Files are in `Course::files`
+/// order; the diagnostics are sorted.
+pub fn parse_course(files: Vec<SourceFile>) -> (Course, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut lessons = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        let stem = file
+            .path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("lesson");
+        let (lesson, mut found) = parse_lesson(FileId(index), &file.text, stem);
+        diagnostics.append(&mut found);
+        lessons.push(lesson);
+    }
+    diagnostics.extend(duplicate_ids(&lessons));
+    crate::diagnostic::sort(&mut diagnostics);
+    (Course { files, lessons }, diagnostics)
+}
+
+/// Parses one lesson. Always returns a lesson (with stand-ins for what is missing) so that every
+/// problem in the file is reported in one run; any error diagnostic means it must not be built.
+pub fn parse_lesson(file: FileId, text: &str, file_stem: &str) -> (Lesson, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (front, body_start) = front_matter::parse(file, text, file_stem, &mut diagnostics);
+    let blocks = top_level_blocks(text, body_start);
+    let (topics, items) = build_items(file, text, &blocks, &mut diagnostics);
+    let lesson = Lesson {
+        file,
+        id: front.id,
+        title: front.title,
+        deck: front.deck,
+        tags: front.tags,
+        topics,
+        items,
+        front_matter_span: Span::new(file, front.block_range),
+        id_span: Span::new(file, front.id_range),
+    };
+    (lesson, diagnostics)
+}
+
+/// A top-level Markdown block, reduced to what the lesson structure needs.
+#[derive(Debug)]
+enum Block {
+    Heading {
+        level: HeadingLevel,
+        id: Option<String>,
+        /// The heading text, without `#`s and the attribute block.
+        text_range: Range<usize>,
+        plain: String,
+    },
+    /// A fenced block with the info string `card`.
+    CardFence {
+        content: Range<usize>,
+    },
+    /// An HTML block made only of comments (`<!-- ... -->`), which is never content.
+    Comment,
+    Other,
+}
+
+fn top_level_blocks(text: &str, body_start: usize) -> Vec<(Block, Range<usize>)> {
+    let body = &text[body_start..];
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut current: Option<(Block, Range<usize>)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let block = match tag {
+                        Tag::Heading { level, id, .. } => Block::Heading {
+                            level,
+                            id: id.map(|id| id.to_string()),
+                            text_range: range.end..range.start,
+                            plain: String::new(),
+                        },
+                        Tag::CodeBlock(CodeBlockKind::Fenced(info))
+                            if info.split_whitespace().next() == Some("card") =>
+                        {
+                            Block::CardFence {
+                                content: range.clone(),
+                            }
+                        }
+                        Tag::HtmlBlock => Block::Comment,
+                        _ => Block::Other,
+                    };
+                    current = Some((block, range.clone()));
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some((mut block, block_range)) = current.take()
+                {
+                    if end == TagEnd::HtmlBlock && !is_only_comments(&text[block_range.clone()]) {
+                        block = Block::Other;
+                    }
+                    if let Block::CardFence { content } = &mut block
+                        && *content == block_range
+                    {
+                        // No text event: an empty block. Point at the line after the opening fence.
+                        let after_fence = text[block_range.clone()]
+                            .find('\n')
+                            .map_or(block_range.start, |n| block_range.start + n + 1);
+                        *content = after_fence..after_fence;
+                    }
+                    blocks.push((block, block_range));
+                }
+            }
+            Event::Text(inline)
+            | Event::Code(inline)
+            | Event::InlineHtml(inline)
+            | Event::InlineMath(inline)
+            | Event::DisplayMath(inline) => {
+                match &mut current {
+                    Some((
+                        Block::Heading {
+                            text_range, plain, ..
+                        },
+                        _,
+                    )) => {
+                        text_range.start = text_range.start.min(range.start);
+                        text_range.end = text_range.end.max(range.end);
+                        plain.push_str(&inline);
+                    }
+                    Some((Block::CardFence { content }, block_range)) if content == block_range => {
+                        *content = range.clone();
+                    }
+                    Some((Block::CardFence { content }, _)) => content.end = range.end,
+                    _ => {}
+                }
+                if depth == 0 {
+                    blocks.push((Block::Other, range));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((Block::Heading { plain, .. }, _)) = &mut current {
+                    plain.push(' ');
+                }
+            }
+            Event::Html(_) | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::Rule => {
+                if depth == 0 {
+                    blocks.push((Block::Other, range));
+                }
+            }
+        }
+    }
+    blocks
+}
+
+fn is_only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after_open) = rest.strip_prefix("<!--") {
+        match after_open.find("-->") {
+            Some(close) => rest = after_open[close + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// An item whose answer is still being collected.
+struct OpenItem {
+    id: String,
+    id_span: Option<Span>,
+    question: String,
+    question_span: Span,
+    heading_span: Span,
+    topic: Option<usize>,
+    answer_start: usize,
+    card: Option<(Card, Range<usize>)>,
+}
+
+fn build_items(
+    file: FileId,
+    text: &str,
+    blocks: &[(Block, Range<usize>)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Topic>, Vec<Item>) {
+    let mut topics: Vec<Topic> = Vec::new();
+    let mut items = Vec::new();
+    let mut open: Option<OpenItem> = None;
+    // Content seen while no item is open, reported once per run of blocks.
+    let mut stray: Option<Range<usize>> = None;
+    let flush_stray = |stray: &mut Option<Range<usize>>, diagnostics: &mut Vec<Diagnostic>| {
+        if let Some(range) = stray.take() {
+            diagnostics.push(
+                Diagnostic::error(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, trim_range(text, range)), "content outside any item")
+                    .with_label("this belongs to no question")
+                    .with_help("put it under a `### Question {#id}` heading as part of an answer, or delete it"),
+            );
+        }
+    };
+    for (block, range) in blocks {
+        match block {
+            Block::Heading {
+                level,
+                id,
+                text_range,
+                plain,
+            } if *level <= HeadingLevel::H3 => {
+                flush_stray(&mut stray, diagnostics);
+                if let Some(item) = open.take() {
+                    items.push(close_item(file, text, item, range.start, diagnostics));
+                }
+                let heading_span = Span::new(file, trim_range(text, range.clone()));
+                let text_range = if text_range.start <= text_range.end {
+                    text_range.clone()
+                } else {
+                    range.clone()
+                };
+                match level {
+                    HeadingLevel::H1 => diagnostics.push(
+                        Diagnostic::error(codes::MISPLACED_HEADING, heading_span, "level-1 heading in a lesson body")
+                            .with_help("the lesson's title is `title:` in the front matter; use `##` for a topic or `###` for a question"),
+                    ),
+                    HeadingLevel::H2 => topics.push(Topic {
+                        title: plain.trim().to_owned(),
+                        slug: slugify(plain),
+                        span: heading_span,
+                    }),
+                    _ => open = Some(open_item(file, text, id.as_deref(), text_range, plain, heading_span, topics.len().checked_sub(1), range.end, diagnostics)),
+                }
+            }
+            Block::CardFence { content } => {
+                match &mut open {
+                    Some(item) if item.card.is_none() => {
+                        let card =
+                            card::parse(file, text, content.clone(), range.clone(), diagnostics);
+                        item.card = Some((card, range.clone()));
+                    }
+                    Some(item) => diagnostics.push(
+                        Diagnostic::error(
+                            codes::INVALID_CARD_BLOCK,
+                            Span::new(file, fence_line(text, range)),
+                            "item has a second card block",
+                        )
+                        .with_related(
+                            item.card
+                                .as_ref()
+                                .map_or(item.heading_span.clone(), |(_, first)| {
+                                    Span::new(file, fence_line(text, first))
+                                }),
+                            "first card block",
+                        )
+                        .with_help("merge both into one ```card block")
+                        .with_item(item.id.clone()),
+                    ),
+                    None => {
+                        flush_stray(&mut stray, diagnostics);
+                        diagnostics.push(
+                        Diagnostic::error(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, fence_line(text, range)), "card block outside any item")
+                            .with_help("move the ```card block under the `### Question {#id}` it configures"),
+                    );
+                    }
+                }
+            }
+            Block::Comment => {}
+            // `####` and deeper headings are part of an answer, like any other block.
+            Block::Heading { .. } | Block::Other => {
+                if open.is_none() {
+                    stray = Some(stray.map_or(range.clone(), |run| run.start..range.end));
+                }
+            }
+        }
+    }
+    flush_stray(&mut stray, diagnostics);
+    if let Some(item) = open.take() {
+        items.push(close_item(file, text, item, text.len(), diagnostics));
+    }
+    (topics, items)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_item(
+    file: FileId,
+    text: &str,
+    id: Option<&str>,
+    text_range: Range<usize>,
+    plain: &str,
+    heading_span: Span,
+    topic: Option<usize>,
+    answer_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> OpenItem {
+    let question = text[text_range.clone()].trim().to_owned();
+    let heading = &text[heading_span.range.clone()];
+    let id_span = heading.rfind("{").map(|brace| {
+        Span::new(
+            file,
+            heading_span.range.start + brace..heading_span.range.end,
+        )
+    });
+    let has_id = id.is_some();
+    let id = match id {
+        Some(id) if is_slug(id) => id.to_owned(),
+        Some(id) => {
+            let suggestion = slugify(id);
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::INVALID_ID,
+                    id_span.clone().unwrap_or_else(|| heading_span.clone()),
+                    format!("item id `{id}` is not a slug"),
+                )
+                .with_help(format!(
+                    "ids are lowercase letters, digits, `-` and `_`: write `{{#{suggestion}}}`"
+                )),
+            );
+            suggestion
+        }
+        None => {
+            let suggestion = slugify(plain);
+            diagnostics.push(
+                Diagnostic::error(codes::MISSING_ITEM_ID, heading_span.clone(), "question has no id")
+                    .with_label("no `{#id}` on this heading")
+                    .with_help(format!(
+                        "add a stable id after the question: `### {} {{#{suggestion}}}` (it names the card in Anki: never change it afterwards)",
+                        question
+                    )),
+            );
+            suggestion
+        }
+    };
+    OpenItem {
+        id,
+        id_span: if has_id { id_span } else { None },
+        question,
+        question_span: Span::new(file, text_range),
+        heading_span,
+        topic,
+        answer_start,
+        card: None,
+    }
+}
+
+fn close_item(
+    file: FileId,
+    text: &str,
+    item: OpenItem,
+    answer_end: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Item {
+    let answer_range = item.answer_start..answer_end;
+    let (card, answer) = match item.card {
+        Some((card, card_range)) => {
+            let before = &text[answer_range.start..card_range.start];
+            let after = &text[card_range.end.min(answer_end)..answer_end];
+            (card, join_around(before, after))
+        }
+        None => (
+            Card::default(),
+            text[answer_range.clone()].trim().to_owned(),
+        ),
+    };
+    if answer.is_empty() || is_only_comments(&answer) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::EMPTY_ANSWER,
+                item.heading_span.clone(),
+                "question has an empty answer",
+            )
+            .with_label("nothing follows this question")
+            .with_help("write the answer under the question, before the next `##` or `###` heading")
+            .with_item(item.id.clone()),
+        );
+    }
+    Item {
+        id: item.id,
+        id_span: item.id_span,
+        question: item.question,
+        question_span: item.question_span,
+        heading_span: item.heading_span,
+        topic: item.topic,
+        answer,
+        answer_span: Span::new(file, answer_range),
+        card,
+    }
+}
+
+/// The answer text on both sides of a card block, as one Markdown string.
+fn join_around(before: &str, after: &str) -> String {
+    match (before.trim(), after.trim()) {
+        (before, "") => before.to_owned(),
+        ("", after) => after.to_owned(),
+        (before, after) => format!("{before}\n\n{after}"),
+    }
+}
+
+/// The first line of a fenced block.
+fn fence_line(text: &str, range: &Range<usize>) -> Range<usize> {
+    let end = text[range.clone()]
+        .find('\n')
+        .map_or(range.end, |newline| range.start + newline);
+    range.start..end
+}
+
+/// `range` without the whitespace at its ends.
+fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.end - (slice.len() - slice.trim_end().len());
+    start..end.max(start)
+}
+
+fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut lesson_ids: HashMap<&str, &Span> = HashMap::new();
+    for lesson in lessons {
+        if let Some(first) = lesson_ids.get(lesson.id.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_ID,
+                    lesson.id_span.clone(),
+                    format!("lesson id `{}` is used twice", lesson.id),
+                )
+                .with_label("second use")
+                .with_related((*first).clone(), "first used here")
+                .with_help("lesson ids name the output files: give this lesson its own id"),
+            );
+        } else {
+            lesson_ids.insert(&lesson.id, &lesson.id_span);
+        }
+    }
+    let mut item_ids: HashMap<&str, &Item> = HashMap::new();
+    for item in lessons.iter().flat_map(|lesson| &lesson.items) {
+        if item.id_span.is_none() {
+            continue; // Reported as missing already; the stand-in slug is not the author's.
+        }
+        if let Some(first) = item_ids.get(item.id.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(codes::DUPLICATE_ID, item.id_span.clone().unwrap_or_else(|| item.heading_span.clone()), format!("item id `{}` is used twice", item.id))
+                    .with_label("second use")
+                    .with_related(first.id_span.clone().unwrap_or_else(|| first.heading_span.clone()), "first used here")
+                    .with_help("ids must be unique across the project: they are the card's identity in Anki. Rename the newer item's id")
+                    .with_item(item.id.clone()),
+            );
+        } else {
+            item_ids.insert(&item.id, item);
+        }
+    }
+    diagnostics
+}
+
+/// Whether `id` is a valid id: lowercase ASCII letters and digits, separated by single `-` or `_`.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.split(['-', '_']).all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A slug for `text`: lowercase ASCII letters and digits joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word.to_ascii_lowercase());
+    }
+    if slug.is_empty() {
+        "item".to_owned()
+    } else {
+        slug
+    }
+}
+
+#[cfg(test)]
+mod tests;

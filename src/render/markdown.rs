@@ -1,0 +1,184 @@
+//! `out/<lesson-id>.md`: a study guide per lesson, readable on GitHub, valid CommonMark.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Artifact, RenderContext, RenderError, Renderer};
+use crate::model::{Item, Lesson};
+
+/// Writes one Markdown study guide per lesson through the `lesson.md` template.
+#[derive(Debug, Default)]
+pub struct MarkdownRenderer;
+
+impl Renderer for MarkdownRenderer {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+        ctx.course
+            .lessons
+            .iter()
+            .map(|lesson| {
+                let text = ctx.templates.render("lesson.md", LessonView::of(lesson))?;
+                Ok(Artifact {
+                    path: PathBuf::from(format!("{}.md", lesson.id)),
+                    bytes: normalize_blank_lines(&text).into_bytes(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What the `lesson.md` template sees. Part of the template contract: documented in
+/// `docs/templates.md`.
+#[derive(Debug, Serialize)]
+pub struct LessonView<'a> {
+    /// `id`, `title`, `deck`, `tags`.
+    pub lesson: LessonHeader<'a>,
+    /// Items grouped by topic, in source order; items before the first topic have no title.
+    pub sections: Vec<SectionView<'a>>,
+}
+
+/// The lesson's front matter.
+#[derive(Debug, Serialize)]
+pub struct LessonHeader<'a> {
+    /// Lesson id.
+    pub id: &'a str,
+    /// Lesson title.
+    pub title: &'a str,
+    /// Anki deck.
+    pub deck: &'a str,
+    /// Lesson tags.
+    pub tags: &'a [String],
+}
+
+/// A topic and its items.
+#[derive(Debug, Serialize)]
+pub struct SectionView<'a> {
+    /// The `##` heading, or `None` for items before any topic.
+    pub title: Option<&'a str>,
+    /// Its items.
+    pub items: Vec<ItemView<'a>>,
+}
+
+/// One item as the templates see it.
+#[derive(Debug, Serialize)]
+pub struct ItemView<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// Question, Markdown inline.
+    pub question: &'a str,
+    /// Answer, Markdown, without the card block.
+    pub answer: &'a str,
+    /// Required points, as written.
+    pub must: Vec<&'a str>,
+    /// Red flags, as written.
+    pub avoid: Vec<&'a str>,
+    /// All tags, `topic::` included.
+    pub tags: Vec<String>,
+    /// `basic`, `reverse` or `cloze`.
+    pub kind: &'static str,
+}
+
+impl<'a> LessonView<'a> {
+    /// The view of one lesson.
+    pub fn of(lesson: &'a Lesson) -> Self {
+        let mut sections: Vec<SectionView<'a>> = Vec::new();
+        for item in &lesson.items {
+            let title = lesson.topic_of(item).map(|topic| topic.title.as_str());
+            match sections.last_mut() {
+                Some(section) if section.title == title => {
+                    section.items.push(ItemView::of(lesson, item))
+                }
+                _ => sections.push(SectionView {
+                    title,
+                    items: vec![ItemView::of(lesson, item)],
+                }),
+            }
+        }
+        LessonView {
+            lesson: LessonHeader {
+                id: &lesson.id,
+                title: &lesson.title,
+                deck: &lesson.deck,
+                tags: &lesson.tags,
+            },
+            sections,
+        }
+    }
+}
+
+impl<'a> ItemView<'a> {
+    fn of(lesson: &'a Lesson, item: &'a Item) -> Self {
+        ItemView {
+            id: &item.id,
+            question: &item.question,
+            answer: &item.answer,
+            must: item
+                .card
+                .must
+                .iter()
+                .map(|point| point.point.as_str())
+                .collect(),
+            avoid: item
+                .card
+                .avoid
+                .iter()
+                .map(|flag| flag.flag.as_str())
+                .collect(),
+            tags: lesson.item_tags(item),
+            kind: item.card.kind.as_str(),
+        }
+    }
+}
+
+/// Collapses runs of blank lines outside fenced code to one and ends the file with exactly one
+/// newline, so templates can be written for readability without producing ragged output.
+fn normalize_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    let mut fence: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .collect();
+        if marker.len() >= 3 {
+            match &fence {
+                None => fence = Some(marker),
+                Some(open) if marker.starts_with(open.as_str()) && trimmed.trim_end() == marker => {
+                    fence = None
+                }
+                Some(_) => {}
+            }
+        }
+        if line.trim().is_empty() && fence.is_none() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_blank_lines;
+
+    #[test]
+    fn collapses_blank_lines_but_not_inside_code() {
+        let text = "a\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\n";
+        assert_eq!(normalize_blank_lines(text), "a\n\nb\n```\nx\n\n\ny\n```\n");
+    }
+}

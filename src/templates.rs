@@ -1,0 +1,119 @@
+//! Templates: defaults embedded in the binary (so `cargo install` works anywhere), each replaced by
+//! a file of the same name in the project's `templates/` folder when there is one.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Environment;
+use minijinja::syntax::SyntaxConfig;
+
+/// Every embedded template: its name (also the override's file name) and its text.
+pub const DEFAULTS: &[(&str, &str)] = &[("lesson.md", include_str!("../templates/lesson.md"))];
+
+/// The template set of one project.
+#[derive(Debug)]
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+/// Why the templates could not be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// An override exists but cannot be read.
+    #[error("failed to read template override `{}`", path.display())]
+    Read {
+        /// The override file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A template does not compile or fails while rendering.
+    #[error("template `{name}` failed")]
+    Render {
+        /// Template name.
+        name: String,
+        /// minijinja's error, with the template line.
+        source: minijinja::Error,
+    },
+}
+
+impl Templates {
+    /// The embedded defaults, each replaced by the file of the same name in `overrides_dir` if any.
+    pub fn load(overrides_dir: Option<&Path>) -> Result<Templates, TemplateError> {
+        let mut env = Environment::new();
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are a valid syntax"),
+        );
+        for (name, default) in DEFAULTS {
+            let source = match overrides_dir.map(|dir| dir.join(name)) {
+                None => (*default).to_owned(),
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(text) => text,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        (*default).to_owned()
+                    }
+                    Err(source) => return Err(TemplateError::Read { path, source }),
+                },
+            };
+            env.add_template_owned(*name, source)
+                .map_err(|source| TemplateError::Render {
+                    name: (*name).to_owned(),
+                    source,
+                })?;
+        }
+        Ok(Templates { env })
+    }
+
+    /// The embedded defaults only.
+    pub fn embedded() -> Templates {
+        Templates::load(None).expect("embedded templates compile: tested in templates::tests")
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(
+        &self,
+        name: &str,
+        context: impl serde::Serialize,
+    ) -> Result<String, TemplateError> {
+        let error = |source| TemplateError::Render {
+            name: name.to_owned(),
+            source,
+        };
+        self.env
+            .get_template(name)
+            .map_err(error)?
+            .render(minijinja::value::Serde(context))
+            .map_err(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_compile() {
+        let templates = Templates::embedded();
+        for (name, _) in DEFAULTS {
+            assert!(templates.env.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_project_file_overrides_the_default() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("lesson.md"), "custom {{ lesson.title }}").expect("write");
+        let templates = Templates::load(Some(dir.path())).expect("loads");
+        let text = templates
+            .render(
+                "lesson.md",
+                minijinja::context! { lesson => minijinja::context! { title => "T" } },
+            )
+            .expect("renders");
+        assert_eq!(text, "custom T");
+    }
+}

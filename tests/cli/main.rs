@@ -1,0 +1,6 @@
+//! Integration tests: they drive the real `cardsmith` binary on projects made in temp folders.
+//! One binary with a module per area (mdBook's tests/testsuite, ripgrep's tests/).
+
+mod support;
+
+mod build;

@@ -1,0 +1,95 @@
+//! Shared test helpers: temp projects, running the binary, reading outputs.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A project in a temp folder, removed on drop.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// An empty project folder with an empty `source/`.
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("source")).expect("source dir");
+        Project { dir }
+    }
+
+    /// A project holding a copy of the repository's seed lesson and config.
+    pub fn with_seed() -> Project {
+        let project = Project::new();
+        project.write("source/data-pipelines/probes.md", &seed_lesson());
+        project.write("cardsmith.toml", &read(&repo_root().join("cardsmith.toml")));
+        project
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders) under the root.
+    pub fn write(&self, relative: &str, contents: &str) -> &Project {
+        self.write_bytes(relative, contents.as_bytes())
+    }
+
+    /// Writes raw bytes under the root.
+    pub fn write_bytes(&self, relative: &str, contents: &[u8]) -> &Project {
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+        std::fs::write(&path, contents).expect("write");
+        self
+    }
+
+    /// `cardsmith -C <root> <args>` with colors off.
+    pub fn cardsmith(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("cardsmith").expect("binary built");
+        command
+            .arg("-C")
+            .arg(self.dir.path())
+            .args(args)
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    /// Every file under `out/` with its bytes, sorted by path.
+    pub fn out_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let out = self.dir.path().join("out");
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let relative = entry
+                    .path()
+                    .strip_prefix(&out)
+                    .expect("under out")
+                    .to_path_buf();
+                (relative, std::fs::read(entry.path()).expect("read output"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+/// The repository root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed lesson's text.
+pub fn seed_lesson() -> String {
+    read(&repo_root().join("source/data-pipelines/probes.md"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("read {}: {error}", path.display()))
+}
+
+/// stderr of a finished command as text, with the temp root replaced by `[ROOT]`.
+pub fn stderr_of(output: &std::process::Output, project: &Project) -> String {
+    String::from_utf8_lossy(&output.stderr).replace(&project.root().display().to_string(), "[ROOT]")
+}

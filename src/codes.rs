@@ -70,6 +70,12 @@ pub const INVALID_TAG: Code = Code {
     name: "invalid-tag",
 };
 
+/// An image or relative link in an answer that points at no file, or outside the project.
+pub const BROKEN_REFERENCE: Code = Code {
+    code: "S014",
+    name: "broken-reference",
+};
+
 /// Every structure code, in code order.
 pub const ALL: &[Code] = &[
     INVALID_FRONT_MATTER,
@@ -85,4 +91,5 @@ pub const ALL: &[Code] = &[
     UNREADABLE_FILE,
     MISPLACED_HEADING,
     INVALID_TAG,
+    BROKEN_REFERENCE,
 ];

@@ -5,6 +5,7 @@
 //! [`model::Course`], with spans) -> lint -> [`render`] (bytes per output) -> [`output`] (atomic
 //! writes). This crate never prints and never exits; `src/main.rs` does both.
 
+pub mod assets;
 pub mod codes;
 pub mod config;
 pub mod diagnostic;
@@ -85,6 +86,7 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
     let loaded = load::load_sources(&config.root, &config.source_dir())?;
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
     diagnostics.extend(loaded.diagnostics);
+    diagnostics.extend(assets::check_references(&course, &config.root));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         course,

@@ -71,7 +71,10 @@ pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError>
             .file_name()
             .to_str()
             .is_some_and(|name| name.starts_with('.'));
-        if entry.file_type().is_file() && is_markdown && !is_hidden {
+        // A symlink is kept even when dangling, so that a broken link is reported, not skipped.
+        let is_file =
+            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
+        if is_file && is_markdown && !is_hidden {
             paths.push(entry.into_path());
         }
     }
@@ -120,7 +123,7 @@ pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
             // The lossy text is identical to the input up to the first bad byte, so the offset holds.
             let diagnostic = Diagnostic::error(
                 codes::UNREADABLE_FILE,
-                Span::new(file, valid..valid + 1),
+                Span::new(file, valid..valid + char::REPLACEMENT_CHARACTER.len_utf8()),
                 "file is not valid UTF-8",
             )
             .with_label("invalid byte here")
@@ -153,7 +156,8 @@ mod tests {
     fn decode_points_at_first_invalid_byte() {
         let (text, diagnostic) = decode(FileId(0), b"ok\nab\xFFc");
         let diagnostic = diagnostic.expect("invalid UTF-8 is reported");
-        assert_eq!(diagnostic.span.range, 5..6);
+        assert_eq!(diagnostic.span.range, 5..8);
+        assert_eq!(&text[5..8], "\u{FFFD}");
         assert!(text.starts_with("ok\nab"));
     }
 }

@@ -71,7 +71,7 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         eprintln!(
             "build refused: {}; nothing was written to `{}`",
             report::summary(&report.checked.diagnostics),
-            config.out_dir().display()
+            config.project.build.out.display()
         );
         return Ok(exit_code(&report.checked));
     }

@@ -467,7 +467,7 @@ fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
                 Diagnostic::error(codes::DUPLICATE_ID, item.id_span.clone().unwrap_or_else(|| item.heading_span.clone()), format!("item id `{}` is used twice", item.id))
                     .with_label("second use")
                     .with_related(first.id_span.clone().unwrap_or_else(|| first.heading_span.clone()), "first used here")
-                    .with_help("ids must be unique across the project: they are the card's identity in Anki. Rename the newer item's id")
+                    .with_help("ids are unique across the project (each is a card's identity in Anki): give one item a new id, keeping the id of the one already studied so its review history stays")
                     .with_item(item.id.clone()),
             );
         } else {

@@ -1,1 +1,201 @@
+use super::*;
+use crate::model::{CardKind, PatternKind};
 
+fn parse(text: &str) -> (Lesson, Vec<Diagnostic>) {
+    parse_lesson(FileId(0), text, "lesson")
+}
+
+fn codes_of(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+    diagnostics.iter().map(|d| d.code.code).collect()
+}
+
+const HEADER: &str =
+    "---\nid: probes\ntitle: Probes\ndeck: Data::Pipelines\ntags: [data, interview]\n---\n";
+
+#[test]
+fn reads_front_matter_topics_items_and_cards() {
+    let text = format!(
+        "{HEADER}\n## Stream Guarantees\n\n### What does exactly-once cost? {{#exactly-once}}\n\nIt is **expensive**.\n\n```card\ntags: [streaming]\nkind: reverse\nmust:\n  - idempotent writes\n  - point: the cost\n    match: [cost, \"/overhead|latency/\"]\navoid:\n  - flag: no cost named\n    match: exactly-once\n    unless: [cost]\nallow: [Q001]\nsheet: costly\n```\n\nMore after the block.\n"
+    );
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(
+        (
+            lesson.id.as_str(),
+            lesson.title.as_str(),
+            lesson.deck.as_str()
+        ),
+        ("probes", "Probes", "Data::Pipelines")
+    );
+    assert_eq!(lesson.tags, ["data", "interview"]);
+    assert_eq!(lesson.topics.len(), 1);
+    assert_eq!(lesson.topics[0].slug, "stream-guarantees");
+    let item = &lesson.items[0];
+    assert_eq!(item.id, "exactly-once");
+    assert_eq!(item.question, "What does exactly-once cost?");
+    assert_eq!(item.answer, "It is **expensive**.\n\nMore after the block.");
+    assert_eq!(item.card.kind, CardKind::Reverse);
+    assert_eq!(item.card.must.len(), 2);
+    assert_eq!(item.card.must[0].point, "idempotent writes");
+    assert_eq!(item.card.must[1].patterns.len(), 2);
+    assert_eq!(item.card.must[1].patterns[1].kind, PatternKind::Regex);
+    assert_eq!(item.card.avoid[0].unless[0].source, "cost");
+    assert_eq!(item.card.allow, ["Q001"]);
+    assert_eq!(item.card.sheet.as_deref(), Some("costly"));
+    assert_eq!(
+        lesson.item_tags(item),
+        ["data", "interview", "streaming", "topic::stream-guarantees"]
+    );
+}
+
+#[test]
+fn spans_point_into_the_source() {
+    let text = format!(
+        "{HEADER}\n### Why Parquet? {{#why-parquet}}\n\nColumnar.\n\n```card\nmust:\n  - columnar\n```\n"
+    );
+    let (lesson, _) = parse(&text);
+    let item = &lesson.items[0];
+    assert_eq!(&text[item.question_span.range.clone()], "Why Parquet?");
+    assert_eq!(
+        &text[item.id_span.clone().expect("has id").range],
+        "{#why-parquet}"
+    );
+    assert_eq!(&text[item.card.must[0].span.range.clone()], "columnar");
+    assert_eq!(&text[lesson.id_span.range.clone()], "probes");
+    assert!(text[item.answer_span.range.clone()].contains("Columnar."));
+}
+
+#[test]
+fn answer_ends_at_next_level_two_or_three_heading_but_not_deeper() {
+    let text = format!(
+        "{HEADER}\n### First? {{#first}}\n\nOne.\n\n#### Detail\n\nStill first.\n\n## Topic\n\n### Second? {{#second}}\n\nTwo.\n"
+    );
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(
+        lesson.items[0].answer,
+        "One.\n\n#### Detail\n\nStill first."
+    );
+    assert_eq!(lesson.items[0].topic, None);
+    assert_eq!(lesson.items[1].answer, "Two.");
+    assert_eq!(lesson.items[1].topic, Some(0));
+}
+
+#[test]
+fn fenced_code_inside_an_answer_is_kept() {
+    let text = format!("{HEADER}\n### Show code? {{#code}}\n\n```sql\nSELECT 1;\n```\n");
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(lesson.items[0].answer, "```sql\nSELECT 1;\n```");
+}
+
+#[test]
+fn html_comments_are_not_content() {
+    let text = format!("{HEADER}\n<!-- draft notes -->\n\n### Q? {{#q}}\n\nA.\n");
+    let (_, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn structure_problems_have_their_codes() {
+    let cases: &[(&str, &str)] = &[
+        ("### Q? {#q}\n\nA.\n", "S001"),
+        ("---\nid: x\n", "S001"),
+        ("---\nid: [x\n---\n", "S001"),
+        ("---\ntitle: T\ndeck: D\n---\n", "S002"),
+        ("---\nid: x\ntitle: T\ndeck: D\ncolour: red\n---\n", "S003"),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### Q?\n\nA.\n",
+            "S004",
+        ),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### Q? {#q}\n",
+            "S006",
+        ),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### Q? {#q}\n\nA.\n\n```card\nkind: 3\n```\n",
+            "S007",
+        ),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### Q? {#q}\n\nA.\n\n```card\nmust: [\"/[/\"]\n```\n",
+            "S008",
+        ),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\nStray.\n\n### Q? {#q}\n\nA.\n",
+            "S009",
+        ),
+        ("---\nid: Not A Slug\ntitle: T\ndeck: D\n---\n", "S010"),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### Q? {#Bad_ID}\n\nA.\n",
+            "S010",
+        ),
+        ("---\nid: x\ntitle: T\ndeck: D\n---\n\n# Title\n", "S012"),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\ntags: [two words]\n---\n",
+            "S013",
+        ),
+        ("---\nid: x\ntitle: T\ndeck: A::::B\n---\n", "S001"),
+    ];
+    for (text, code) in cases {
+        let (_, diagnostics) = parse(text);
+        assert_eq!(
+            codes_of(&diagnostics),
+            [*code],
+            "for {text:?}: {diagnostics:#?}"
+        );
+    }
+}
+
+#[test]
+fn second_card_block_and_stray_card_block_are_errors() {
+    let text = format!(
+        "{HEADER}\n```card\ntags: [x]\n```\n\n### Q? {{#q}}\n\nA.\n\n```card\ntags: [a]\n```\n\n```card\ntags: [b]\n```\n"
+    );
+    let (lesson, diagnostics) = parse(&text);
+    assert_eq!(codes_of(&diagnostics), ["S009", "S007"]);
+    assert_eq!(lesson.items[0].card.tags, ["a"]);
+}
+
+#[test]
+fn empty_card_block_gives_defaults() {
+    let text = format!("{HEADER}\n### Q? {{#q}}\n\nA.\n\n```card\n```\n");
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert!(lesson.items[0].card.must.is_empty());
+    assert!(lesson.items[0].card.span.is_some());
+}
+
+#[test]
+fn duplicate_ids_across_lessons_point_at_both() {
+    let first = SourceFile {
+        path: "a.md".into(),
+        text: format!("{HEADER}\n### Q? {{#same}}\n\nA.\n"),
+    };
+    let second = SourceFile {
+        path: "b.md".into(),
+        text: "---\nid: other\ntitle: T\ndeck: D\n---\n\n### Q2? {#same}\n\nB.\n".to_owned(),
+    };
+    let (_, diagnostics) = parse_course(vec![first, second]);
+    assert_eq!(codes_of(&diagnostics), ["S005"]);
+    assert_eq!(diagnostics[0].span.file, FileId(1));
+    assert_eq!(diagnostics[0].related[0].span.file, FileId(0));
+}
+
+#[test]
+fn crlf_line_endings_parse_like_lf() {
+    let text = format!("{HEADER}\n### Q? {{#q}}\n\nA.\n").replace('\n', "\r\n");
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(lesson.items[0].id, "q");
+}
+
+#[test]
+fn slugs() {
+    assert_eq!(slugify("Why Parquet? (3 words)"), "why-parquet-3-words");
+    assert_eq!(slugify("???"), "item");
+    assert!(is_slug("exactly-once"));
+    assert!(is_slug("a_b-2"));
+    assert!(!is_slug("Exactly-once"));
+    assert!(!is_slug("a--b"));
+    assert!(!is_slug(""));
+}

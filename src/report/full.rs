@@ -27,7 +27,8 @@ fn report<'a>(diagnostic: &'a Diagnostic, files: &'a [SourceFile]) -> Vec<Group<
         Severity::Warning => Level::WARNING,
     };
     let primary_file = &files[diagnostic.span.file.0];
-    let mut primary = AnnotationKind::Primary.span(diagnostic.span.range.clone());
+    let mut primary =
+        AnnotationKind::Primary.span(char_range(primary_file, &diagnostic.span.range));
     if let Some(label) = &diagnostic.label {
         primary = primary.label(label.as_str());
     }
@@ -36,16 +37,16 @@ fn report<'a>(diagnostic: &'a Diagnostic, files: &'a [SourceFile]) -> Vec<Group<
         .annotation(primary);
     let mut elsewhere = Vec::new();
     for related in &diagnostic.related {
+        let related_file = &files[related.span.file.0];
         let annotation = AnnotationKind::Context
-            .span(related.span.range.clone())
+            .span(char_range(related_file, &related.span.range))
             .label(related.message.as_str());
         if related.span.file == diagnostic.span.file {
             snippet = snippet.annotation(annotation);
         } else {
-            let file = &files[related.span.file.0];
             elsewhere.push(
-                Snippet::source(file.text.as_str())
-                    .path(path_of(file))
+                Snippet::source(related_file.text.as_str())
+                    .path(path_of(related_file))
                     .annotation(annotation),
             );
         }
@@ -62,6 +63,21 @@ fn report<'a>(diagnostic: &'a Diagnostic, files: &'a [SourceFile]) -> Vec<Group<
     }
     group = group.element(Level::NOTE.message(format!("rule `{}`", diagnostic.code.name)));
     vec![group]
+}
+
+/// `range` widened to char boundaries and clamped to the text: a span from any stage must never
+/// make the renderer panic.
+fn char_range(file: &SourceFile, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let text = &file.text;
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 fn path_of(file: &SourceFile) -> String {

@@ -1,0 +1,192 @@
+//! Files that answers point at: images (`![alt](path)`) and relative links (`[text](path)`).
+//!
+//! One place finds and resolves them, so that the structure check (a broken path is an error at
+//! its file:line:col) and the renderers that pack images (Anki media, the cheat sheet) agree on
+//! what a path means: relative to the lesson file, and never outside the project.
+
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::model::{Course, Item, Lesson};
+
+/// What kind of reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetKind {
+    /// `![alt](path)`: packed with the outputs.
+    Image,
+    /// `[text](path)` to a local file.
+    Link,
+}
+
+/// A reference from an answer to a local file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRef {
+    /// Image or link.
+    pub kind: AssetKind,
+    /// The destination as written.
+    pub url: String,
+    /// The path relative to the project root, normalized (`source/img/a.png`); `None` when it
+    /// climbs out of the project.
+    pub project_path: Option<PathBuf>,
+    /// The whole `![...](...)` or `[...](...)` in the source.
+    pub span: Span,
+    /// The item whose answer holds it.
+    pub item_id: String,
+}
+
+/// Every local reference in the answers of `item` (pure: no file system access). URLs with a
+/// scheme (`https:`, `mailto:`), absolute paths and in-page anchors (`#id`) are not local files.
+pub fn item_references(course: &Course, lesson: &Lesson, item: &Item) -> Vec<AssetRef> {
+    let file = course.file(lesson.file);
+    let answer = item.answer_span.range.clone();
+    let lesson_dir = file.path.parent().unwrap_or(Path::new(""));
+    let mut found = Vec::new();
+    let parser = Parser::new_ext(&file.text[answer.clone()], crate::parse::markdown_options());
+    for (event, range) in parser.into_offset_iter() {
+        let (kind, url) = match event {
+            Event::Start(Tag::Image { dest_url, .. }) => (AssetKind::Image, dest_url),
+            Event::Start(Tag::Link { dest_url, .. }) => (AssetKind::Link, dest_url),
+            _ => continue,
+        };
+        let Some(local) = local_path(&url) else {
+            continue;
+        };
+        found.push(AssetRef {
+            kind,
+            url: url.to_string(),
+            project_path: normalize(&lesson_dir.join(local)),
+            span: Span::new(
+                lesson.file,
+                answer.start + range.start..answer.start + range.end,
+            ),
+            item_id: item.id.clone(),
+        });
+    }
+    found
+}
+
+/// Every local reference in the course, in build order.
+pub fn references(course: &Course) -> Vec<AssetRef> {
+    course
+        .items()
+        .flat_map(|(lesson, item)| item_references(course, lesson, item))
+        .collect()
+}
+
+/// Reports references that leave the project or point at no file under `root`.
+pub fn check_references(course: &Course, root: &Path) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for reference in references(course) {
+        let what = match reference.kind {
+            AssetKind::Image => "image",
+            AssetKind::Link => "link",
+        };
+        let problem = match &reference.project_path {
+            None => Some((
+                format!("{what} `{}` points outside the project", reference.url),
+                "keep images and linked files inside the project (e.g. next to the lesson) and use a relative path",
+            )),
+            Some(path) if !root.join(path).is_file() => Some((
+                format!(
+                    "{what} `{}` not found (looked for `{}`)",
+                    reference.url,
+                    path.display()
+                ),
+                "paths are relative to the lesson file; fix the path or add the file",
+            )),
+            Some(_) => None,
+        };
+        if let Some((message, help)) = problem {
+            diagnostics.push(
+                Diagnostic::error(codes::BROKEN_REFERENCE, reference.span, message)
+                    .with_help(help)
+                    .with_item(reference.item_id),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The local file part of a destination, percent-decoded, without `?query` or `#fragment`; `None`
+/// for URLs with a scheme, absolute paths, and pure anchors.
+fn local_path(url: &str) -> Option<String> {
+    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme || url.starts_with('/') || url.starts_with('#') || url.is_empty() {
+        return None;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    Some(percent_decode(path))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let decoded = (bytes[index] == b'%')
+            .then(|| text.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves `.` and `..` lexically; `None` when the path climbs above its start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_paths_exclude_urls_anchors_and_absolute_paths() {
+        assert_eq!(
+            local_path("img/a%20b.png?x=1#top"),
+            Some("img/a b.png".to_owned())
+        );
+        assert_eq!(local_path("https://example.com/a.png"), None);
+        assert_eq!(local_path("mailto:someone@example.com"), None);
+        assert_eq!(local_path("#exactly-once"), None);
+        assert_eq!(local_path("/etc/passwd"), None);
+    }
+
+    #[test]
+    fn normalize_refuses_to_climb_out() {
+        assert_eq!(
+            normalize(Path::new("source/a/../img/x.png")),
+            Some(PathBuf::from("source/img/x.png"))
+        );
+        assert_eq!(normalize(Path::new("source/../../x.png")), None);
+    }
+}

@@ -76,6 +76,12 @@ pub const BROKEN_REFERENCE: Code = Code {
     name: "broken-reference",
 };
 
+/// A `###` heading with no question text.
+pub const EMPTY_QUESTION: Code = Code {
+    code: "S015",
+    name: "empty-question",
+};
+
 /// Every structure code, in code order.
 pub const ALL: &[Code] = &[
     INVALID_FRONT_MATTER,
@@ -92,4 +98,5 @@ pub const ALL: &[Code] = &[
     MISPLACED_HEADING,
     INVALID_TAG,
     BROKEN_REFERENCE,
+    EMPTY_QUESTION,
 ];

@@ -153,6 +153,26 @@ impl Reader<'_, '_> {
         Span::new(self.file, range)
     }
 
+    /// Where an alternative is written: as written if possible, else its regex body (YAML may
+    /// have escaped the slashes' content), else the fence.
+    fn locate_pattern(&mut self, source: &str) -> Span {
+        let mut cursor = self.cursor;
+        let body = source.trim_matches('/');
+        let found = yaml::find_after(self.yaml, &mut cursor, source).or_else(|| {
+            yaml::find_after(self.yaml, &mut cursor, body).filter(|_| !body.is_empty())
+        });
+        match found {
+            Some(range) => {
+                self.cursor = cursor;
+                Span::new(
+                    self.file,
+                    range.start + self.offset..range.end + self.offset,
+                )
+            }
+            None => Span::new(self.file, self.fence.clone()),
+        }
+    }
+
     fn kind(&mut self, value: &Value) -> CardKind {
         let span = self.value_span("kind");
         match value.as_str() {
@@ -404,9 +424,7 @@ impl Reader<'_, '_> {
                     continue;
                 }
             };
-            // Locate the regex body rather than the whole source: YAML may have quoted or escaped it.
-            let needle = source.trim_matches('/');
-            let span = self.locate(if needle.is_empty() { &source } else { needle });
+            let span = self.locate_pattern(&source);
             match pattern::compile(&source) {
                 Ok((kind, regex)) => patterns.push(Pattern { source, kind, regex, span }),
                 Err(reason) => self.diagnostics.push(

@@ -240,10 +240,15 @@ fn build_items(
                     items.push(close_item(file, text, item, range.start, diagnostics));
                 }
                 let heading_span = Span::new(file, trim_range(text, range.clone()));
+                // A heading without inline text (`###`, `### {#id}`) has an empty question, located
+                // at the end of its `#`s.
                 let text_range = if text_range.start <= text_range.end {
                     text_range.clone()
                 } else {
-                    range.clone()
+                    let hashes = text[range.clone()]
+                        .find(|c: char| c != '#')
+                        .unwrap_or(range.len());
+                    range.start + hashes..range.start + hashes
                 };
                 match level {
                     HeadingLevel::H1 => diagnostics.push(
@@ -344,6 +349,7 @@ fn open_item(
             );
             suggestion
         }
+        None if question.is_empty() => slugify(plain),
         None => {
             let suggestion = slugify(plain);
             diagnostics.push(
@@ -357,6 +363,14 @@ fn open_item(
             suggestion
         }
     };
+    if question.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(codes::EMPTY_QUESTION, heading_span.clone(), "question heading has no question")
+                .with_label("nothing to ask")
+                .with_help("write the question after the `###`: `### What does exactly-once cost? {#exactly-once-cost}`")
+                .with_item(id.clone()),
+        );
+    }
     OpenItem {
         id,
         id_span: if has_id { id_span } else { None },

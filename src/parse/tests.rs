@@ -135,6 +135,10 @@ fn structure_problems_have_their_codes() {
             "S013",
         ),
         ("---\nid: x\ntitle: T\ndeck: A::::B\n---\n", "S001"),
+        (
+            "---\nid: x\ntitle: T\ndeck: D\n---\n\n### {#q}\n\nA.\n",
+            "S015",
+        ),
     ];
     for (text, code) in cases {
         let (_, diagnostics) = parse(text);
@@ -198,4 +202,29 @@ fn slugs() {
     assert!(!is_slug("Exactly-once"));
     assert!(!is_slug("a--b"));
     assert!(!is_slug(""));
+}
+
+#[test]
+fn a_bare_heading_reports_an_empty_question_without_a_made_up_id() {
+    let text = format!("{HEADER}\n###\n\nA.\n");
+    let (_, diagnostics) = parse(&text);
+    assert_eq!(codes_of(&diagnostics), ["S015"]);
+}
+
+#[test]
+fn pattern_spans_cover_the_pattern_not_the_yaml_brackets() {
+    let text = format!(
+        "{HEADER}\n### Q? {{#q}}\n\nA.\n\n```card\nmust:\n  - point: p\n    match: [\"/[/\", \"/(x/\"]\n```\n"
+    );
+    let (_, diagnostics) = parse(&text);
+    assert_eq!(codes_of(&diagnostics), ["S008", "S008"]);
+    assert_eq!(&text[diagnostics[0].span.range.clone()], "/[/");
+    assert_eq!(&text[diagnostics[1].span.range.clone()], "/(x/");
+}
+
+#[test]
+fn question_keeps_inline_markdown() {
+    let text = format!("{HEADER}\n### Why `COPY` and *not* INSERT? {{#copy}}\n\nSpeed.\n");
+    let (lesson, _) = parse(&text);
+    assert_eq!(lesson.items[0].question, "Why `COPY` and *not* INSERT?");
 }

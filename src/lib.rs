@@ -79,6 +79,9 @@ pub struct BuildReport {
     pub checked: Checked,
     /// Files written, in order; empty when the build was refused.
     pub written: Vec<PathBuf>,
+    /// Outputs of an earlier build that this one no longer makes (a lesson renamed or removed),
+    /// now deleted.
+    pub removed: Vec<PathBuf>,
 }
 
 /// Loads and parses every lesson of the project and reports every problem.
@@ -103,6 +106,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         return Ok(BuildReport {
             checked,
             written: Vec::new(),
+            removed: Vec::new(),
         });
     }
     let templates = Templates::load(Some(&config.templates_dir()))?;
@@ -132,9 +136,14 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
             return Ok(BuildReport {
                 checked,
                 written: Vec::new(),
+                removed: Vec::new(),
             });
         }
     }
-    let written = output::write_atomically(&config.out_dir(), &artifacts)?;
-    Ok(BuildReport { checked, written })
+    let output::Written { written, removed } = output::write_build(&config.out_dir(), &artifacts)?;
+    Ok(BuildReport {
+        checked,
+        written,
+        removed,
+    })
 }

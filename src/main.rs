@@ -80,6 +80,10 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         let shown = path.strip_prefix(&config.root).unwrap_or(path);
         let _ = writeln!(stderr, "wrote {}", shown.display());
     }
+    for path in &report.removed {
+        let shown = path.strip_prefix(&config.root).unwrap_or(path);
+        let _ = writeln!(stderr, "removed {} (its lesson is gone)", shown.display());
+    }
     let items = report.checked.course.items().count();
     let _ = writeln!(
         stderr,

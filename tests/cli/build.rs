@@ -152,3 +152,16 @@ fn usage_errors_exit_with_two() {
         "clap suggests the subcommand"
     );
 }
+
+#[test]
+fn renaming_a_lesson_removes_its_old_outputs() {
+    let project = Project::with_seed();
+    project.cardsmith(&["build"]).assert().success();
+    let renamed = crate::support::seed_lesson().replace("id: pipeline-probes", "id: probes-v2");
+    project.write("source/data-pipelines/probes.md", &renamed);
+    let output = project.cardsmith(&["build"]).output().expect("runs");
+    assert!(output.status.success());
+    assert!(stderr_of(&output, &project).contains("removed out/pipeline-probes.md"));
+    assert!(!project.root().join("out/pipeline-probes.md").exists());
+    assert!(project.root().join("out/probes-v2.md").exists());
+}

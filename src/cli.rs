@@ -30,7 +30,11 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every lesson, then write every output under `out/` (nothing is written on errors).
-    Build,
+    Build {
+        /// Fail instead of updating `cardsmith.lock` (for CI: the committed lock must be current).
+        #[arg(long)]
+        locked: bool,
+    },
     /// Check every lesson and report problems; writes nothing.
     Check {
         /// How to print diagnostics.
@@ -99,8 +103,11 @@ impl Invocation {
                 .with_context(|| format!("failed to load the project at `{}`", root.display()))
         };
         Ok(match args.command {
-            Command::Build => Invocation::Build {
-                config: load_config()?,
+            Command::Build { locked } => Invocation::Build {
+                config: Config {
+                    locked,
+                    ..load_config()?
+                },
                 color,
             },
             Command::Check { format } => Invocation::Check {

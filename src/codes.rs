@@ -82,6 +82,13 @@ pub const EMPTY_QUESTION: Code = Code {
     name: "empty-question",
 };
 
+/// A `kind: cloze` item whose answer has no `{{c1::...}}` deletion, so Anki would make no card
+/// (found when the Anki package is built).
+pub const CLOZE_WITHOUT_DELETION: Code = Code {
+    code: "S016",
+    name: "cloze-without-deletion",
+};
+
 /// Every structure code, in code order.
 pub const ALL: &[Code] = &[
     INVALID_FRONT_MATTER,
@@ -99,4 +106,5 @@ pub const ALL: &[Code] = &[
     INVALID_TAG,
     BROKEN_REFERENCE,
     EMPTY_QUESTION,
+    CLOZE_WITHOUT_DELETION,
 ];

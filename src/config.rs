@@ -17,6 +17,8 @@ pub struct Config {
     pub root: PathBuf,
     /// The parsed `cardsmith.toml` (defaults when absent).
     pub project: ProjectConfig,
+    /// `build --locked`: fail instead of changing `cardsmith.lock` (for CI).
+    pub locked: bool,
 }
 
 impl Config {
@@ -34,6 +36,7 @@ impl Config {
         Ok(Config {
             root: root.to_path_buf(),
             project,
+            locked: false,
         })
     }
 
@@ -45,6 +48,11 @@ impl Config {
     /// Where outputs are written.
     pub fn out_dir(&self) -> PathBuf {
         self.root.join(&self.project.build.out)
+    }
+
+    /// The lock file: note ids and modification times for Anki.
+    pub fn lock_path(&self) -> PathBuf {
+        self.root.join(crate::lock::LOCK_FILE)
     }
 
     /// Where the project's template overrides live.
@@ -59,6 +67,8 @@ impl Config {
 pub struct ProjectConfig {
     /// `[build]`: folders.
     pub build: BuildConfig,
+    /// `[apkg]`: Anki packages.
+    pub apkg: ApkgConfig,
 }
 
 impl ProjectConfig {
@@ -83,6 +93,22 @@ impl Default for BuildConfig {
         BuildConfig {
             source: PathBuf::from("source"),
             out: PathBuf::from("out"),
+        }
+    }
+}
+
+/// `[apkg]` in `cardsmith.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApkgConfig {
+    /// File name (under `out/`) of the package holding every lesson.
+    pub all: PathBuf,
+}
+
+impl Default for ApkgConfig {
+    fn default() -> Self {
+        ApkgConfig {
+            all: PathBuf::from("all.apkg"),
         }
     }
 }
@@ -117,6 +143,13 @@ mod tests {
         let config = ProjectConfig::parse("").expect("empty TOML is valid");
         assert_eq!(config.build.source, PathBuf::from("source"));
         assert_eq!(config.build.out, PathBuf::from("out"));
+        assert_eq!(config.apkg.all, PathBuf::from("all.apkg"));
+    }
+
+    #[test]
+    fn apkg_all_is_configurable() {
+        let config = ProjectConfig::parse("[apkg]\nall = \"course.apkg\"\n").expect("valid");
+        assert_eq!(config.apkg.all, PathBuf::from("course.apkg"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod init;
 pub mod load;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -23,9 +24,11 @@ use std::path::PathBuf;
 use config::{Config, ConfigError};
 use diagnostic::Diagnostic;
 use load::LoadError;
+use lock::{LockChanges, LockError, Lockfile};
 use model::Course;
 use output::WriteError;
-use render::{RenderContext, RenderError};
+use render::apkg::NoteSet;
+use render::{Artifact, RenderContext, RenderError};
 use templates::{TemplateError, Templates};
 
 /// A failure of the environment (as opposed to a problem in the content, which is a
@@ -52,6 +55,17 @@ pub enum Error {
     /// Writing outputs failed.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// `cardsmith.lock` is unreadable or invalid.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// `build --locked` and the build would change `cardsmith.lock`.
+    #[error(
+        "`cardsmith.lock` is out of date ({changes}); run `cardsmith build` and commit the lock"
+    )]
+    LockOutdated {
+        /// What the build would change.
+        changes: LockChanges,
+    },
 }
 
 /// The content of a project after checking.
@@ -82,6 +96,8 @@ pub struct BuildReport {
     /// Outputs of an earlier build that this one no longer makes (a lesson renamed or removed),
     /// now deleted.
     pub removed: Vec<PathBuf>,
+    /// Items in `cardsmith.lock` that are no longer in the source: Anki keeps their notes.
+    pub removed_items: Vec<String>,
 }
 
 /// Loads and parses every lesson of the project and reports every problem.
@@ -98,22 +114,49 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
     })
 }
 
-/// Checks, then (if there are no errors) renders every output and writes them all atomically.
-/// When anything fails, the previous outputs are left untouched.
+/// Checks, then (if there are no errors) renders every output and writes them all atomically,
+/// then `cardsmith.lock` when it changed. When anything fails, the previous outputs are left
+/// untouched.
 pub fn build(config: &Config) -> Result<BuildReport, Error> {
     let mut checked = check(config)?;
+    let refused = |checked| BuildReport {
+        checked,
+        written: Vec::new(),
+        removed: Vec::new(),
+        removed_items: Vec::new(),
+    };
     if checked.has_errors() {
-        return Ok(BuildReport {
-            checked,
-            written: Vec::new(),
-            removed: Vec::new(),
-        });
+        return Ok(refused(checked));
     }
     let templates = Templates::load(Some(&config.templates_dir()))?;
+
+    // The lock stage: note hashes in, note ids and modification times out (see `lock`).
+    let previous = Lockfile::read(&config.lock_path())?;
+    let notes = match NoteSet::collect(&checked.course, &config.root, &templates) {
+        Ok(notes) => notes,
+        Err(RenderError::Content(mut found)) => {
+            checked.diagnostics.append(&mut found);
+            diagnostic::sort(&mut checked.diagnostics);
+            return Ok(refused(checked));
+        }
+        Err(source) => {
+            return Err(Error::Render {
+                renderer: "apkg",
+                source,
+            });
+        }
+    };
+    let lock = previous.updated(&notes.item_hashes(), &notes.notetype_hashes(), now_millis());
+    let changes = previous.changes_to(&lock);
+    if config.locked && !changes.is_empty() {
+        return Err(Error::LockOutdated { changes });
+    }
+
     let ctx = RenderContext {
         course: &checked.course,
         config,
         templates: &templates,
+        lock: &lock,
     };
     let mut artifacts = Vec::new();
     let mut content_problems = Vec::new();
@@ -133,17 +176,34 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         checked.diagnostics.append(&mut content_problems);
         diagnostic::sort(&mut checked.diagnostics);
         if checked.has_errors() {
-            return Ok(BuildReport {
-                checked,
-                written: Vec::new(),
-                removed: Vec::new(),
-            });
+            return Ok(refused(checked));
         }
     }
-    let output::Written { written, removed } = output::write_build(&config.out_dir(), &artifacts)?;
+    let output::Written {
+        mut written,
+        removed,
+    } = output::write_build(&config.out_dir(), &artifacts)?;
+    if lock != previous {
+        let lock_file = Artifact {
+            path: PathBuf::from(lock::LOCK_FILE),
+            bytes: lock.to_text().into_bytes(),
+        };
+        written.extend(output::write_atomically(&config.root, &[lock_file])?);
+    }
     Ok(BuildReport {
         checked,
         written,
         removed,
+        removed_items: changes.removed,
     })
+}
+
+/// The wall clock, in milliseconds since the epoch. Only new or changed notes take it (see
+/// [`Lockfile::updated`]); a clock before 1970 counts as 0.
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
 }

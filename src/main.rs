@@ -84,6 +84,17 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         let shown = path.strip_prefix(&config.root).unwrap_or(path);
         let _ = writeln!(stderr, "removed {} (its lesson is gone)", shown.display());
     }
+    if !report.removed_items.is_empty() {
+        let count = report.removed_items.len();
+        let _ = writeln!(
+            stderr,
+            "note: {count} item{} left the source since `cardsmith.lock` was written: {}\n  \
+             Anki never deletes notes on import; find them in Anki's browser with: {}",
+            if count == 1 { "" } else { "s" },
+            report.removed_items.join(", "),
+            cardsmith::lock::anki_search(&report.removed_items)
+        );
+    }
     let items = report.checked.course.items().count();
     let _ = writeln!(
         stderr,

@@ -1,6 +1,7 @@
 //! Templates: defaults embedded in the binary (so `cargo install` works anywhere), each replaced by
 //! a file of the same name in the project's `templates/` folder when there is one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
@@ -9,10 +10,44 @@ use minijinja::syntax::SyntaxConfig;
 /// Every embedded template: its name (also the override's file name) and its text.
 pub const DEFAULTS: &[(&str, &str)] = &[("lesson.md", include_str!("../templates/lesson.md"))];
 
+/// Files used verbatim, never through minijinja: Anki's card templates (its own `{{Field}}`
+/// syntax) and their CSS. Overridden the same way, by `templates/anki/<name>`.
+pub const RAW_DEFAULTS: &[(&str, &str)] = &[
+    (
+        "anki/forward-front.html",
+        include_str!("../templates/anki/forward-front.html"),
+    ),
+    (
+        "anki/forward-back.html",
+        include_str!("../templates/anki/forward-back.html"),
+    ),
+    (
+        "anki/reverse-front.html",
+        include_str!("../templates/anki/reverse-front.html"),
+    ),
+    (
+        "anki/reverse-back.html",
+        include_str!("../templates/anki/reverse-back.html"),
+    ),
+    (
+        "anki/cloze-front.html",
+        include_str!("../templates/anki/cloze-front.html"),
+    ),
+    (
+        "anki/cloze-back.html",
+        include_str!("../templates/anki/cloze-back.html"),
+    ),
+    (
+        "anki/style.css",
+        include_str!("../templates/anki/style.css"),
+    ),
+];
+
 /// The template set of one project.
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
+    raw: BTreeMap<&'static str, String>,
 }
 
 /// Why the templates could not be loaded or rendered.
@@ -49,23 +84,28 @@ impl Templates {
                 .expect("the default delimiters are a valid syntax"),
         );
         for (name, default) in DEFAULTS {
-            let source = match overrides_dir.map(|dir| dir.join(name)) {
-                None => (*default).to_owned(),
-                Some(path) => match std::fs::read_to_string(&path) {
-                    Ok(text) => text,
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                        (*default).to_owned()
-                    }
-                    Err(source) => return Err(TemplateError::Read { path, source }),
-                },
-            };
+            let source = read_override(overrides_dir, name, default)?;
             env.add_template_owned(*name, source)
                 .map_err(|source| TemplateError::Render {
                     name: (*name).to_owned(),
                     source,
                 })?;
         }
-        Ok(Templates { env })
+        let mut raw = BTreeMap::new();
+        for (name, default) in RAW_DEFAULTS {
+            raw.insert(*name, read_override(overrides_dir, name, default)?);
+        }
+        Ok(Templates { env, raw })
+    }
+
+    /// A verbatim file of [`RAW_DEFAULTS`] (the project's override if any).
+    ///
+    /// # Panics
+    /// When `name` is not listed in [`RAW_DEFAULTS`]: callers name them with constants.
+    pub fn raw(&self, name: &str) -> &str {
+        self.raw
+            .get(name)
+            .unwrap_or_else(|| panic!("`{name}` is not a raw template"))
     }
 
     /// The embedded defaults only.
@@ -88,6 +128,22 @@ impl Templates {
             .map_err(error)?
             .render(minijinja::value::Serde(context))
             .map_err(error)
+    }
+}
+
+/// The override of `name` under `overrides_dir` when it exists, else `default`.
+fn read_override(
+    overrides_dir: Option<&Path>,
+    name: &str,
+    default: &str,
+) -> Result<String, TemplateError> {
+    let Some(path) = overrides_dir.map(|dir| dir.join(name)) else {
+        return Ok(default.to_owned());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(default.to_owned()),
+        Err(source) => Err(TemplateError::Read { path, source }),
     }
 }
 
@@ -115,5 +171,19 @@ mod tests {
             )
             .expect("renders");
         assert_eq!(text, "custom T");
+    }
+
+    #[test]
+    fn raw_files_are_kept_verbatim_and_overridable() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("anki")).expect("mkdir");
+        std::fs::write(dir.path().join("anki/style.css"), ".card {}").expect("write");
+        let templates = Templates::load(Some(dir.path())).expect("loads");
+        assert_eq!(templates.raw("anki/style.css"), ".card {}");
+        assert!(
+            templates
+                .raw("anki/forward-front.html")
+                .contains("{{Question}}")
+        );
     }
 }

@@ -4,12 +4,14 @@
 //! that a build writes nothing until every renderer has succeeded, and a preview server can serve
 //! the same bytes from memory. [`crate::output`] writes them atomically.
 
+pub mod apkg;
 pub mod markdown;
 
 use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::lock::Lockfile;
 use crate::model::Course;
 use crate::templates::{TemplateError, Templates};
 
@@ -31,6 +33,8 @@ pub struct RenderContext<'a> {
     pub config: &'a Config,
     /// Embedded templates with the project's overrides.
     pub templates: &'a Templates,
+    /// `cardsmith.lock` as updated by this build: note ids and modification times.
+    pub lock: &'a Lockfile,
 }
 
 /// One output format.
@@ -62,5 +66,8 @@ pub enum RenderError {
 
 /// The renderers of a build, in the order they run (fixed, so output is reproducible).
 pub fn default_renderers() -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(markdown::MarkdownRenderer)]
+    vec![
+        Box::new(markdown::MarkdownRenderer),
+        Box::new(apkg::ApkgRenderer),
+    ]
 }

@@ -1,0 +1,414 @@
+//! `cardsmith.lock`: what Anki needs remembered between builds, committed with the lessons like
+//! `Cargo.lock`.
+//!
+//! Anki updates an imported note only when the incoming note's `mod` is strictly newer than its
+//! own, so `mod` must advance exactly when a note's content changes, stay put otherwise, and be
+//! the same on every machine. The lock records, per item, the hash of its Anki note, when it was
+//! first built (milliseconds: the note id, shown by Anki as the "added" date) and when its content
+//! last changed (seconds: the note's `mod`); per note type, the same for its templates and CSS.
+//! `build` updates it ([`Lockfile::updated`]); `build --locked` refuses to change it (CI).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// File name, at the project root.
+pub const LOCK_FILE: &str = "cardsmith.lock";
+
+/// The version written by this cardsmith.
+const VERSION: u32 = 1;
+
+const HEADER: &str = "\
+# cardsmith.lock: written by `cardsmith build`, checked by `cardsmith build --locked`. Commit it.
+# It keeps Anki note ids and modification times stable across builds and machines, so that a
+# re-import updates notes in place. See docs/anki.md before editing it by hand.
+";
+
+/// The parsed lock file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lockfile {
+    /// Format version.
+    pub version: u32,
+    /// One entry per note type, sorted by name.
+    #[serde(default, rename = "notetype")]
+    pub notetypes: Vec<NotetypeEntry>,
+    /// One entry per item, sorted by id.
+    #[serde(default, rename = "item")]
+    pub items: Vec<ItemEntry>,
+}
+
+/// What the lock remembers of one item's note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemEntry {
+    /// The item id.
+    pub id: String,
+    /// Hash of the note's note type, fields and tags.
+    pub hash: String,
+    /// Milliseconds since the epoch of the first build that saw it: the Anki note id.
+    pub added: i64,
+    /// Seconds since the epoch of the last content change: the Anki note's `mod`.
+    pub modified: i64,
+}
+
+/// What the lock remembers of one note type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotetypeEntry {
+    /// The note type's name.
+    pub name: String,
+    /// Hash of its fields, templates and CSS.
+    pub hash: String,
+    /// Seconds since the epoch of its last change: the note type's `mod`.
+    pub modified: i64,
+}
+
+/// Why the lock file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// The file exists but cannot be read.
+    #[error("failed to read `{}`", path.display())]
+    Read {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a lock file this cardsmith understands.
+    #[error("invalid `{}` (fix it, or delete it to start over: see docs/anki.md)", path.display())]
+    Parse {
+        /// The lock file.
+        path: PathBuf,
+        /// toml's message.
+        source: Box<toml::de::Error>,
+    },
+    /// Written by a newer cardsmith.
+    #[error("`{}` has version {found}; this cardsmith reads version {VERSION}", path.display())]
+    Version {
+        /// The lock file.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
+    },
+}
+
+impl Default for Lockfile {
+    fn default() -> Self {
+        Lockfile {
+            version: VERSION,
+            notetypes: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl Lockfile {
+    /// Reads the lock at `path`; an absent file is an empty lock.
+    pub fn read(path: &Path) -> Result<Lockfile, LockError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Lockfile::default());
+            }
+            Err(source) => {
+                return Err(LockError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let lock: Lockfile = toml::from_str(&text).map_err(|source| LockError::Parse {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        })?;
+        if lock.version != VERSION {
+            return Err(LockError::Version {
+                path: path.to_path_buf(),
+                found: lock.version,
+            });
+        }
+        Ok(lock)
+    }
+
+    /// The text of the file: a header comment, then sorted entries.
+    pub fn to_text(&self) -> String {
+        let body = toml::to_string(self).expect("a lock file always serializes to TOML");
+        format!("{HEADER}\n{body}")
+    }
+
+    /// The entry of an item.
+    pub fn item(&self, id: &str) -> Option<&ItemEntry> {
+        self.items.iter().find(|entry| entry.id == id)
+    }
+
+    /// The entry of a note type.
+    pub fn notetype(&self, name: &str) -> Option<&NotetypeEntry> {
+        self.notetypes.iter().find(|entry| entry.name == name)
+    }
+
+    /// The lock after a build at `now_ms` (milliseconds since the epoch) whose notes have these
+    /// `(item id, hash)` (in build order) and note types these `(name, hash)`.
+    ///
+    /// - Same hash: the entry is kept as it is (same note id, same `mod`).
+    /// - New hash: `modified = max(now, previous + 1)`, so two edits within one second still
+    ///   advance it, and a clock behind the previous build never moves it back.
+    /// - New item: `added` = now in milliseconds, made unique (+1 ms) among the lock's items, so
+    ///   every note id differs; `modified` = now.
+    /// - Items no longer built are dropped (see [`Lockfile::changes_to`] to report them).
+    pub fn updated(
+        &self,
+        items: &[(String, String)],
+        notetypes: &[(String, String)],
+        now_ms: i64,
+    ) -> Lockfile {
+        let now_s = now_ms.div_euclid(1000);
+        let advanced = |previous: i64| now_s.max(previous + 1);
+        let mut used_added = BTreeSet::new();
+        let mut pending = Vec::new();
+        let mut kept = BTreeMap::new();
+        for (id, hash) in items {
+            match self.item(id) {
+                // A duplicate `added` (a hand-merged lock) gets a fresh one; Anki finds an
+                // existing note by GUID, so its note id in the package does not matter.
+                Some(previous) if used_added.insert(previous.added) => {
+                    let modified = if previous.hash == *hash {
+                        previous.modified
+                    } else {
+                        advanced(previous.modified)
+                    };
+                    kept.insert(
+                        id.clone(),
+                        ItemEntry {
+                            id: id.clone(),
+                            hash: hash.clone(),
+                            added: previous.added,
+                            modified,
+                        },
+                    );
+                }
+                Some(previous) => pending.push((id, hash, Some(previous.modified))),
+                None => pending.push((id, hash, None)),
+            }
+        }
+        let mut next_added = now_ms;
+        for (id, hash, previous_modified) in pending {
+            while used_added.contains(&next_added) {
+                next_added += 1;
+            }
+            used_added.insert(next_added);
+            kept.insert(
+                id.clone(),
+                ItemEntry {
+                    id: id.clone(),
+                    hash: hash.clone(),
+                    added: next_added,
+                    modified: previous_modified.map_or(now_s, advanced),
+                },
+            );
+        }
+        let mut notetype_entries: Vec<NotetypeEntry> = notetypes
+            .iter()
+            .map(|(name, hash)| {
+                let modified = match self.notetype(name) {
+                    Some(previous) if previous.hash == *hash => previous.modified,
+                    Some(previous) => advanced(previous.modified),
+                    None => now_s,
+                };
+                NotetypeEntry {
+                    name: name.clone(),
+                    hash: hash.clone(),
+                    modified,
+                }
+            })
+            .collect();
+        notetype_entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Lockfile {
+            version: VERSION,
+            notetypes: notetype_entries,
+            items: kept.into_values().collect(),
+        }
+    }
+
+    /// What differs between this lock and `newer`, item by item.
+    pub fn changes_to(&self, newer: &Lockfile) -> LockChanges {
+        let mut changes = LockChanges::default();
+        for entry in &newer.items {
+            match self.item(&entry.id) {
+                None => changes.added.push(entry.id.clone()),
+                Some(previous) if previous != entry => changes.changed.push(entry.id.clone()),
+                Some(_) => {}
+            }
+        }
+        for entry in &self.items {
+            if newer.item(&entry.id).is_none() {
+                changes.removed.push(entry.id.clone());
+            }
+        }
+        for entry in &newer.notetypes {
+            if self.notetype(&entry.name) != Some(entry) {
+                changes.notetypes.push(entry.name.clone());
+            }
+        }
+        changes
+    }
+}
+
+/// Item ids (and note type names) whose lock entry a build adds, changes or drops.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockChanges {
+    /// Items new since the lock was written.
+    pub added: Vec<String>,
+    /// Items whose note changed.
+    pub changed: Vec<String>,
+    /// Items that left the source (their notes stay in Anki).
+    pub removed: Vec<String>,
+    /// Note types whose templates or CSS changed (or that are new).
+    pub notetypes: Vec<String>,
+}
+
+impl LockChanges {
+    /// Whether the lock stays as it is.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.notetypes.is_empty()
+    }
+}
+
+impl fmt::Display for LockChanges {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let groups = [
+            ("new items", &self.added),
+            ("changed items", &self.changed),
+            ("removed items", &self.removed),
+            ("changed note types", &self.notetypes),
+        ];
+        let mut first = true;
+        for (label, ids) in groups {
+            if ids.is_empty() {
+                continue;
+            }
+            if !first {
+                write!(f, "; ")?;
+            }
+            first = false;
+            write!(f, "{label}: {}", ids.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// The Anki search that finds the notes of these items (field `Id` of cardsmith's note types).
+pub fn anki_search(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| format!("\"Id:{}\"", id.replace('_', "\\_").replace('*', "\\*")))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(id, hash)| ((*id).to_owned(), (*hash).to_owned()))
+            .collect()
+    }
+
+    const T0: i64 = 1_700_000_000_000;
+
+    #[test]
+    fn new_items_get_unique_ids_and_the_current_time() {
+        let lock = Lockfile::default().updated(&items(&[("b", "1"), ("a", "2")]), &[], T0);
+        assert_eq!(lock.items.len(), 2);
+        assert_eq!(lock.items[0].id, "a", "sorted by id");
+        assert_eq!(lock.item("b").expect("b").added, T0);
+        assert_eq!(lock.item("a").expect("a").added, T0 + 1);
+        assert!(lock.items.iter().all(|entry| entry.modified == T0 / 1000));
+    }
+
+    #[test]
+    fn unchanged_content_keeps_its_times_whatever_the_clock() {
+        let first = Lockfile::default().updated(&items(&[("a", "1")]), &[], T0);
+        let second = first.updated(&items(&[("a", "1")]), &[], T0 + 86_400_000);
+        assert_eq!(first, second);
+        assert!(first.changes_to(&second).is_empty());
+    }
+
+    #[test]
+    fn changed_content_advances_even_within_one_second() {
+        let first = Lockfile::default().updated(&items(&[("a", "1")]), &[], T0);
+        let second = first.updated(&items(&[("a", "2")]), &[], T0 + 10);
+        let third = second.updated(&items(&[("a", "3")]), &[], T0 + 20);
+        assert_eq!(second.items[0].modified, T0 / 1000 + 1);
+        assert_eq!(third.items[0].modified, T0 / 1000 + 2);
+        assert_eq!(third.items[0].added, T0, "the note id never changes");
+        let later = third.updated(&items(&[("a", "4")]), &[], T0 + 60_000);
+        assert_eq!(later.items[0].modified, T0 / 1000 + 60);
+    }
+
+    #[test]
+    fn a_clock_behind_the_lock_still_advances() {
+        let first = Lockfile::default().updated(&items(&[("a", "1")]), &[], T0);
+        let second = first.updated(&items(&[("a", "2")]), &[], T0 - 3_600_000);
+        assert_eq!(second.items[0].modified, T0 / 1000 + 1);
+    }
+
+    #[test]
+    fn removed_items_are_reported_and_dropped() {
+        let first = Lockfile::default().updated(&items(&[("a", "1"), ("b", "1")]), &[], T0);
+        let second = first.updated(&items(&[("a", "1"), ("c", "1")]), &[], T0 + 5);
+        let changes = first.changes_to(&second);
+        assert_eq!(changes.removed, vec!["b".to_owned()]);
+        assert_eq!(changes.added, vec!["c".to_owned()]);
+        assert!(second.item("b").is_none());
+        assert_ne!(
+            second.item("c").expect("c").added,
+            second.item("a").expect("a").added
+        );
+    }
+
+    #[test]
+    fn note_types_advance_when_their_templates_change() {
+        let nt = |hash: &str| vec![("cardsmith".to_owned(), hash.to_owned())];
+        let first = Lockfile::default().updated(&[], &nt("1"), T0);
+        assert_eq!(first.updated(&[], &nt("1"), T0 + 5000), first);
+        let second = first.updated(&[], &nt("2"), T0 + 5000);
+        assert_eq!(second.notetypes[0].modified, T0 / 1000 + 5);
+    }
+
+    #[test]
+    fn text_round_trips() {
+        let lock = Lockfile::default().updated(
+            &items(&[("a", "1")]),
+            &[("cardsmith".to_owned(), "9".to_owned())],
+            T0,
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(LOCK_FILE);
+        std::fs::write(&path, lock.to_text()).expect("write");
+        assert_eq!(Lockfile::read(&path).expect("reads"), lock);
+        assert!(lock.to_text().starts_with("# cardsmith.lock"));
+    }
+
+    #[test]
+    fn a_missing_lock_is_empty() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert_eq!(
+            Lockfile::read(&dir.path().join(LOCK_FILE)).expect("reads"),
+            Lockfile::default()
+        );
+    }
+
+    #[test]
+    fn search_finds_notes_by_id_field() {
+        let ids = vec!["a-b".to_owned(), "c".to_owned()];
+        assert_eq!(anki_search(&ids), "\"Id:a-b\" OR \"Id:c\"");
+    }
+}

@@ -1,0 +1,305 @@
+//! The `collection.anki2` inside a package: an SQLite database in Anki's legacy schema 11 (the
+//! layout of Anki 2.1.x exports, which every current Anki still imports: it upgrades the file to
+//! its own schema on the fly). Built in memory and serialized, so no temp file and no random name
+//! ends up anywhere; the same rows inserted in the same order give the same bytes.
+
+use rusqlite::{Connection, MAIN_DB, params};
+use serde_json::{Map, Value, json};
+
+/// Anki's schema 11 (`rslib/src/storage/schema11.sql`), without its placeholder `col` row.
+const SCHEMA: &str = "
+create table col (
+    id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+    ver integer not null, dty integer not null, usn integer not null, ls integer not null,
+    conf text not null, models text not null, decks text not null, dconf text not null,
+    tags text not null
+);
+create table notes (
+    id integer primary key, guid text not null, mid integer not null, mod integer not null,
+    usn integer not null, tags text not null, flds text not null, sfld integer not null,
+    csum integer not null, flags integer not null, data text not null
+);
+create table cards (
+    id integer primary key, nid integer not null, did integer not null, ord integer not null,
+    mod integer not null, usn integer not null, type integer not null, queue integer not null,
+    due integer not null, ivl integer not null, factor integer not null, reps integer not null,
+    lapses integer not null, left integer not null, odue integer not null, odid integer not null,
+    flags integer not null, data text not null
+);
+create table revlog (
+    id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+    ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null,
+    type integer not null
+);
+create table graves (usn integer not null, oid integer not null, type integer not null);
+create index ix_notes_usn on notes (usn);
+create index ix_cards_usn on cards (usn);
+create index ix_revlog_usn on revlog (usn);
+create index ix_cards_nid on cards (nid);
+create index ix_cards_sched on cards (did, queue, due);
+create index ix_revlog_cid on revlog (cid);
+create index ix_notes_csum on notes (csum);
+";
+
+/// A note row.
+#[derive(Debug, Clone)]
+pub struct NoteRow {
+    /// Note id: milliseconds since the epoch when the item was first built.
+    pub id: i64,
+    /// See [`super::ids::note_guid`].
+    pub guid: String,
+    /// Note type id.
+    pub notetype_id: i64,
+    /// Seconds since the epoch when the note's content last changed.
+    pub modified: i64,
+    /// Anki-legal tags.
+    pub tags: Vec<String>,
+    /// Field values (HTML), in the note type's order.
+    pub fields: Vec<String>,
+}
+
+/// A card row (always new: no scheduling is exported).
+#[derive(Debug, Clone)]
+pub struct CardRow {
+    /// Card id.
+    pub id: i64,
+    /// Its note.
+    pub note_id: i64,
+    /// Its deck.
+    pub deck_id: i64,
+    /// Template index (standard) or deletion number - 1 (cloze).
+    pub ord: u16,
+    /// Same as the note's.
+    pub modified: i64,
+    /// Position in the new-card queue.
+    pub due: i64,
+}
+
+/// Everything in the database.
+#[derive(Debug, Clone)]
+pub struct CollectionData {
+    /// Collection creation, seconds.
+    pub created: i64,
+    /// Last change, seconds.
+    pub modified: i64,
+    /// Note types as schema-11 JSON.
+    pub notetypes: Vec<Value>,
+    /// `(id, full name)` of every deck, parents included.
+    pub decks: Vec<(i64, String)>,
+    /// Notes, in order.
+    pub notes: Vec<NoteRow>,
+    /// Cards, in order.
+    pub cards: Vec<CardRow>,
+}
+
+/// Writes the database and returns its bytes.
+pub fn to_bytes(data: &CollectionData) -> rusqlite::Result<Vec<u8>> {
+    let mut connection = Connection::open_in_memory()?;
+    connection.execute_batch(SCHEMA)?;
+    let transaction = connection.transaction()?;
+    transaction.execute(
+        "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+        params![
+            data.created,
+            data.modified * 1000,
+            json_text(&collection_config(data)),
+            json_text(&keyed_by_id(&data.notetypes)),
+            json_text(&decks_json(data)),
+            json_text(&deck_configs_json()),
+        ],
+    )?;
+    {
+        let mut insert = transaction
+            .prepare("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+        for note in &data.notes {
+            let sort_field = strip_html(note.fields.first().map_or("", String::as_str));
+            insert.execute(params![
+                note.id,
+                note.guid,
+                note.notetype_id,
+                note.modified,
+                format!(" {} ", note.tags.join(" ")),
+                note.fields.join("\x1f"),
+                sort_field,
+                checksum(&sort_field),
+            ])?;
+        }
+        let mut insert = transaction.prepare(
+            "insert into cards values (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        )?;
+        for card in &data.cards {
+            insert.execute(params![
+                card.id,
+                card.note_id,
+                card.deck_id,
+                card.ord,
+                card.modified,
+                card.due
+            ])?;
+        }
+    }
+    transaction.commit()?;
+    Ok(connection.serialize(MAIN_DB)?.to_vec())
+}
+
+/// serde_json keeps map keys sorted (no `preserve_order`), so this text is stable.
+fn json_text(value: &Value) -> String {
+    value.to_string()
+}
+
+fn keyed_by_id(values: &[Value]) -> Value {
+    let mut map = Map::new();
+    for value in values {
+        map.insert(value["id"].to_string(), value.clone());
+    }
+    Value::Object(map)
+}
+
+fn collection_config(data: &CollectionData) -> Value {
+    json!({
+        "activeDecks": [1],
+        "curDeck": 1,
+        "newSpread": 0,
+        "collapseTime": 1200,
+        "timeLim": 0,
+        "estTimes": true,
+        "dueCounts": true,
+        "curModel": null,
+        "nextPos": data.cards.len() + 1,
+        "sortType": "noteFld",
+        "sortBackwards": false,
+        "addToCur": true,
+        "schedVer": 2,
+    })
+}
+
+fn decks_json(data: &CollectionData) -> Value {
+    let deck = |id: i64, name: &str| {
+        json!({
+            "id": id, "name": name, "mod": data.modified, "usn": -1, "conf": 1,
+            "desc": "", "dyn": 0, "collapsed": false, "browserCollapsed": false,
+            "extendNew": 0, "extendRev": 0,
+            "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0],
+        })
+    };
+    let mut decks = vec![deck(1, "Default")];
+    decks.extend(data.decks.iter().map(|(id, name)| deck(*id, name)));
+    keyed_by_id(&decks)
+}
+
+/// Anki's default options group; only read when a package is imported with its deck options.
+fn deck_configs_json() -> Value {
+    json!({
+        "1": {
+            "id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": true,
+            "timer": 0, "replayq": true, "dyn": false,
+            "new": {
+                "bury": false, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0],
+                "order": 1, "perDay": 20,
+            },
+            "rev": {
+                "bury": false, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200,
+                "hardFactor": 1.2,
+            },
+            "lapse": {
+                "delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0,
+            },
+        }
+    })
+}
+
+/// The sort field as Anki stores it: text without tags (Anki recomputes it on import; this only
+/// keeps the package itself consistent).
+fn strip_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Anki's duplicate-check checksum: the first 8 hex digits of SHA-1 of the sort field.
+fn checksum(sort_field: &str) -> i64 {
+    use sha1::{Digest, Sha1};
+    let digest = Sha1::digest(sort_field.as_bytes());
+    i64::from(u32::from_be_bytes([
+        digest[0], digest[1], digest[2], digest[3],
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> CollectionData {
+        CollectionData {
+            created: 1_700_000_000,
+            modified: 1_700_000_100,
+            notetypes: vec![json!({"id": 5, "name": "t"})],
+            decks: vec![(7, "A".to_owned()), (8, "A::B".to_owned())],
+            notes: vec![NoteRow {
+                id: 1_700_000_000_000,
+                guid: "abc".to_owned(),
+                notetype_id: 5,
+                modified: 1_700_000_100,
+                tags: vec!["x".to_owned(), "topic::y".to_owned()],
+                fields: vec!["<b>Q</b> &amp; R".to_owned(), "A".to_owned()],
+            }],
+            cards: vec![CardRow {
+                id: 1_700_000_000_000,
+                note_id: 1_700_000_000_000,
+                deck_id: 8,
+                ord: 0,
+                modified: 1_700_000_100,
+                due: 1,
+            }],
+        }
+    }
+
+    #[test]
+    fn same_data_same_bytes() {
+        let first = to_bytes(&sample()).expect("writes");
+        assert_eq!(first, to_bytes(&sample()).expect("writes"));
+        assert!(first.starts_with(b"SQLite format 3\0"));
+    }
+
+    #[test]
+    fn rows_read_back() {
+        let bytes = to_bytes(&sample()).expect("writes");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("c.anki2");
+        std::fs::write(&path, bytes).expect("write");
+        let connection = Connection::open(&path).expect("opens");
+        let (tags, flds, sfld, ver): (String, String, String, i64) = connection
+            .query_row(
+                "select notes.tags, flds, sfld, ver from notes, col",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .expect("one note");
+        assert_eq!(tags, " x topic::y ");
+        assert_eq!(flds, "<b>Q</b> &amp; R\x1fA");
+        assert_eq!(sfld, "Q & R");
+        assert_eq!(ver, 11);
+        let decks: String = connection
+            .query_row("select decks from col", [], |row| row.get(0))
+            .expect("decks");
+        assert!(decks.contains("\"A::B\""), "{decks}");
+    }
+
+    #[test]
+    fn checksum_matches_anki() {
+        // sha1("") = da39a3ee...
+        assert_eq!(checksum(""), 0xda39a3ee);
+    }
+}

@@ -1,0 +1,334 @@
+//! `out/<lesson-id>.apkg` per lesson and `out/all.apkg` (name set by `[apkg] all`): Anki packages
+//! that import, update in place on re-import, and never duplicate. The format and what Anki keys
+//! on are documented in `docs/anki.md`.
+//!
+//! Two steps: [`NoteSet::collect`] turns the course into notes (fields as HTML, tags, card
+//! ordinals, media) and hashes them; `build` records the hashes in `cardsmith.lock`
+//! ([`crate::lock`]), which gives each note its id and `mod`; then [`ApkgRenderer`] writes the
+//! packages from both. Written with rusqlite and zip: see the issue for why not genanki-rs.
+
+pub mod collection;
+pub mod html;
+pub mod ids;
+pub mod media;
+pub mod notetype;
+pub mod package;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+use self::collection::{CardRow, CollectionData, NoteRow};
+use self::media::MediaFiles;
+use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
+use super::{Artifact, RenderContext, RenderError, Renderer};
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::lock::Lockfile;
+use crate::model::{CardKind, Course};
+use crate::templates::Templates;
+
+/// Writes the Anki packages.
+#[derive(Debug, Default)]
+pub struct ApkgRenderer;
+
+impl Renderer for ApkgRenderer {
+    fn name(&self) -> &'static str {
+        "apkg"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+        let set = NoteSet::collect(ctx.course, &ctx.config.root, ctx.templates)?;
+        let mut artifacts = Vec::new();
+        for (index, lesson) in ctx.course.lessons.iter().enumerate() {
+            let notes: Vec<&Note> = set.notes.iter().filter(|n| n.lesson == index).collect();
+            artifacts.push(Artifact {
+                path: PathBuf::from(format!("{}.apkg", lesson.id)),
+                bytes: set.package(&notes, ctx.lock)?,
+            });
+        }
+        let all: Vec<&Note> = set.notes.iter().collect();
+        artifacts.push(Artifact {
+            path: ctx.config.project.apkg.all.clone(),
+            bytes: set.package(&all, ctx.lock)?,
+        });
+        Ok(artifacts)
+    }
+}
+
+/// One item as an Anki note, before the lock gives it times.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The item id.
+    pub item_id: String,
+    /// Index of its lesson in [`Course::lessons`].
+    pub lesson: usize,
+    /// Full deck name.
+    pub deck: String,
+    /// Its note type.
+    pub spec: &'static NotetypeSpec,
+    /// Field values (HTML), in the note type's field order.
+    pub fields: Vec<String>,
+    /// Tags, sorted.
+    pub tags: Vec<String>,
+    /// Card ordinals, ascending.
+    pub ords: Vec<u16>,
+    /// Packed media names it uses.
+    pub media: BTreeSet<String>,
+    /// See [`Note::content_hash`].
+    pub hash: String,
+}
+
+impl Note {
+    /// Hash of what Anki stores for the note: note type name, fields and tags. Not the deck: Anki
+    /// never moves existing cards on import, so a deck change alone needs no update.
+    fn content_hash(spec: &NotetypeSpec, fields: &[String], tags: &[String]) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(spec.name.as_bytes());
+        for field in fields {
+            hasher.update(b"\x1f");
+            hasher.update(field.as_bytes());
+        }
+        hasher.update(b"\x1e");
+        hasher.update(tags.join(" ").as_bytes());
+        hex(&hasher.finalize()[..16])
+    }
+}
+
+/// Every note of the course, the note types and the media.
+#[derive(Debug, Clone)]
+pub struct NoteSet {
+    /// In build order (lessons, then items).
+    pub notes: Vec<Note>,
+    /// Both note types with the project's templates.
+    pub notetypes: Vec<Notetype>,
+    /// Every packed media file.
+    pub media: MediaFiles,
+}
+
+/// `{{c1::`, `{{c12::`: the deletion numbers of a cloze answer.
+static CLOZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{c(\d+)::").expect("the cloze pattern compiles"));
+
+impl NoteSet {
+    /// Renders every item as a note. Content problems (a cloze item without a deletion) come
+    /// back as [`RenderError::Content`].
+    pub fn collect(
+        course: &Course,
+        root: &Path,
+        templates: &Templates,
+    ) -> Result<NoteSet, RenderError> {
+        let mut diagnostics = Vec::new();
+        let mut files = MediaFiles::new();
+        let mut notes = Vec::new();
+        for (index, lesson) in course.lessons.iter().enumerate() {
+            let media_of = media::collect(course, lesson, root, &mut files)?;
+            for item in &lesson.items {
+                let spec = NotetypeSpec::for_kind(item.card.kind);
+                let empty = BTreeMap::new();
+                let item_media = media_of.get(&item.id).unwrap_or(&empty);
+                let answer = html::block(&item.answer, item_media);
+                let must: Vec<&str> = item.card.must.iter().map(|p| p.point.as_str()).collect();
+                let flags: Vec<&str> = item.card.avoid.iter().map(|f| f.flag.as_str()).collect();
+                let ords = match spec.kind {
+                    NotetypeKind::Standard if item.card.kind == CardKind::Reverse => vec![0, 1],
+                    NotetypeKind::Standard => vec![0],
+                    NotetypeKind::Cloze => cloze_ords(&answer),
+                };
+                if ords.is_empty() {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::CLOZE_WITHOUT_DELETION,
+                            item.answer_span.clone(),
+                            "a `cloze` item needs at least one `{{c1::...}}` deletion in its answer",
+                        )
+                        .with_help("wrap what to recall as `{{c1::text}}`, or use `kind: basic`")
+                        .with_item(item.id.clone()),
+                    );
+                }
+                let mut fields = vec![
+                    html::inline(&item.question, item_media),
+                    answer,
+                    html::list(&must),
+                    html::list(&flags),
+                    lesson
+                        .topic_of(item)
+                        .map(|topic| html::escape(&topic.title))
+                        .unwrap_or_default(),
+                    html::escape(&lesson.title),
+                    html::escape(&item.id),
+                ];
+                if spec.kind == NotetypeKind::Standard {
+                    let reverse = item.card.kind == CardKind::Reverse;
+                    fields.push(if reverse { "y" } else { "" }.to_owned());
+                }
+                let tags = lesson.item_tags(item);
+                notes.push(Note {
+                    item_id: item.id.clone(),
+                    lesson: index,
+                    deck: lesson.deck.clone(),
+                    spec,
+                    hash: Note::content_hash(spec, &fields, &tags),
+                    fields,
+                    tags,
+                    ords,
+                    media: item_media.values().cloned().collect(),
+                });
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(RenderError::Content(diagnostics));
+        }
+        let notetypes = notetype::ALL
+            .iter()
+            .map(|spec| Notetype::load(spec, templates))
+            .collect();
+        Ok(NoteSet {
+            notes,
+            notetypes,
+            media: files,
+        })
+    }
+
+    /// `(item id, hash)` of every note, in build order: what the lock records.
+    pub fn item_hashes(&self) -> Vec<(String, String)> {
+        self.notes
+            .iter()
+            .map(|note| (note.item_id.clone(), note.hash.clone()))
+            .collect()
+    }
+
+    /// `(name, hash)` of every note type.
+    pub fn notetype_hashes(&self) -> Vec<(String, String)> {
+        self.notetypes
+            .iter()
+            .map(|notetype| (notetype.spec.name.to_owned(), notetype.content_hash()))
+            .collect()
+    }
+
+    /// One `.apkg` with `notes`, their decks, the note types they use and their media.
+    fn package(&self, notes: &[&Note], lock: &Lockfile) -> Result<Vec<u8>, RenderError> {
+        let mut decks = BTreeMap::new();
+        for note in notes {
+            let mut name = String::new();
+            for (level, part) in note.deck.split("::").enumerate() {
+                if level > 0 {
+                    name.push_str("::");
+                }
+                name.push_str(part);
+                decks.insert(ids::deck_id(&name), name.clone());
+            }
+        }
+        let mut note_rows = Vec::with_capacity(notes.len());
+        let mut card_rows = Vec::new();
+        let mut card_ids = BTreeSet::new();
+        for note in notes {
+            let entry = lock
+                .item(&note.item_id)
+                .ok_or_else(|| missing(&note.item_id))?;
+            let deck_id = ids::deck_id(&note.deck);
+            for &ord in &note.ords {
+                let mut id = entry.added + i64::from(ord);
+                while !card_ids.insert(id) {
+                    id += 1;
+                }
+                card_rows.push(CardRow {
+                    id,
+                    note_id: entry.added,
+                    deck_id,
+                    ord,
+                    modified: entry.modified,
+                    due: i64::try_from(card_rows.len() + 1).unwrap_or(i64::MAX),
+                });
+            }
+            note_rows.push(NoteRow {
+                id: entry.added,
+                guid: ids::note_guid(&note.item_id),
+                notetype_id: note.spec.id(),
+                modified: entry.modified,
+                tags: note.tags.clone(),
+                fields: note.fields.clone(),
+            });
+        }
+        let used: BTreeSet<&str> = notes.iter().map(|note| note.spec.name).collect();
+        let first_deck = notes.first().map_or(1, |note| ids::deck_id(&note.deck));
+        let mut notetypes = Vec::new();
+        for notetype in &self.notetypes {
+            if used.contains(notetype.spec.name) {
+                let entry = lock
+                    .notetype(notetype.spec.name)
+                    .ok_or_else(|| missing(notetype.spec.name))?;
+                notetypes.push(notetype.to_json(entry.modified, first_deck));
+            }
+        }
+        let modified = note_rows
+            .iter()
+            .map(|note| note.modified)
+            .chain(lock.notetypes.iter().map(|entry| entry.modified))
+            .max()
+            .unwrap_or(0);
+        let created = note_rows
+            .iter()
+            .map(|note| note.id / 1000)
+            .min()
+            .unwrap_or(modified);
+        let data = CollectionData {
+            created: created - created.rem_euclid(86_400),
+            modified,
+            notetypes,
+            decks: decks.into_iter().collect(),
+            notes: note_rows,
+            cards: card_rows,
+        };
+        let database = collection::to_bytes(&data).map_err(|source| RenderError::Other {
+            context: "failed to write the Anki collection".to_owned(),
+            source: Box::new(source),
+        })?;
+        let media: MediaFiles = notes
+            .iter()
+            .flat_map(|note| note.media.iter())
+            .filter_map(|name| Some((name.clone(), self.media.get(name)?.clone())))
+            .collect();
+        package::to_bytes(&database, &media).map_err(|source| RenderError::Other {
+            context: "failed to zip the Anki package".to_owned(),
+            source: Box::new(source),
+        })
+    }
+}
+
+fn missing(name: &str) -> RenderError {
+    RenderError::Other {
+        context: format!("`{name}` is missing from the lock"),
+        source: "build updates cardsmith.lock before rendering".into(),
+    }
+}
+
+/// Card ordinals of a cloze answer: deletion number - 1, ascending, unique (`c0` is ignored, as
+/// Anki does).
+fn cloze_ords(answer_html: &str) -> Vec<u16> {
+    let numbers: BTreeSet<u16> = CLOZE
+        .captures_iter(answer_html)
+        .filter_map(|captures| captures[1].parse::<u16>().ok())
+        .filter(|&number| number > 0)
+        .collect();
+    numbers.into_iter().map(|number| number - 1).collect()
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloze_ordinals_follow_deletion_numbers() {
+        assert_eq!(cloze_ords("{{c1::a}} {{c3::b}} {{c1::c}}"), vec![0, 2]);
+        assert!(cloze_ords("no deletion {{c0::x}}").is_empty());
+    }
+}

@@ -3,5 +3,6 @@
 
 mod support;
 
+mod apkg;
 mod build;
 mod errors;

@@ -1,0 +1,540 @@
+//! Anki packages, proven with the real Anki backend: the official `anki` package from PyPI,
+//! installed by `scripts/setup-test-deps` into `target/anki-venv`, driven through
+//! `tests/anki/anki_helper.py`. These tests fail (never skip) when it is missing.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{Project, repo_root, seed_lesson, stderr_of};
+
+/// The seed lesson's item ids, in source order.
+const SEED_IDS: [&str; 5] = [
+    "batch-high-water-mark",
+    "exactly-once",
+    "why-parquet",
+    "api-extraction",
+    "lambda-vs-kappa",
+];
+const SEED_DECK: &str = "Data Engineering::Pipeline Interviews";
+
+/// The venv's Python: `CARDSMITH_ANKI_PYTHON` (set by `scripts/test`), else the path
+/// `scripts/setup-test-deps` installs to.
+fn anki_python() -> PathBuf {
+    let python = std::env::var_os("CARDSMITH_ANKI_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/anki-venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the Anki backend is missing at {}: run scripts/setup-test-deps (scripts/test does)",
+        python.display()
+    );
+    python
+}
+
+/// A fresh Anki collection in a temp folder.
+struct Anki {
+    dir: tempfile::TempDir,
+}
+
+impl Anki {
+    fn new() -> Anki {
+        Anki {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Value {
+        let collection = self.dir.path().join("collection.anki2");
+        let output = Command::new(anki_python())
+            .arg(repo_root().join("tests/anki/anki_helper.py"))
+            .arg(args[0])
+            .arg(&collection)
+            .args(&args[1..])
+            .output()
+            .expect("python runs");
+        assert!(
+            output.status.success(),
+            "anki_helper {args:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("anki_helper prints JSON")
+    }
+
+    /// Imports with Anki's default options; returns the importer's log counts.
+    fn import(&self, project: &Project, package: &str) -> Value {
+        let path = project.root().join("out").join(package);
+        self.run(&["import", path.to_str().expect("utf-8 path")])
+    }
+
+    fn dump(&self) -> Value {
+        self.run(&["dump"])
+    }
+
+    fn review_all(&self) -> Value {
+        self.run(&["review"])
+    }
+}
+
+/// The importer's counts as `(new, updated, duplicate, conflicting)`.
+fn counts(log: &Value) -> (u64, u64, u64, u64) {
+    let count = |key: &str| {
+        log[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} in {log}"))
+    };
+    (
+        count("new"),
+        count("updated"),
+        count("duplicate"),
+        count("conflicting"),
+    )
+}
+
+fn notes(dump: &Value) -> &Vec<Value> {
+    dump["notes"].as_array().expect("notes")
+}
+
+fn note<'d>(dump: &'d Value, item_id: &str) -> &'d Value {
+    notes(dump)
+        .iter()
+        .find(|note| note["fields"]["Id"] == item_id)
+        .unwrap_or_else(|| panic!("no note for {item_id}"))
+}
+
+/// Per card: `(note id, ord, interval, reps, revlog entries)`.
+fn scheduling(dump: &Value) -> Vec<(i64, i64, i64, i64, i64)> {
+    let mut rows = Vec::new();
+    for note in notes(dump) {
+        for card in note["cards"].as_array().expect("cards") {
+            let get = |value: &Value| value.as_i64().expect("number");
+            rows.push((
+                get(&note["id"]),
+                get(&card["ord"]),
+                get(&card["ivl"]),
+                get(&card["reps"]),
+                get(&card["revlog"]),
+            ));
+        }
+    }
+    rows
+}
+
+/// The text of an HTML fragment, without tags (and without the `<style>` block).
+fn visible_text(html: &str) -> String {
+    let body = html.rsplit("</style>").next().unwrap_or(html);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn build(project: &Project) -> std::process::Output {
+    let output = project.cardsmith(&["build"]).output().expect("runs");
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        stderr_of(&output, project)
+    );
+    output
+}
+
+#[test]
+fn seed_deck_imports_with_fields_tags_and_decks() {
+    let project = Project::with_seed();
+    build(&project);
+    let anki = Anki::new();
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(counts(&log), (5, 0, 0, 0), "{log}");
+    let dump = anki.dump();
+    assert_eq!(notes(&dump).len(), SEED_IDS.len());
+    let decks = dump["decks"].as_array().expect("decks");
+    assert!(
+        decks.contains(&Value::from("Data Engineering")),
+        "{decks:?}"
+    );
+    assert!(decks.contains(&Value::from(SEED_DECK)), "{decks:?}");
+
+    let parquet = note(&dump, "why-parquet");
+    assert_eq!(parquet["notetype"], "cardsmith");
+    assert_eq!(parquet["fields"]["Question"], "Why Parquet?");
+    let answer = parquet["fields"]["Answer"].as_str().expect("answer");
+    assert!(
+        answer.contains("<strong>columnar, compressed, predicate pushdown</strong>"),
+        "{answer}"
+    );
+    assert!(answer.contains("<li><strong>Columnar</strong>"), "{answer}");
+    assert_eq!(
+        parquet["fields"]["MustSay"],
+        "<ul><li>columnar</li><li>compressed</li><li>predicate pushdown</li>\
+         <li>reads only the needed columns</li></ul>"
+    );
+    assert_eq!(
+        parquet["fields"]["RedFlags"],
+        "<ul><li>calls Parquet row-oriented</li></ul>"
+    );
+    assert_eq!(parquet["fields"]["Topic"], "File Format Depth");
+    assert_eq!(parquet["fields"]["Reverse"], "");
+    assert_eq!(
+        parquet["tags"],
+        serde_json::json!([
+            "data-pipelines",
+            "file-formats",
+            "interview",
+            "parquet",
+            "topic::file-format-depth"
+        ])
+    );
+
+    for (note, id) in notes(&dump).iter().zip(SEED_IDS) {
+        assert_eq!(note["fields"]["Id"], id, "notes keep source order");
+        let cards = note["cards"].as_array().expect("cards");
+        assert_eq!(cards.len(), 1, "{id}: a basic item makes one card");
+        for card in cards {
+            assert_eq!(card["deck"], SEED_DECK);
+            for side in ["question", "answer"] {
+                let html = card[side].as_str().expect("rendered side");
+                assert!(html.contains("cs-question"), "{id} {side}: {html}");
+                assert!(
+                    !html.contains("{{"),
+                    "{id} {side}: unreplaced field: {html}"
+                );
+            }
+        }
+    }
+
+    // The per-lesson package holds the same notes: importing it on top changes nothing.
+    let again = anki.import(&project, "pipeline-probes.apkg");
+    assert_eq!(counts(&again), (0, 0, 5, 0), "{again}");
+}
+
+#[test]
+fn reimport_updates_in_place_keeps_reviews_and_never_deletes() {
+    let project = Project::with_seed();
+    build(&project);
+    let anki = Anki::new();
+    assert_eq!(counts(&anki.import(&project, "all.apkg")), (5, 0, 0, 0));
+    assert_eq!(anki.review_all()["answered"], 5);
+    let reviewed = anki.dump();
+    let schedule = scheduling(&reviewed);
+    assert!(
+        schedule
+            .iter()
+            .all(|&(_, _, ivl, reps, revlog)| ivl > 0 && reps == 1 && revlog == 1),
+        "{schedule:?}"
+    );
+
+    // Edit one answer and one question, rebuild at once (same second as the first build).
+    let edited = seed_lesson()
+        .replace(
+            "A screening question in more than half of pipeline interviews.",
+            "A screening question in nearly every pipeline interview.",
+        )
+        .replace(
+            "### What does exactly-once mean, and what do production systems actually run?",
+            "### What does exactly-once mean, and what do production pipelines really run?",
+        );
+    project.write("source/data-pipelines/probes.md", &edited);
+    build(&project);
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(
+        counts(&log),
+        (0, 2, 3, 0),
+        "new, updated, duplicate, conflicting: {log}"
+    );
+    let updated = anki.dump();
+    assert_eq!(
+        scheduling(&updated),
+        schedule,
+        "same notes, cards, intervals, revlog"
+    );
+    let answer = note(&updated, "why-parquet")["fields"]["Answer"]
+        .as_str()
+        .expect("answer");
+    assert!(
+        answer.contains("nearly every pipeline interview"),
+        "{answer}"
+    );
+    assert_eq!(
+        note(&updated, "exactly-once")["fields"]["Question"],
+        "What does exactly-once mean, and what do production pipelines really run?"
+    );
+
+    // No edit: same bytes, same lock, and the import changes nothing.
+    let before = project.out_files();
+    let lock = std::fs::read(project.root().join("cardsmith.lock")).expect("lock");
+    build(&project);
+    assert_eq!(project.out_files(), before);
+    assert_eq!(
+        std::fs::read(project.root().join("cardsmith.lock")).expect("lock"),
+        lock
+    );
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(counts(&log), (0, 0, 5, 0), "{log}");
+    assert_eq!(anki.dump(), updated);
+
+    // Add an item and delete one: exactly one new note; the deleted one stays as it was.
+    let start = edited.find("## API Patterns").expect("topic");
+    let end = edited.find("## Hybrid Architectures").expect("next topic");
+    let mut changed = String::new();
+    changed.push_str(&edited[..start]);
+    changed.push_str(&edited[end..]);
+    changed.push_str(
+        "\n### What is a dead-letter queue for? {#dead-letter-queue}\n\n\
+         It holds messages that failed processing, so one bad record never blocks the stream.\n",
+    );
+    project.write("source/data-pipelines/probes.md", &changed);
+    let output = build(&project);
+    let stderr = stderr_of(&output, &project);
+    assert!(
+        stderr
+            .contains("1 item left the source since `cardsmith.lock` was written: api-extraction"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"Id:api-extraction\""), "{stderr}");
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(counts(&log), (1, 0, 4, 0), "{log}");
+    let after = anki.dump();
+    assert_eq!(notes(&after).len(), 6);
+    assert_eq!(
+        note(&after, "api-extraction"),
+        note(&updated, "api-extraction")
+    );
+    assert_eq!(
+        note(&after, "dead-letter-queue")["cards"][0]["deck"],
+        SEED_DECK
+    );
+}
+
+#[test]
+fn same_input_and_lock_give_identical_bytes_on_another_checkout() {
+    let first = Project::with_seed();
+    build(&first);
+    let second = Project::with_seed();
+    let lock = std::fs::read(first.root().join("cardsmith.lock")).expect("lock");
+    second.write_bytes("cardsmith.lock", &lock);
+    build(&second);
+    assert_eq!(first.out_files(), second.out_files());
+    let names: Vec<String> = first
+        .out_files()
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(names.contains(&"all.apkg".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"pipeline-probes.apkg".to_owned()),
+        "{names:?}"
+    );
+}
+
+const KINDS_LESSON: &str = r#"---
+id: kinds
+title: Card kinds
+deck: Test::Kinds
+tags: [kinds]
+---
+
+## Shapes
+
+### What does a high-water mark record? {#hwm}
+
+The largest timestamp a run processed.
+
+![the mark](img/mark.png)
+
+```card
+kind: reverse
+```
+
+### What makes Parquet fast? {#parquet-cloze}
+
+It is {{c1::columnar}} and {{c2::compressed::how?}}, and it skips row groups by their
+{{c1::statistics}}.
+
+```python
+def read(path):
+    return pq.read_table(path, columns=["a"])  # 1 < 2
+```
+
+```card
+kind: cloze
+```
+
+### Plain? {#plain}
+
+Yes.
+"#;
+
+/// A 1x1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+#[test]
+fn reverse_and_cloze_items_make_the_right_cards_with_media_and_code() {
+    let project = Project::new();
+    project.write("source/kinds.md", KINDS_LESSON);
+    project.write_bytes("source/img/mark.png", PNG);
+    build(&project);
+    let anki = Anki::new();
+    let log = anki.import(&project, "kinds.apkg");
+    assert_eq!(counts(&log), (3, 0, 0, 0), "{log}");
+    let dump = anki.dump();
+    let card_count = |id: &str| note(&dump, id)["cards"].as_array().expect("cards").len();
+    assert_eq!(card_count("hwm"), 2, "reverse: forward and reverse cards");
+    assert_eq!(card_count("parquet-cloze"), 2, "cloze: c1 and c2");
+    assert_eq!(card_count("plain"), 1);
+    assert_eq!(note(&dump, "parquet-cloze")["notetype"], "cardsmith cloze");
+
+    let reverse_front = note(&dump, "hwm")["cards"][1]["question"]
+        .as_str()
+        .expect("reverse front");
+    assert!(
+        reverse_front.contains("The largest timestamp"),
+        "{reverse_front}"
+    );
+    let image = note(&dump, "hwm")["fields"]["Answer"]
+        .as_str()
+        .expect("answer");
+    let media = dump["media"].as_array().expect("media");
+    assert_eq!(media.len(), 1, "{media:?}");
+    let name = media[0].as_str().expect("name");
+    assert!(
+        name.starts_with("mark-") && name.ends_with(".png"),
+        "{name}"
+    );
+    assert!(image.contains(&format!("src=\"{name}\"")), "{image}");
+
+    let cloze = &note(&dump, "parquet-cloze")["cards"];
+    let first_front = cloze[0]["question"].as_str().expect("c1 front");
+    assert!(first_front.contains("[...]"), "{first_front}");
+    // Anki keeps the hidden text in a `data-cloze` attribute; the visible text must not show it.
+    assert!(
+        !visible_text(first_front).contains("columnar"),
+        "{first_front}"
+    );
+    assert!(
+        first_front.contains("compressed"),
+        "c2 stays visible on c1: {first_front}"
+    );
+    let second_front = cloze[1]["question"].as_str().expect("c2 front");
+    assert!(
+        second_front.contains("how?"),
+        "the hint shows: {second_front}"
+    );
+    let answer = cloze[0]["answer"].as_str().expect("c1 back");
+    assert!(answer.contains("columnar"), "{answer}");
+    assert!(
+        answer.contains("hl-keyword"),
+        "code is highlighted at build time: {answer}"
+    );
+    assert!(!answer.contains("<script"), "{answer}");
+}
+
+#[test]
+fn template_changes_update_the_note_type_in_place() {
+    let project = Project::with_seed();
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "all.apkg");
+    project.write(
+        "templates/anki/style.css",
+        ".card { color: rebeccapurple; }\n",
+    );
+    build(&project);
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(counts(&log), (0, 0, 5, 0), "notes did not change: {log}");
+    let dump = anki.dump();
+    let cardsmith_types: Vec<&Value> = dump["notetypes"]
+        .as_array()
+        .expect("notetypes")
+        .iter()
+        .filter(|name| {
+            name.as_str()
+                .is_some_and(|name| name.starts_with("cardsmith"))
+        })
+        .collect();
+    assert_eq!(
+        cardsmith_types,
+        vec!["cardsmith"],
+        "no second `cardsmith+` type"
+    );
+    let question = notes(&dump)[0]["cards"][0]["question"]
+        .as_str()
+        .expect("question");
+    assert!(question.contains("rebeccapurple"), "{question}");
+}
+
+#[test]
+fn a_missing_image_is_an_error_at_its_position() {
+    let project = Project::new();
+    project.write(
+        "source/lesson.md",
+        "---\nid: l\ntitle: L\ndeck: D\n---\n\n### Q? {#q}\n\nSee ![x](nope.png) and ![y](/etc/passwd).\n",
+    );
+    let output = project.cardsmith(&["build"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output, &project);
+    assert!(stderr.contains("S014"), "{stderr}");
+    assert!(
+        stderr.contains("image `nope.png` does not exist"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("source/lesson.md:9:5"), "{stderr}");
+    assert!(
+        stderr.contains("image `/etc/passwd` is outside the project"),
+        "{stderr}"
+    );
+    assert!(project.out_files().is_empty(), "nothing written");
+    assert!(!project.root().join("cardsmith.lock").exists());
+}
+
+#[test]
+fn a_cloze_item_without_deletion_is_an_error() {
+    let project = Project::new();
+    project.write(
+        "source/lesson.md",
+        "---\nid: l\ntitle: L\ndeck: D\n---\n\n### Q? {#q}\n\nNo deletion here.\n\n```card\nkind: cloze\n```\n",
+    );
+    let output = project.cardsmith(&["build"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr_of(&output, &project);
+    assert!(stderr.contains("S015"), "{stderr}");
+    assert!(project.out_files().is_empty(), "nothing written");
+}
+
+#[test]
+fn locked_build_refuses_a_stale_lock_and_writes_nothing() {
+    let project = Project::with_seed();
+    project
+        .cardsmith(&["build", "--locked"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`cardsmith.lock` is out of date"));
+    assert!(project.out_files().is_empty());
+    build(&project);
+    project.cardsmith(&["build", "--locked"]).assert().success();
+    let before = project.out_files();
+    project.write(
+        "source/data-pipelines/probes.md",
+        &seed_lesson().replace("Why Parquet?", "Why Parquet, really?"),
+    );
+    project
+        .cardsmith(&["build", "--locked"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("changed items: why-parquet"));
+    assert_eq!(project.out_files(), before, "nothing written");
+}

@@ -478,30 +478,6 @@ fn template_changes_update_the_note_type_in_place() {
 }
 
 #[test]
-fn a_missing_image_is_an_error_at_its_position() {
-    let project = Project::new();
-    project.write(
-        "source/lesson.md",
-        "---\nid: l\ntitle: L\ndeck: D\n---\n\n### Q? {#q}\n\nSee ![x](nope.png) and ![y](/etc/passwd).\n",
-    );
-    let output = project.cardsmith(&["build"]).output().expect("runs");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = stderr_of(&output, &project);
-    assert!(stderr.contains("S014"), "{stderr}");
-    assert!(
-        stderr.contains("image `nope.png` does not exist"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("source/lesson.md:9:5"), "{stderr}");
-    assert!(
-        stderr.contains("image `/etc/passwd` is outside the project"),
-        "{stderr}"
-    );
-    assert!(project.out_files().is_empty(), "nothing written");
-    assert!(!project.root().join("cardsmith.lock").exists());
-}
-
-#[test]
 fn a_cloze_item_without_deletion_is_an_error() {
     let project = Project::new();
     project.write(
@@ -511,7 +487,7 @@ fn a_cloze_item_without_deletion_is_an_error() {
     let output = project.cardsmith(&["build"]).output().expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let stderr = stderr_of(&output, &project);
-    assert!(stderr.contains("S015"), "{stderr}");
+    assert!(stderr.contains("S016"), "{stderr}");
     assert!(project.out_files().is_empty(), "nothing written");
 }
 

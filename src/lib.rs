@@ -106,6 +106,7 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(assets::check_references(&course, &config.root));
+    diagnostics.extend(render::apkg::check(&course));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         course,

@@ -489,6 +489,9 @@ fn a_cloze_item_without_deletion_is_an_error() {
     let stderr = stderr_of(&output, &project);
     assert!(stderr.contains("S016"), "{stderr}");
     assert!(project.out_files().is_empty(), "nothing written");
+    let output = project.cardsmith(&["check"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1), "`check` reports it too");
+    assert!(stderr_of(&output, &project).contains("S016"));
 }
 
 #[test]
@@ -513,4 +516,25 @@ fn locked_build_refuses_a_stale_lock_and_writes_nothing() {
         .code(2)
         .stderr(predicates::str::contains("changed items: why-parquet"));
     assert_eq!(project.out_files(), before, "nothing written");
+}
+
+#[test]
+fn the_all_package_name_is_configurable_and_checked() {
+    let project = Project::with_seed();
+    project.write("cardsmith.toml", "[apkg]\nall = \"course.apkg\"\n");
+    build(&project);
+    let names: Vec<String> = project
+        .out_files()
+        .iter()
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(names.contains(&"course.apkg".to_owned()), "{names:?}");
+    assert!(!names.contains(&"all.apkg".to_owned()), "{names:?}");
+
+    project.write("cardsmith.toml", "[apkg]\nall = \"../escape.apkg\"\n");
+    project
+        .cardsmith(&["build"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("invalid `[apkg] all"));
 }

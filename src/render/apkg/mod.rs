@@ -28,7 +28,7 @@ use super::{Artifact, RenderContext, RenderError, Renderer};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::lock::Lockfile;
-use crate::model::{CardKind, Course};
+use crate::model::{CardKind, Course, Item};
 use crate::templates::Templates;
 
 /// Writes the Anki packages.
@@ -41,6 +41,8 @@ impl Renderer for ApkgRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+        let all_path = &ctx.config.project.apkg.all;
+        check_all_path(all_path, ctx.course)?;
         let set = NoteSet::collect(ctx.course, &ctx.config.root, ctx.templates)?;
         let mut artifacts = Vec::new();
         for (index, lesson) in ctx.course.lessons.iter().enumerate() {
@@ -52,7 +54,7 @@ impl Renderer for ApkgRenderer {
         }
         let all: Vec<&Note> = set.notes.iter().collect();
         artifacts.push(Artifact {
-            path: ctx.config.project.apkg.all.clone(),
+            path: all_path.clone(),
             bytes: set.package(&all, ctx.lock)?,
         });
         Ok(artifacts)
@@ -139,15 +141,7 @@ impl NoteSet {
                     NotetypeKind::Cloze => cloze_ords(&answer),
                 };
                 if ords.is_empty() {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            codes::CLOZE_WITHOUT_DELETION,
-                            item.answer_span.clone(),
-                            "a `cloze` item needs at least one `{{c1::...}}` deletion in its answer",
-                        )
-                        .with_help("wrap what to recall as `{{c1::text}}`, or use `kind: basic`")
-                        .with_item(item.id.clone()),
-                    );
+                    diagnostics.push(cloze_without_deletion(item));
                 }
                 let mut fields = vec![
                     html::inline(&item.question, item_media),
@@ -297,6 +291,60 @@ impl NoteSet {
             source: Box::new(source),
         })
     }
+}
+
+/// `[apkg] all` must name a file inside `out/` that no lesson's package uses.
+fn check_all_path(all: &Path, course: &Course) -> Result<(), RenderError> {
+    let invalid = |why: &str| RenderError::Other {
+        context: format!(
+            "invalid `[apkg] all = \"{}\"` in cardsmith.toml",
+            all.display()
+        ),
+        source: why.to_owned().into(),
+    };
+    let inside_out = !all.as_os_str().is_empty()
+        && all
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+    if !inside_out {
+        return Err(invalid(
+            "it must be a relative path inside the output folder, such as `all.apkg`",
+        ));
+    }
+    if let Some(lesson) = course
+        .lessons
+        .iter()
+        .find(|lesson| Path::new(&format!("{}.apkg", lesson.id)) == all)
+    {
+        return Err(invalid(&format!(
+            "lesson `{}` writes its own deck there; choose another name",
+            lesson.id
+        )));
+    }
+    Ok(())
+}
+
+/// Problems only the Anki deck cares about, found without rendering (so `check` reports them
+/// too): a `cloze` item whose answer has no deletion.
+pub fn check(course: &Course) -> Vec<Diagnostic> {
+    course
+        .items()
+        .filter(|(_, item)| {
+            item.card.kind == CardKind::Cloze && cloze_ords(&item.answer).is_empty()
+        })
+        .map(|(_, item)| cloze_without_deletion(item))
+        .collect()
+}
+
+fn cloze_without_deletion(item: &Item) -> Diagnostic {
+    Diagnostic::error(
+        codes::CLOZE_WITHOUT_DELETION,
+        item.answer_span.clone(),
+        "a `cloze` item needs at least one `{{c1::...}}` deletion in its answer",
+    )
+    .with_label("no deletion in this answer")
+    .with_help("wrap what to recall as `{{c1::text}}` (`{{c1::text::hint}}` adds a hint), or use `kind: basic`")
+    .with_item(item.id.clone())
 }
 
 fn missing(name: &str) -> RenderError {

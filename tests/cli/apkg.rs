@@ -538,3 +538,44 @@ fn the_all_package_name_is_configurable_and_checked() {
         .code(2)
         .stderr(predicates::str::contains("invalid `[apkg] all"));
 }
+
+#[test]
+fn switching_kinds_adds_the_reverse_card_and_refuses_a_new_note_type() {
+    let project = Project::new();
+    let lesson = |why_kind: &str, fast_kind: &str| {
+        format!(
+            "---\nid: k\ntitle: K\ndeck: K\n---\n\n\
+             ### Why? {{#why}}\n\nBecause {{{{c1::reasons}}}}.\n\n```card\nkind: {why_kind}\n```\n\n\
+             ### Fast? {{#fast}}\n\nYes.\n\n```card\nkind: {fast_kind}\n```\n"
+        )
+    };
+    project.write("source/k.md", &lesson("basic", "basic"));
+    build(&project);
+    let anki = Anki::new();
+    assert_eq!(counts(&anki.import(&project, "k.apkg")), (2, 0, 0, 0));
+    anki.review_all();
+    let before = anki.dump();
+
+    // basic -> reverse adds the second card beside the reviewed one; basic -> cloze is refused.
+    project.write("source/k.md", &lesson("cloze", "reverse"));
+    build(&project);
+    let log = anki.import(&project, "k.apkg");
+    assert_eq!(
+        counts(&log),
+        (0, 1, 0, 1),
+        "new, updated, duplicate, conflicting: {log}"
+    );
+    let after = anki.dump();
+    let fast = note(&after, "fast")["cards"].as_array().expect("cards");
+    assert_eq!(fast.len(), 2);
+    assert_eq!(
+        fast[0],
+        note(&before, "fast")["cards"][0],
+        "the reviewed card is kept"
+    );
+    assert_eq!(
+        note(&after, "why"),
+        note(&before, "why"),
+        "the cloze switch changed nothing"
+    );
+}

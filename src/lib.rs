@@ -98,6 +98,8 @@ pub struct BuildReport {
     pub removed: Vec<PathBuf>,
     /// Items in `cardsmith.lock` that are no longer in the source: Anki keeps their notes.
     pub removed_items: Vec<String>,
+    /// Items that switched between `cloze` and another kind: Anki will not update their notes.
+    pub switched_notetype: Vec<String>,
 }
 
 /// Loads and parses every lesson of the project and reports every problem.
@@ -125,6 +127,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         written: Vec::new(),
         removed: Vec::new(),
         removed_items: Vec::new(),
+        switched_notetype: Vec::new(),
     };
     if checked.has_errors() {
         return Ok(refused(checked));
@@ -147,7 +150,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
             });
         }
     };
-    let lock = previous.updated(&notes.item_hashes(), &notes.notetype_hashes(), now_millis());
+    let lock = previous.updated(&notes.note_states(), &notes.notetype_hashes(), now_millis());
     let changes = previous.changes_to(&lock);
     if config.locked && !changes.is_empty() {
         return Err(Error::LockOutdated { changes });
@@ -196,6 +199,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         written,
         removed,
         removed_items: changes.removed,
+        switched_notetype: changes.switched_notetype,
     })
 }
 

@@ -46,6 +46,8 @@ pub struct Lockfile {
 pub struct ItemEntry {
     /// The item id.
     pub id: String,
+    /// The note type of its note (`cardsmith`, `cardsmith cloze`): Anki refuses to change it.
+    pub notetype: String,
     /// Hash of the note's note type, fields and tags.
     pub hash: String,
     /// Milliseconds since the epoch of the first build that saw it: the Anki note id.
@@ -64,6 +66,17 @@ pub struct NotetypeEntry {
     pub hash: String,
     /// Seconds since the epoch of its last change: the note type's `mod`.
     pub modified: i64,
+}
+
+/// What a build makes of one item, as the lock sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteState {
+    /// The item id.
+    pub id: String,
+    /// Its note type's name.
+    pub notetype: String,
+    /// Hash of its note.
+    pub hash: String,
 }
 
 /// Why the lock file could not be read.
@@ -149,8 +162,8 @@ impl Lockfile {
         self.notetypes.iter().find(|entry| entry.name == name)
     }
 
-    /// The lock after a build at `now_ms` (milliseconds since the epoch) whose notes have these
-    /// `(item id, hash)` (in build order) and note types these `(name, hash)`.
+    /// The lock after a build at `now_ms` (milliseconds since the epoch) that makes these notes
+    /// (in build order) and note types with these `(name, hash)`.
     ///
     /// - Same hash: the entry is kept as it is (same note id, same `mod`).
     /// - New hash: `modified = max(now, previous + 1)`, so two edits within one second still
@@ -160,7 +173,7 @@ impl Lockfile {
     /// - Items no longer built are dropped (see [`Lockfile::changes_to`] to report them).
     pub fn updated(
         &self,
-        items: &[(String, String)],
+        items: &[NoteState],
         notetypes: &[(String, String)],
         now_ms: i64,
     ) -> Lockfile {
@@ -169,7 +182,7 @@ impl Lockfile {
         let mut used_added = BTreeSet::new();
         let mut pending = Vec::new();
         let mut kept = BTreeMap::new();
-        for (id, hash) in items {
+        for NoteState { id, notetype, hash } in items {
             match self.item(id) {
                 // A duplicate `added` (a hand-merged lock) gets a fresh one; Anki finds an
                 // existing note by GUID, so its note id in the package does not matter.
@@ -183,18 +196,19 @@ impl Lockfile {
                         id.clone(),
                         ItemEntry {
                             id: id.clone(),
+                            notetype: notetype.clone(),
                             hash: hash.clone(),
                             added: previous.added,
                             modified,
                         },
                     );
                 }
-                Some(previous) => pending.push((id, hash, Some(previous.modified))),
-                None => pending.push((id, hash, None)),
+                Some(previous) => pending.push((id, notetype, hash, Some(previous.modified))),
+                None => pending.push((id, notetype, hash, None)),
             }
         }
         let mut next_added = now_ms;
-        for (id, hash, previous_modified) in pending {
+        for (id, notetype, hash, previous_modified) in pending {
             while used_added.contains(&next_added) {
                 next_added += 1;
             }
@@ -203,6 +217,7 @@ impl Lockfile {
                 id.clone(),
                 ItemEntry {
                     id: id.clone(),
+                    notetype: notetype.clone(),
                     hash: hash.clone(),
                     added: next_added,
                     modified: previous_modified.map_or(now_s, advanced),
@@ -238,7 +253,12 @@ impl Lockfile {
         for entry in &newer.items {
             match self.item(&entry.id) {
                 None => changes.added.push(entry.id.clone()),
-                Some(previous) if previous != entry => changes.changed.push(entry.id.clone()),
+                Some(previous) if previous != entry => {
+                    changes.changed.push(entry.id.clone());
+                    if previous.notetype != entry.notetype {
+                        changes.switched_notetype.push(entry.id.clone());
+                    }
+                }
                 Some(_) => {}
             }
         }
@@ -267,6 +287,9 @@ pub struct LockChanges {
     pub removed: Vec<String>,
     /// Note types whose templates or CSS changed (or that are new).
     pub notetypes: Vec<String>,
+    /// Changed items whose note type changed (`cloze` to another kind or back): Anki will not
+    /// update their notes.
+    pub switched_notetype: Vec<String>,
 }
 
 impl LockChanges {
@@ -314,10 +337,14 @@ pub fn anki_search(ids: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn items(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn items(pairs: &[(&str, &str)]) -> Vec<NoteState> {
         pairs
             .iter()
-            .map(|(id, hash)| ((*id).to_owned(), (*hash).to_owned()))
+            .map(|(id, hash)| NoteState {
+                id: (*id).to_owned(),
+                notetype: "cardsmith".to_owned(),
+                hash: (*hash).to_owned(),
+            })
             .collect()
     }
 
@@ -371,6 +398,18 @@ mod tests {
         assert_ne!(
             second.item("c").expect("c").added,
             second.item("a").expect("a").added
+        );
+    }
+
+    #[test]
+    fn a_note_type_switch_is_reported() {
+        let first = Lockfile::default().updated(&items(&[("a", "1")]), &[], T0);
+        let mut cloze = items(&[("a", "2")]);
+        cloze[0].notetype = "cardsmith cloze".to_owned();
+        let second = first.updated(&cloze, &[], T0 + 5);
+        assert_eq!(
+            first.changes_to(&second).switched_notetype,
+            vec!["a".to_owned()]
         );
     }
 

@@ -95,6 +95,16 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
             cardsmith::lock::anki_search(&report.removed_items)
         );
     }
+    for id in &report.switched_notetype {
+        let _ = writeln!(
+            stderr,
+            "warning: item `{id}` switched between `kind: cloze` and another kind, which changes \
+             its Anki note type: Anki will not update the note it already has (it reports it as \
+             conflicting). Give the item a new id, or delete the old note in Anki ({}) before \
+             importing",
+            cardsmith::lock::anki_search(std::slice::from_ref(id))
+        );
+    }
     let items = report.checked.course.items().count();
     let _ = writeln!(
         stderr,

@@ -558,7 +558,11 @@ fn switching_kinds_adds_the_reverse_card_and_refuses_a_new_note_type() {
 
     // basic -> reverse adds the second card beside the reviewed one; basic -> cloze is refused.
     project.write("source/k.md", &lesson("cloze", "reverse"));
-    build(&project);
+    let stderr = stderr_of(&build(&project), &project);
+    assert!(
+        stderr.contains("warning: item `why` switched between `kind: cloze` and another kind"),
+        "{stderr}"
+    );
     let log = anki.import(&project, "k.apkg");
     assert_eq!(
         counts(&log),

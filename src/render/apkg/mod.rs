@@ -27,7 +27,7 @@ use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
 use super::{Artifact, RenderContext, RenderError, Renderer};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::lock::Lockfile;
+use crate::lock::{Lockfile, NoteState};
 use crate::model::{CardKind, Course, Item};
 use crate::templates::Templates;
 
@@ -187,11 +187,15 @@ impl NoteSet {
         })
     }
 
-    /// `(item id, hash)` of every note, in build order: what the lock records.
-    pub fn item_hashes(&self) -> Vec<(String, String)> {
+    /// Every note as the lock records it, in build order.
+    pub fn note_states(&self) -> Vec<NoteState> {
         self.notes
             .iter()
-            .map(|note| (note.item_id.clone(), note.hash.clone()))
+            .map(|note| NoteState {
+                id: note.item_id.clone(),
+                notetype: note.spec.name.to_owned(),
+                hash: note.hash.clone(),
+            })
             .collect()
     }
 

@@ -18,6 +18,14 @@ const SEED_IDS: [&str; 5] = [
     "lambda-vs-kappa",
 ];
 const SEED_DECK: &str = "Data Engineering::Pipeline Interviews";
+/// Their questions (plain text in the source, so the Question field is the same text).
+const SEED_QUESTIONS: [&str; 5] = [
+    "How does your batch pipeline load only what changed since the last run?",
+    "What does exactly-once mean, and what do production systems actually run?",
+    "Why Parquet?",
+    "How do you extract data reliably from a paginated third-party API?",
+    "Lambda or Kappa: how do they differ, and what does each cost?",
+];
 
 /// The venv's Python: `CARDSMITH_ANKI_PYTHON` (set by `scripts/test`), else the path
 /// `scripts/setup-test-deps` installs to.
@@ -194,8 +202,32 @@ fn seed_deck_imports_with_fields_tags_and_decks() {
         ])
     );
 
-    for (note, id) in notes(&dump).iter().zip(SEED_IDS) {
+    for ((note, id), question) in notes(&dump).iter().zip(SEED_IDS).zip(SEED_QUESTIONS) {
         assert_eq!(note["fields"]["Id"], id, "notes keep source order");
+        assert_eq!(note["fields"]["Question"], question);
+        assert_eq!(
+            note["fields"]["Lesson"],
+            "Survive the follow-up probes on batch, streaming, and hybrid pipelines"
+        );
+        let tags = note["tags"].as_array().expect("tags");
+        for tag in ["data-pipelines", "interview"] {
+            assert!(
+                tags.contains(&Value::from(tag)),
+                "{id}: lesson tag {tag}: {tags:?}"
+            );
+        }
+        let topic = tags
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|tag| tag.starts_with("topic::"))
+            .count();
+        assert_eq!(topic, 1, "{id}: one topic tag: {tags:?}");
+        assert!(
+            tags.iter()
+                .filter_map(Value::as_str)
+                .all(|tag| !tag.contains(' ')),
+            "{tags:?}"
+        );
         let cards = note["cards"].as_array().expect("cards");
         assert_eq!(cards.len(), 1, "{id}: a basic item makes one card");
         for card in cards {

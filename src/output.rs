@@ -100,9 +100,7 @@ pub fn write_atomically(
             path: folder.clone(),
             source,
         })?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".cardsmith-")
-            .suffix(".tmp")
+        let mut temp = temp_file_builder()
             .tempfile_in(&folder)
             .map_err(|source| WriteError {
                 path: folder.clone(),
@@ -126,6 +124,20 @@ pub fn write_atomically(
         written.push(destination);
     }
     Ok(written)
+}
+
+/// Temporary files next to their destination. tempfile creates them 0600 and `persist` keeps
+/// the mode; outputs are meant to be shared, served and imported, so on Unix they get an ordinary
+/// file's 0644.
+fn temp_file_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cardsmith-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder
 }
 
 #[cfg(test)]
@@ -178,6 +190,19 @@ mod tests {
         ];
         write_atomically(dir.path(), &artifacts).expect("writes");
         assert_eq!(std::fs::read(dir.path().join("a.md")).expect("a"), b"A");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("a.md"))
+                .expect("metadata")
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "outputs are readable by others, like any build output"
+            );
+        }
         assert_eq!(std::fs::read(dir.path().join("sub/b.md")).expect("b"), b"B");
         let leftovers: Vec<_> = walkdir::WalkDir::new(dir.path())
             .into_iter()

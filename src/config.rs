@@ -69,6 +69,8 @@ pub struct ProjectConfig {
     pub build: BuildConfig,
     /// `[apkg]`: Anki packages.
     pub apkg: ApkgConfig,
+    /// `[lint]`: which rules run, their severities and options, project-wide rules.
+    pub lint: crate::lint::LintConfig,
 }
 
 impl ProjectConfig {

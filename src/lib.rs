@@ -10,6 +10,7 @@ pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod init;
+pub mod lint;
 pub mod load;
 pub mod lock;
 pub mod model;
@@ -19,7 +20,7 @@ pub mod render;
 pub mod report;
 pub mod templates;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use config::{Config, ConfigError};
 use diagnostic::Diagnostic;
@@ -38,6 +39,9 @@ pub enum Error {
     /// `cardsmith.toml` is unreadable or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// `[lint]` in `cardsmith.toml` is invalid.
+    #[error(transparent)]
+    Lint(#[from] lint::SettingsError),
     /// The lesson folder is missing or empty.
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -51,6 +55,12 @@ pub enum Error {
         renderer: &'static str,
         /// Why.
         source: RenderError,
+    },
+    /// A path given to `check` holds no lesson of the project.
+    #[error("`{}` is not a lesson file or folder of the project", path.display())]
+    NoLessonAt {
+        /// As given, resolved against the project root.
+        path: PathBuf,
     },
     /// Writing outputs failed.
     #[error(transparent)]
@@ -86,6 +96,43 @@ impl Checked {
     }
 }
 
+impl Checked {
+    /// Keeps only the diagnostics in files under `paths` (files or folders, absolute). Fails when
+    /// a path holds no lesson of the project, which is a usage error.
+    pub fn retain_paths(&mut self, root: &Path, paths: &[PathBuf]) -> Result<(), Error> {
+        let wanted = |file: &model::SourceFile, path: &Path| {
+            let absolute = root.join(&file.path);
+            absolute.starts_with(path) || normalize(&absolute).starts_with(normalize(path))
+        };
+        for path in paths {
+            if !self.course.files.iter().any(|file| wanted(file, path)) {
+                return Err(Error::NoLessonAt { path: path.clone() });
+            }
+        }
+        let files = &self.course.files;
+        self.diagnostics.retain(|diagnostic| {
+            let file = &files[diagnostic.span.file.0];
+            paths.iter().any(|path| wanted(file, path))
+        });
+        Ok(())
+    }
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
@@ -102,13 +149,15 @@ pub struct BuildReport {
     pub switched_notetype: Vec<String>,
 }
 
-/// Loads and parses every lesson of the project and reports every problem.
+/// Loads, parses and lints every lesson of the project and reports every problem.
 pub fn check(config: &Config) -> Result<Checked, Error> {
     let loaded = load::load_sources(&config.root, &config.source_dir())?;
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(assets::check_references(&course, &config.root));
     diagnostics.extend(render::apkg::check(&course));
+    let settings = lint::Settings::new(config.project.lint.clone())?;
+    diagnostics.extend(lint::lint(&course, &settings));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         course,

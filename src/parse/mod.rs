@@ -21,6 +21,7 @@ use crate::model::{Card, Course, Item, Lesson, SourceFile, Topic};
 
 pub use card::KNOWN_KEYS as CARD_KEYS;
 pub use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
+pub use pattern::compile as compile_pattern;
 
 /// The pulldown-cmark extensions every stage uses to read lesson Markdown.
 pub fn markdown_options() -> Options {

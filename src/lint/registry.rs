@@ -1,0 +1,190 @@
+//! Every code, in one table (as ruff's `code_to_rule`): the structure codes the parse stage emits,
+//! and the lint rules with their check functions. Codes are never reused: a retired rule stays
+//! listed with `removed` set, so `cardsmith rule CODE` can still say what it was.
+
+use crate::diagnostic::Diagnostic;
+use crate::lint::rules::*;
+use crate::lint::{Context, RuleMeta};
+
+/// A check function: reads the context, appends diagnostics.
+pub type Check = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// Where a rule's diagnostics come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// Emitted by the load and parse stages (always on, always errors, cannot be suppressed).
+    Parse,
+    /// A check function of the lint stage.
+    Lint(Check),
+    /// Emitted while applying suppressions.
+    Suppression,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleEntry {
+    /// Code, name, severity, explanation.
+    pub meta: RuleMeta,
+    /// Who emits it.
+    pub source: Source,
+    /// Retired: listed so the code is never reused, never run.
+    pub removed: bool,
+}
+
+impl RuleEntry {
+    /// The check function, for a lint-stage rule.
+    pub fn check(&self) -> Option<Check> {
+        match self.source {
+            Source::Lint(check) if !self.removed => Some(check),
+            _ => None,
+        }
+    }
+
+    /// Whether the parse stage emits the code (so it cannot be selected away or suppressed).
+    pub fn is_parse_stage(&self) -> bool {
+        matches!(self.source, Source::Parse)
+    }
+}
+
+const fn parse(meta: RuleMeta) -> RuleEntry {
+    RuleEntry {
+        meta,
+        source: Source::Parse,
+        removed: false,
+    }
+}
+
+const fn lint(meta: RuleMeta, check: Check) -> RuleEntry {
+    RuleEntry {
+        meta,
+        source: Source::Lint(check),
+        removed: false,
+    }
+}
+
+/// Every rule, in code order within each family.
+pub static RULES: &[RuleEntry] = &[
+    // S: structure (load, parse and assets stages, see `crate::codes`).
+    parse(structure::InvalidFrontMatter::META),
+    parse(structure::MissingFrontMatterKey::META),
+    parse(structure::UnknownKey::META),
+    parse(structure::MissingItemId::META),
+    parse(structure::DuplicateId::META),
+    parse(structure::EmptyAnswer::META),
+    parse(structure::InvalidCardBlock::META),
+    parse(structure::InvalidPattern::META),
+    parse(structure::ContentOutsideItem::META),
+    parse(structure::InvalidId::META),
+    parse(structure::UnreadableFile::META),
+    parse(structure::MisplacedHeading::META),
+    parse(structure::InvalidTag::META),
+    parse(structure::BrokenReference::META),
+    // P: required points.
+    lint(
+        missing_required_point::MissingRequiredPoint::META,
+        missing_required_point::check,
+    ),
+    lint(
+        missing_conditional_point::MissingConditionalPoint::META,
+        missing_conditional_point::check,
+    ),
+    // R: red flags.
+    lint(raised_red_flag::RaisedRedFlag::META, raised_red_flag::check),
+    lint(
+        forbidden_phrase::ForbiddenPhrase::META,
+        forbidden_phrase::check,
+    ),
+    // Q: card quality.
+    lint(long_answer::LongAnswer::META, long_answer::check),
+    lint(
+        compound_question::CompoundQuestion::META,
+        compound_question::check,
+    ),
+    lint(
+        long_enumeration::LongEnumeration::META,
+        long_enumeration::check,
+    ),
+    lint(
+        restated_question::RestatedQuestion::META,
+        restated_question::check,
+    ),
+    lint(yes_no_question::YesNoQuestion::META, yes_no_question::check),
+    lint(
+        duplicate_question::DuplicateQuestion::META,
+        duplicate_question::check,
+    ),
+    lint(not_a_question::NotAQuestion::META, not_a_question::check),
+    // L: the linter's own settings.
+    RuleEntry {
+        meta: unused_suppression::UnusedSuppression::META,
+        source: Source::Suppression,
+        removed: false,
+    },
+];
+
+/// The rule with this code (`Q001`) or name (`long-answer`).
+pub fn find(code_or_name: &str) -> Option<&'static RuleEntry> {
+    RULES.iter().find(|rule| {
+        rule.meta.code.code.eq_ignore_ascii_case(code_or_name)
+            || rule.meta.code.name == code_or_name
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in RULES {
+            assert!(codes.insert(rule.meta.code.code), "{}", rule.meta.code.code);
+            assert!(names.insert(rule.meta.code.name), "{}", rule.meta.code.name);
+        }
+    }
+
+    #[test]
+    fn every_rule_has_the_three_part_doc() {
+        for rule in RULES {
+            let text = rule.meta.explanation();
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(
+                    text.contains(heading),
+                    "{} lacks `{heading}`",
+                    rule.meta.code.code
+                );
+            }
+            assert!(!rule.meta.summary().is_empty(), "{}", rule.meta.code.code);
+        }
+    }
+
+    #[test]
+    fn codes_follow_family_letter_and_three_digits() {
+        for rule in RULES {
+            let code = rule.meta.code.code;
+            assert!(
+                code.len() == 4
+                    && "SPRQL".contains(&code[..1])
+                    && code[1..].chars().all(|c| c.is_ascii_digit()),
+                "{code}"
+            );
+            let name = rule.meta.code.name;
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_parse_stage_code_is_listed_with_its_name() {
+        for code in crate::codes::ALL {
+            let rule = find(code.code).unwrap_or_else(|| panic!("{} not in registry", code.code));
+            assert_eq!(rule.meta.code, *code);
+            assert!(rule.is_parse_stage());
+        }
+    }
+}

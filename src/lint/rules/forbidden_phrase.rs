@@ -1,0 +1,67 @@
+//! R002 `forbidden-phrase` (the doc comment below is what `cardsmith rule R002` prints).
+
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Context;
+use crate::lint::settings::Extends;
+
+declare_rule! {
+    /// ## What it does
+    /// Runs the project's `existence` rules from `[[lint.rules]]` in `cardsmith.toml` (Vale's
+    /// existence rules): every occurrence of any of `tokens` in an answer in the rule's scope is
+    /// reported at the matched words, with the rule's message (`%s` stands for the words).
+    ///
+    /// ## Why is this bad?
+    /// Some wording is wrong wherever it appears: "just use X" waves a trade-off away, a
+    /// retired product name dates the deck. One line of config keeps every lesson clear of it.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[lint.rules]]
+    /// name = "just-use"
+    /// extends = "existence"
+    /// message = "`%s` waves the trade-off away"
+    /// tokens = ["just use"]
+    /// ```
+    /// flags `Just use exactly-once.`; use instead `Use exactly-once where duplicates cost more
+    /// than the throughput it takes.`
+    pub ForbiddenPhrase, code = "R002", name = "forbidden-phrase", severity = Error,
+}
+
+/// One diagnostic per occurrence.
+pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for rule in &context.settings.project_rules {
+        if rule.config.extends != Extends::Existence {
+            continue;
+        }
+        for (lesson, item, answer) in context.items() {
+            if !rule.applies_to(lesson, item) {
+                continue;
+            }
+            for pattern in &rule.first {
+                for found in pattern.regex.find_iter(&answer.text) {
+                    let words = crate::lint::text::one_line(found.as_str());
+                    let mut diagnostic = context
+                        .diagnostic(
+                            &ForbiddenPhrase::META,
+                            Span::new(lesson.file, answer.source_range(found.range())),
+                            format!(
+                                "{} ({})",
+                                rule.config.message.replace("%s", &words),
+                                rule.config.name
+                            ),
+                            Some(item),
+                        )
+                        .with_label(format!("matches `{}`", pattern.source))
+                        .with_help(rule.config.help.clone().unwrap_or_else(|| {
+                            format!("reword it (project rule `{}`)", rule.config.name)
+                        }));
+                    if let Some(level) = rule.config.level {
+                        diagnostic.severity = level.into();
+                    }
+                    out.push(diagnostic);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! P002 `missing-conditional-point` (the doc comment below is what `cardsmith rule P002` prints).
+
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Context;
+use crate::lint::settings::Extends;
+
+declare_rule! {
+    /// ## What it does
+    /// Runs the project's `conditional` rules from `[[lint.rules]]` in `cardsmith.toml` (Vale's
+    /// conditional rules): when an answer in the rule's scope mentions any of `first`, it must
+    /// also mention one of `second`. Reported at the first mention, with the rule's own message.
+    ///
+    /// ## Why is this bad?
+    /// Some points belong with a topic wherever it comes up, across every lesson: an answer
+    /// that brings up exactly-once must say what it costs. Writing that once in the config beats
+    /// repeating a `must:` on every item, and catches new items too.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [[lint.rules]]
+    /// name = "exactly-once-cost"
+    /// extends = "conditional"
+    /// message = "mentions exactly-once without its cost"
+    /// first = ["exactly-once"]
+    /// second = ["cost", "expensive", "/throughput|latency/"]
+    /// ```
+    /// flags `Kafka gives you exactly-once delivery.`; use instead
+    /// `Kafka gives you exactly-once delivery at a cost in throughput.`
+    pub MissingConditionalPoint, code = "P002", name = "missing-conditional-point", severity = Error,
+}
+
+/// One diagnostic per rule and item, at the first mention of `first`.
+pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for rule in &context.settings.project_rules {
+        if rule.config.extends != Extends::Conditional {
+            continue;
+        }
+        for (lesson, item, answer) in context.items() {
+            if !rule.applies_to(lesson, item)
+                || rule
+                    .second
+                    .iter()
+                    .any(|pattern| pattern.regex.is_match(&answer.text))
+            {
+                continue;
+            }
+            let first = rule
+                .first
+                .iter()
+                .filter_map(|pattern| pattern.regex.find(&answer.text))
+                .min_by_key(|found| found.start());
+            let Some(found) = first else { continue };
+            let wanted = rule
+                .second
+                .iter()
+                .map(|pattern| format!("`{}`", pattern.source))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut diagnostic = context
+                .diagnostic(
+                    &MissingConditionalPoint::META,
+                    Span::new(lesson.file, answer.source_range(found.range())),
+                    format!("{} ({})", rule.config.message, rule.config.name),
+                    Some(item),
+                )
+                .with_label(format!(
+                    "`{}` needs one of {wanted} in the same answer",
+                    crate::lint::text::one_line(found.as_str())
+                ))
+                .with_help(rule.config.help.clone().unwrap_or_else(|| {
+                    format!(
+                        "add one of {wanted} to the answer (project rule `{}`)",
+                        rule.config.name
+                    )
+                }));
+            if let Some(level) = rule.config.level {
+                diagnostic.severity = level.into();
+            }
+            out.push(diagnostic);
+        }
+    }
+}

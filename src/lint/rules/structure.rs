@@ -1,0 +1,272 @@
+//! The structure codes of the load and parse stages (S001-S014), documented here beside the lint
+//! rules. They have no check function: `crate::parse` emits them (`crate::codes` holds the same
+//! codes, and a registry test keeps both in step). They are always on, always errors, and cannot
+//! be suppressed: a lesson that cannot be read into items cannot be checked or built.
+
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a lesson whose front matter is missing, unterminated, not YAML, or has a key of the
+    /// wrong type.
+    ///
+    /// ## Why is this bad?
+    /// The front matter names the lesson (`id`), its title and its Anki deck; without it nothing
+    /// can be built.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// id: pipeline-probes
+    /// ## Batch Mechanics
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// id: pipeline-probes
+    /// title: Pipeline probes
+    /// deck: Data Engineering
+    /// ---
+    /// ```
+    pub InvalidFrontMatter, code = "S001", name = "invalid-front-matter", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags front matter without one of the required keys `id`, `title`, `deck`.
+    ///
+    /// ## Why is this bad?
+    /// Each names something a build writes: the output files, the heading, the Anki deck.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ---
+    /// id: pipeline-probes
+    /// ---
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ---
+    /// id: pipeline-probes
+    /// title: Pipeline probes
+    /// deck: Data Engineering
+    /// ---
+    /// ```
+    pub MissingFrontMatterKey, code = "S002", name = "missing-front-matter-key", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a key that the front matter or a `card` block does not know.
+    ///
+    /// ## Why is this bad?
+    /// It is almost always a typo (`mst:` for `must:`), and a misspelt `must:` silently checks
+    /// nothing.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// (card block: `mst: [high-water mark]`)
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// (card block: `must: [high-water mark]`)
+    /// ```
+    pub UnknownKey, code = "S003", name = "unknown-key", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an item heading (`###`) without a `{#id}`.
+    ///
+    /// ## Why is this bad?
+    /// The id is the card's identity in Anki: without a stable id, editing the question would
+    /// create a new card and lose its review history. `cardsmith check --fix` adds ids.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Why Parquet?
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why Parquet? {#why-parquet}
+    /// ```
+    pub MissingItemId, code = "S004", name = "missing-item-id", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags two items, or two lessons, with the same id.
+    ///
+    /// ## Why is this bad?
+    /// Ids must be unique across the project: two cards with one id overwrite each other in Anki.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Why Parquet? {#parquet}
+    /// ### Why not CSV? {#parquet}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why Parquet? {#parquet}
+    /// ### Why not CSV? {#not-csv}
+    /// ```
+    pub DuplicateId, code = "S005", name = "duplicate-id", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a question with nothing under it but (at most) its card block.
+    ///
+    /// ## Why is this bad?
+    /// A card with an empty back teaches nothing.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Why Parquet? {#why-parquet}
+    /// ### What is a high-water mark? {#hwm}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why Parquet? {#why-parquet}
+    /// Columnar, compressed, predicate pushdown.
+    /// ```
+    pub EmptyAnswer, code = "S006", name = "empty-answer", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `card` block that is not valid YAML, has values of the wrong shape, or is the
+    /// second block of one item.
+    ///
+    /// ## Why is this bad?
+    /// The block holds what the linter checks; a block that cannot be read checks nothing.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// (card block: `must: high-water mark: yes`)
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// (card block: `must: [high-water mark]`)
+    /// ```
+    pub InvalidCardBlock, code = "S007", name = "invalid-card-block", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `/regex/` alternative of `match` or `unless` that does not compile, or an empty one.
+    ///
+    /// ## Why is this bad?
+    /// No answer could ever match it: a required point would always be missing, a red flag never
+    /// raised.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// (card block: `match: ["/rows (after|since/"]`)
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// (card block: `match: ["/rows (after|since)/"]`)
+    /// ```
+    pub InvalidPattern, code = "S008", name = "invalid-pattern", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags content that belongs to no item: before the first `###` question, or between a `##`
+    /// topic and its first question.
+    ///
+    /// ## Why is this bad?
+    /// Only answers become cards; anything else would silently vanish from every output.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ## Batch Mechanics
+    /// Some notes on batch jobs.
+    /// ### How do you load only what changed? {#hwm}
+    /// ```
+    /// Use instead: move the notes into an answer, or into an HTML comment if they are for authors.
+    pub ContentOutsideItem, code = "S009", name = "content-outside-item", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an id that is not a lowercase slug (letters, digits, single `-` or `_`).
+    ///
+    /// ## Why is this bad?
+    /// Ids name files and Anki notes; a slug survives every file system and URL.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Why Parquet? {#Why_Parquet!}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why Parquet? {#why-parquet}
+    /// ```
+    pub InvalidId, code = "S010", name = "invalid-id", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a lesson file that cannot be read, or is not UTF-8.
+    ///
+    /// ## Why is this bad?
+    /// Its items would be missing from every output without anyone noticing.
+    ///
+    /// ## Example
+    /// A lesson saved as Latin-1 with an `é` in it.
+    ///
+    /// Use instead: save the file as UTF-8.
+    pub UnreadableFile, code = "S011", name = "unreadable-file", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a level-1 heading (`#`) in a lesson body.
+    ///
+    /// ## Why is this bad?
+    /// The lesson's title is `title:` in the front matter; a `#` heading would be neither a
+    /// topic nor a question and would be lost.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// # Pipeline probes
+    /// ```
+    /// Use instead: `title: Pipeline probes` in the front matter, `##` for topics.
+    pub MisplacedHeading, code = "S012", name = "misplaced-heading", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a tag that Anki cannot store: empty, or containing whitespace.
+    ///
+    /// ## Why is this bad?
+    /// Anki splits tags on spaces: `incremental load` would become two unrelated tags.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// (card block: `tags: [incremental load]`)
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// (card block: `tags: [incremental-load]`)
+    /// ```
+    pub InvalidTag, code = "S013", name = "invalid-tag", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an image (`![alt](path)`) or relative link (`[text](path)`) in an answer whose path,
+    /// resolved relative to the lesson file, is not a file in the project, or leaves the project.
+    ///
+    /// ## Why is this bad?
+    /// The image would be missing from the Anki deck and the cheat sheet, and the link dead, on
+    /// every device the deck is synced to.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![Parquet layout](img/parquet.png)   (no source/img/parquet.png)
+    /// ```
+    /// Use instead: fix the path (it is relative to the lesson file), or add the file.
+    pub BrokenReference, code = "S014", name = "broken-reference", severity = Error,
+}

@@ -1,0 +1,85 @@
+//! Q005 `yes-no-question` (the doc comment below is what `cardsmith rule Q005` prints).
+
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::lint::Context;
+use crate::lint::text::words;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a question that can be answered with yes or no: it opens with an auxiliary verb
+    /// (`Is`, `Does`, `Can`, `Should`, ...) and offers no alternatives (`or`).
+    ///
+    /// ## Why is this bad?
+    /// A yes/no card is guessed right half of the time, so it schedules itself away before it
+    /// is learnt, and the answer it drills ("yes") carries no knowledge.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Is Parquet columnar? {#parquet-columnar}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### How does Parquet lay out a table on disk? {#parquet-layout}
+    /// ```
+    pub YesNoQuestion, code = "Q005", name = "yes-no-question", severity = Warning,
+}
+
+const AUXILIARIES: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "has",
+    "have",
+    "had",
+    "isn't",
+    "aren't",
+    "doesn't",
+    "don't",
+    "can't",
+    "shouldn't",
+    "won't",
+];
+
+/// One diagnostic per yes/no question, at its first word.
+pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (lesson, item, _) in context.items() {
+        let question_words = words(&item.question);
+        let Some(first) = question_words.first() else {
+            continue;
+        };
+        if !AUXILIARIES.contains(&first.as_str()) || question_words.iter().any(|w| w == "or") {
+            continue;
+        }
+        let start = item.question_span.range.start;
+        let first_len = item
+            .question
+            .find(char::is_whitespace)
+            .unwrap_or(item.question.len());
+        out.push(
+            context
+                .diagnostic(
+                    &YesNoQuestion::META,
+                    Span::new(lesson.file, start..start + first_len),
+                    "yes/no question",
+                    Some(item),
+                )
+                .with_label("answerable with yes or no")
+                .with_help("ask for the thing itself: what, how, why or when"),
+        );
+    }
+}

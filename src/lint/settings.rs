@@ -1,0 +1,336 @@
+//! `[lint]` in `cardsmith.toml`, and the resolved [`Settings`] the rules read.
+//!
+//! ```toml
+//! [lint]
+//! select = ["ALL"]            # codes or prefixes ("Q", "Q00"); default: every rule
+//! ignore = ["Q005"]           # wins over select
+//! answer-word-budget = 150    # Q001
+//! max-enumeration = 5         # Q003
+//! near-duplicate-similarity = 0.85  # Q006, 0..1
+//!
+//! [lint.severity]
+//! Q001 = "error"              # or "warning"
+//!
+//! [[lint.rules]]              # project-wide rules, Vale-style (P002, R002)
+//! name = "exactly-once-cost"
+//! extends = "conditional"     # or "existence"
+//! message = "mentions exactly-once without its cost"
+//! first = ["exactly-once"]
+//! second = ["cost", "expensive", "/throughput|latency/"]
+//! tags = ["streaming"]        # scope: items with any of these tags (optional)
+//! lessons = ["pipeline-probes"]  # scope: these lessons (optional)
+//! level = "error"             # optional, else the severity of P002/R002
+//! ```
+//!
+//! The structure codes of the parse stage (S001-S013) are always on and always errors: a lesson
+//! that cannot be read into items cannot be checked or built.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::lint::RuleMeta;
+use crate::lint::registry;
+use regex::Regex;
+
+/// `[lint]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+pub struct LintConfig {
+    /// Codes or code prefixes to enable; `ALL` for every rule.
+    pub select: Vec<String>,
+    /// Codes or code prefixes to disable (wins over `select`).
+    pub ignore: Vec<String>,
+    /// Per-code severity.
+    pub severity: BTreeMap<String, Level>,
+    /// Q001: words an answer may have.
+    pub answer_word_budget: usize,
+    /// Q003: items a list or inline series may have.
+    pub max_enumeration: usize,
+    /// Q006: similarity (0 to 1) from which two questions count as near-duplicates.
+    pub near_duplicate_similarity: f64,
+    /// Project-wide rules.
+    pub rules: Vec<ProjectRuleConfig>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            select: vec!["ALL".to_owned()],
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            answer_word_budget: 150,
+            max_enumeration: 5,
+            near_duplicate_similarity: 0.85,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// A severity as written in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Blocks builds.
+    Error,
+    /// Reported only.
+    Warning,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Severity {
+        match level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// The kind of a project-wide rule (the names are Vale's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extends {
+    /// Flags every occurrence of any of `tokens` (code R002).
+    Existence,
+    /// Flags an answer where `first` occurs and no `second` does (code P002).
+    Conditional,
+}
+
+/// One `[[lint.rules]]` entry as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectRuleConfig {
+    /// Shown in the message; kebab-case by convention.
+    pub name: String,
+    /// `existence` or `conditional`.
+    pub extends: Extends,
+    /// What is wrong. For `existence`, `%s` is replaced by the matched words.
+    pub message: String,
+    /// `existence`: phrases or `/regex/` that must not occur.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// `conditional`: when any of these occurs...
+    #[serde(default)]
+    pub first: Vec<String>,
+    /// ...one of these must occur too.
+    #[serde(default)]
+    pub second: Vec<String>,
+    /// Only items carrying one of these tags (lesson, item or `topic::` tags).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Only items of these lessons (by lesson id).
+    #[serde(default)]
+    pub lessons: Vec<String>,
+    /// Overrides the severity of the rule's code.
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// Optional fix suggestion.
+    #[serde(default)]
+    pub help: Option<String>,
+}
+
+/// One compiled entry of `tokens`, `first` or `second`.
+#[derive(Debug, Clone)]
+pub struct ConfigPattern {
+    /// As written.
+    pub source: String,
+    /// What is searched for.
+    pub regex: Regex,
+}
+
+/// A project-wide rule, compiled.
+#[derive(Debug, Clone)]
+pub struct ProjectRule {
+    /// As written.
+    pub config: ProjectRuleConfig,
+    /// `tokens` (existence) or `first` (conditional).
+    pub first: Vec<ConfigPattern>,
+    /// `second` (conditional).
+    pub second: Vec<ConfigPattern>,
+}
+
+impl ProjectRule {
+    /// Whether the rule's scope (`tags`, `lessons`) covers the item.
+    pub fn applies_to(&self, lesson: &crate::model::Lesson, item: &crate::model::Item) -> bool {
+        let lessons = &self.config.lessons;
+        let tags = &self.config.tags;
+        (lessons.is_empty() || lessons.contains(&lesson.id))
+            && (tags.is_empty() || lesson.item_tags(item).iter().any(|tag| tags.contains(tag)))
+    }
+}
+
+/// The resolved `[lint]` settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// As written (options are read from here).
+    pub config: LintConfig,
+    /// The compiled project rules.
+    pub project_rules: Vec<ProjectRule>,
+}
+
+/// A `[lint]` section that is well-formed TOML but means nothing sensible.
+#[derive(Debug, thiserror::Error)]
+#[error("[lint] in cardsmith.toml: {0}")]
+pub struct SettingsError(pub String);
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::new(LintConfig::default()).expect("the default settings are valid")
+    }
+}
+
+impl Settings {
+    /// Checks codes and compiles the project rules.
+    pub fn new(config: LintConfig) -> Result<Settings, SettingsError> {
+        for selector in config.select.iter().chain(&config.ignore) {
+            if selector != "ALL"
+                && !registry::RULES
+                    .iter()
+                    .any(|rule| rule.meta.code.code.starts_with(selector.as_str()))
+            {
+                return Err(SettingsError(format!(
+                    "`{selector}` selects no rule (`cardsmith rule --all` lists them)"
+                )));
+            }
+        }
+        for code in config.severity.keys() {
+            match registry::find(code) {
+                None => {
+                    return Err(SettingsError(format!(
+                        "[lint.severity]: unknown code `{code}`"
+                    )));
+                }
+                Some(rule) if rule.is_parse_stage() => {
+                    return Err(SettingsError(format!(
+                        "[lint.severity]: `{code}` is a structure error of the parse stage and stays an error"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        if !(0.0..=1.0).contains(&config.near_duplicate_similarity) {
+            return Err(SettingsError(
+                "`near-duplicate-similarity` must be between 0 and 1".to_owned(),
+            ));
+        }
+        let mut project_rules = Vec::new();
+        for rule in &config.rules {
+            let compile =
+                |key: &str, sources: &[String]| -> Result<Vec<ConfigPattern>, SettingsError> {
+                    sources
+                        .iter()
+                        .map(|source| {
+                            crate::parse::compile_pattern(source)
+                            .map(|(_, regex)| ConfigPattern {
+                                source: source.clone(),
+                                regex,
+                            })
+                            .map_err(|reason| {
+                            SettingsError(format!(
+                                "rule `{}`: `{key}` entry `{source}` can never match: {reason}",
+                                rule.name
+                            ))
+                        })
+                        })
+                        .collect()
+                };
+            let (first, second) = match rule.extends {
+                Extends::Existence => {
+                    if rule.tokens.is_empty() {
+                        return Err(SettingsError(format!(
+                            "rule `{}` extends `existence` but has no `tokens`",
+                            rule.name
+                        )));
+                    }
+                    (compile("tokens", &rule.tokens)?, Vec::new())
+                }
+                Extends::Conditional => {
+                    if rule.first.is_empty() || rule.second.is_empty() {
+                        return Err(SettingsError(format!(
+                            "rule `{}` extends `conditional` and needs both `first` and `second`",
+                            rule.name
+                        )));
+                    }
+                    (
+                        compile("first", &rule.first)?,
+                        compile("second", &rule.second)?,
+                    )
+                }
+            };
+            project_rules.push(ProjectRule {
+                config: rule.clone(),
+                first,
+                second,
+            });
+        }
+        Ok(Settings {
+            config,
+            project_rules,
+        })
+    }
+
+    /// Whether the rule with `code` runs.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        let matches = |selectors: &[String]| {
+            selectors
+                .iter()
+                .any(|selector| selector == "ALL" || code.starts_with(selector.as_str()))
+        };
+        matches(&self.config.select) && !matches(&self.config.ignore)
+    }
+
+    /// The severity of a rule's diagnostics: `[lint.severity]`, else the rule's default.
+    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+        self.config
+            .severity
+            .get(rule.code.code)
+            .map_or(rule.default_severity, |level| (*level).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml_text: &str) -> Result<Settings, SettingsError> {
+        let config: LintConfig = toml::from_str(toml_text).expect("valid TOML");
+        Settings::new(config)
+    }
+
+    #[test]
+    fn select_and_ignore_take_prefixes() {
+        let settings = settings("select = [\"Q\", \"P001\"]\nignore = [\"Q005\"]").expect("valid");
+        assert!(settings.is_enabled("Q001"));
+        assert!(settings.is_enabled("P001"));
+        assert!(!settings.is_enabled("Q005"));
+        assert!(!settings.is_enabled("R001"));
+    }
+
+    #[test]
+    fn unknown_codes_are_rejected() {
+        assert!(settings("select = [\"X9\"]").is_err());
+        assert!(settings("[severity]\nQ999 = \"error\"").is_err());
+        assert!(settings("[severity]\nS004 = \"warning\"").is_err());
+    }
+
+    #[test]
+    fn severity_overrides_the_default() {
+        let settings = settings("[severity]\nQ001 = \"error\"").expect("valid");
+        let meta = crate::lint::rules::long_answer::LongAnswer::META;
+        assert_eq!(settings.severity_of(&meta), Severity::Error);
+    }
+
+    #[test]
+    fn project_rules_compile_or_explain() {
+        let good = "[[rules]]\nname = \"x\"\nextends = \"existence\"\nmessage = \"m\"\ntokens = [\"just use\"]";
+        assert_eq!(settings(good).expect("valid").project_rules.len(), 1);
+        let bad =
+            "[[rules]]\nname = \"x\"\nextends = \"existence\"\nmessage = \"m\"\ntokens = [\"/(/\"]";
+        let error = settings(bad).expect_err("bad regex");
+        assert!(error.to_string().contains("can never match"), "{error}");
+        let incomplete =
+            "[[rules]]\nname = \"x\"\nextends = \"conditional\"\nmessage = \"m\"\nfirst = [\"a\"]";
+        assert!(settings(incomplete).is_err());
+    }
+}

@@ -1,0 +1,142 @@
+//! One snapshot per rule: the rendered full-format report of its fixture
+//! (`tests/fixtures/lint/<CODE>.md`, with an optional `<CODE>.toml` holding `[lint]` settings).
+//! Each fixture holds cases that must fire (item ids `fires-...`) and cases that must not
+//! (`okay-...`). The fixture goes through the same stages as `cardsmith check` (decode, parse,
+//! assets, lint) and only the diagnostics of the code under test are kept.
+
+use std::path::{Path, PathBuf};
+
+use test_case::test_case;
+
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::lint::registry::RULES;
+use crate::lint::{LintConfig, Settings, lint};
+use crate::model::SourceFile;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
+}
+
+/// Runs every stage on the fixture of `code`; returns its files and the diagnostics of `code`.
+fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let dir = fixtures();
+    let bytes = std::fs::read(dir.join(format!("{code}.md"))).expect("fixture exists");
+    let config: LintConfig = match std::fs::read_to_string(dir.join(format!("{code}.toml"))) {
+        Ok(text) => toml::from_str(&text).expect("fixture settings are valid"),
+        Err(_) => LintConfig::default(),
+    };
+    let settings = Settings::new(config).expect("fixture settings are valid");
+    let (text, unreadable) = crate::load::decode(FileId(0), &bytes);
+    let files = vec![SourceFile {
+        path: PathBuf::from(format!("{code}.md")),
+        text,
+    }];
+    let (course, mut diagnostics) = crate::parse::parse_course(files);
+    diagnostics.extend(unreadable);
+    diagnostics.extend(crate::assets::check_references(&course, &dir));
+    diagnostics.extend(lint(&course, &settings));
+    diagnostics.retain(|diagnostic| diagnostic.code.code == code);
+    crate::diagnostic::sort(&mut diagnostics);
+    (course.files, diagnostics)
+}
+
+#[test_case("S001")]
+#[test_case("S002")]
+#[test_case("S003")]
+#[test_case("S004")]
+#[test_case("S005")]
+#[test_case("S006")]
+#[test_case("S007")]
+#[test_case("S008")]
+#[test_case("S009")]
+#[test_case("S010")]
+#[test_case("S011")]
+#[test_case("S012")]
+#[test_case("S013")]
+#[test_case("S014")]
+#[test_case("P001")]
+#[test_case("P002")]
+#[test_case("R001")]
+#[test_case("R002")]
+#[test_case("Q001")]
+#[test_case("Q002")]
+#[test_case("Q003")]
+#[test_case("Q004")]
+#[test_case("Q005")]
+#[test_case("Q006")]
+#[test_case("Q007")]
+#[test_case("L001")]
+fn rule(code: &str) {
+    let (files, diagnostics) = check_fixture(code);
+    assert!(!diagnostics.is_empty(), "{code}: the fixture must fire");
+    let rendered = crate::report::full::render(&diagnostics, &files, false);
+    insta::assert_snapshot!(code, rendered);
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_a_snapshot() {
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint/snapshots");
+    for rule in RULES {
+        let code = rule.meta.code.code;
+        assert!(
+            fixtures().join(format!("{code}.md")).is_file(),
+            "{code} has no fixture"
+        );
+        assert!(
+            snapshots
+                .join(format!("cardsmith__lint__tests__{code}.snap"))
+                .is_file(),
+            "{code} has no snapshot"
+        );
+    }
+}
+
+/// The id of the item each diagnostic is in: the last `{#id}` heading at or before its line
+/// (`None` before the first heading).
+fn items_hit(file: &SourceFile, diagnostics: &[Diagnostic]) -> Vec<Option<String>> {
+    let headings: Vec<(usize, String)> = file
+        .text
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let start = line.find("{#")?;
+            let end = start + line[start..].find('}')?;
+            line.starts_with("###")
+                .then(|| (index + 1, line[start + 2..end].to_owned()))
+        })
+        .collect();
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let line = file.line_column(diagnostic.span.range.start).line;
+            headings
+                .iter()
+                .rev()
+                .find(|(heading, _)| *heading <= line)
+                .map(|(_, id)| id.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn firing_cases_fire_and_okay_cases_do_not() {
+    for rule in RULES {
+        let code = rule.meta.code.code;
+        let (files, diagnostics) = check_fixture(code);
+        let hit = items_hit(&files[0], &diagnostics);
+        for id in hit.iter().flatten() {
+            assert!(!id.starts_with("okay"), "{code} fired on `{id}`");
+        }
+        for line in files[0].text.lines() {
+            let Some(start) = line.find("{#fires-") else {
+                continue;
+            };
+            let end = start + line[start..].find('}').expect("closed id");
+            let id = &line[start + 2..end];
+            assert!(
+                hit.iter().any(|found| found.as_deref() == Some(id)),
+                "{code}: `{id}` did not fire"
+            );
+        }
+    }
+}

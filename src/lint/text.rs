@@ -1,0 +1,219 @@
+//! An answer as plain text (what a reader sees: no `**`, no backticks, no card block, no HTML
+//! comments) with a map back to byte offsets in the source file.
+//!
+//! Patterns are searched in the plain text so that `**exactly-once**` matches `exactly-once`; the
+//! map turns a match back into a source range, so a red flag is reported at the matched words'
+//! own line and column.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, TagEnd};
+
+use crate::model::Item;
+
+/// Plain text plus the source offset of each piece of it.
+#[derive(Debug, Clone, Default)]
+pub struct PlainText {
+    /// Paragraphs and list items end with `\n`; soft breaks are spaces.
+    pub text: String,
+    segments: Vec<Segment>,
+}
+
+/// A run of plain text copied from `source..source + len` in the file (`verbatim`), or standing for
+/// the whole of `source..source + len` (an entity or escape that changed length).
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    plain: usize,
+    plain_len: usize,
+    source: usize,
+    source_len: usize,
+    verbatim: bool,
+}
+
+impl PlainText {
+    /// The plain text of an item's answer: `answer_span` without the card block.
+    pub fn of_answer(file_text: &str, item: &Item) -> PlainText {
+        let card = item.card.span.as_ref().map(|span| span.range.clone());
+        Self::of_markdown(file_text, item.answer_span.range.clone(), card)
+    }
+
+    /// The plain text of the Markdown in `file_text[range]`, skipping `exclude`.
+    pub fn of_markdown(
+        file_text: &str,
+        range: Range<usize>,
+        exclude: Option<Range<usize>>,
+    ) -> Self {
+        let mut plain = PlainText::default();
+        let base = range.start;
+        let markdown = &file_text[range];
+        for (event, relative) in
+            Parser::new_ext(markdown, crate::parse::markdown_options()).into_offset_iter()
+        {
+            let source = relative.start + base..relative.end + base;
+            if exclude
+                .as_ref()
+                .is_some_and(|skip| source.start >= skip.start && source.end <= skip.end)
+            {
+                continue;
+            }
+            match event {
+                Event::Text(text) | Event::Code(text) => {
+                    let slice = &file_text[source.clone()];
+                    match slice.find(&*text) {
+                        Some(at) => plain.push(&text, source.start + at, text.len(), true),
+                        None => plain.push(&text, source.start, source.len(), false),
+                    }
+                }
+                Event::SoftBreak => plain.text.push(' '),
+                Event::HardBreak => plain.text.push('\n'),
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Item
+                    | TagEnd::Heading(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::TableCell
+                    | TagEnd::BlockQuote(_),
+                ) if !plain.text.ends_with('\n') => plain.text.push('\n'),
+                _ => {}
+            }
+        }
+        plain
+    }
+
+    fn push(&mut self, text: &str, source: usize, source_len: usize, verbatim: bool) {
+        self.segments.push(Segment {
+            plain: self.text.len(),
+            plain_len: text.len(),
+            source,
+            source_len,
+            verbatim,
+        });
+        self.text.push_str(text);
+    }
+
+    /// The source range of a range of the plain text.
+    pub fn source_range(&self, plain: Range<usize>) -> Range<usize> {
+        let start = self.source_offset(plain.start, false);
+        let end = self.source_offset(plain.end, true);
+        start..end.max(start)
+    }
+
+    fn source_offset(&self, offset: usize, is_end: bool) -> usize {
+        // The segment holding `offset`; at a boundary an end belongs to the segment before it
+        // and a start to the one after it.
+        let index = self
+            .segments
+            .partition_point(|segment| {
+                if is_end {
+                    segment.plain < offset
+                } else {
+                    segment.plain <= offset
+                }
+            })
+            .saturating_sub(1);
+        let Some(segment) = self.segments.get(index) else {
+            return 0;
+        };
+        let within = offset.saturating_sub(segment.plain);
+        if within > segment.plain_len {
+            // In a separator after this segment.
+            return segment.source + segment.source_len;
+        }
+        if segment.verbatim {
+            segment.source + within
+        } else if is_end {
+            segment.source + segment.source_len
+        } else {
+            segment.source
+        }
+    }
+
+    /// Number of words (runs of characters holding a letter or digit).
+    pub fn word_count(&self) -> usize {
+        count_words(&self.text)
+    }
+}
+
+/// `text` with every run of whitespace made one space, for labels and messages.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Number of whitespace-separated tokens that hold a letter or digit.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Lowercase words of `text` (letters, digits, `'`; hyphenated words split).
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|word| word.trim_matches('\'').to_lowercase())
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// Words that carry no content of their own, left out when comparing questions and answers.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "actually", "an", "and", "are", "as", "at", "be", "by", "can", "could", "do",
+    "does", "for", "from", "how", "i", "if", "in", "into", "is", "it", "its", "mean", "means",
+    "of", "on", "or", "should", "so", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "to", "was", "we", "what", "when", "where", "which", "who", "why", "will",
+    "with", "would", "you", "your",
+];
+
+/// A crude stem, enough to let "runs" meet "run" and "differs" meet "differ".
+pub fn stem(word: &str) -> &str {
+    for suffix in ["ing", "es", "s", "ed"] {
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            return stem;
+        }
+    }
+    word
+}
+
+/// Stemmed content words of `text`, stop words removed, in order.
+pub fn content_words(text: &str) -> Vec<String> {
+    words(text)
+        .iter()
+        .filter(|word| !STOP_WORDS.contains(&word.as_str()))
+        .map(|word| stem(word).to_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emphasis_is_dropped_and_offsets_map_back() {
+        let source = "intro\n\nJust use **exactly-once** here.\n";
+        let plain = PlainText::of_markdown(source, 0..source.len(), None);
+        assert_eq!(plain.text, "intro\nJust use exactly-once here.\n");
+        let at = plain.text.find("exactly-once").expect("present");
+        let range = plain.source_range(at..at + "exactly-once".len());
+        assert_eq!(&source[range], "exactly-once");
+        let at = plain.text.find("use exactly").expect("present");
+        let range = plain.source_range(at..at + "use exactly".len());
+        assert_eq!(&source[range], "use **exactly");
+    }
+
+    #[test]
+    fn excluded_range_is_skipped() {
+        let source = "Answer.\n\n```card\nmust: [x]\n```\n\nMore.\n";
+        let card = source.find("```card").expect("card")..source.find("\n\nMore").expect("more");
+        let plain = PlainText::of_markdown(source, 0..source.len(), Some(card));
+        assert_eq!(plain.text, "Answer.\nMore.\n");
+    }
+
+    #[test]
+    fn content_words_drop_stop_words_and_stem() {
+        assert_eq!(
+            content_words("What does it mean to run jobs?"),
+            ["run", "job"]
+        );
+    }
+}

@@ -35,11 +35,39 @@ pub enum Command {
         #[arg(long)]
         locked: bool,
     },
-    /// Check every lesson and report problems; writes nothing.
+    /// Check every lesson and report problems; writes nothing (except with `--fix`/`--baseline`).
     Check {
-        /// How to print diagnostics.
+        /// Report only on these lesson files or folders (the whole project is still read, so
+        /// rules across files, such as duplicate questions, still hold).
+        paths: Vec<PathBuf>,
+        /// How to print diagnostics (json, sarif and github go to stdout).
         #[arg(long, value_enum, default_value_t = FormatChoice::Human)]
         format: FormatChoice,
+        /// Print how many diagnostics each code has instead of the diagnostics.
+        #[arg(long)]
+        statistics: bool,
+        /// Add missing item ids (slugs of the questions) to the lesson files, then check.
+        #[arg(long)]
+        fix: bool,
+        /// Print, per item, which required points the answer makes, and a project total.
+        #[arg(long)]
+        coverage: bool,
+        /// Record today's diagnostics in FILE (when it does not exist), or report only those
+        /// not recorded there.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
+    /// Explain a rule (`cardsmith rule P001`), or list every rule (`cardsmith rule --all`).
+    Rule {
+        /// A code (`P001`) or name (`missing-required-point`).
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// List every rule.
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
+        /// Text (Markdown) or JSON.
+        #[arg(long, value_enum, default_value_t = RuleFormatChoice::Text)]
+        output_format: RuleFormatChoice,
     },
     /// Create a new content project in DIR (a config and one example lesson).
     Init {
@@ -66,6 +94,36 @@ pub enum FormatChoice {
     Human,
     /// One line per problem: `path:line:column: CODE message`.
     Concise,
+    /// A JSON array (fields documented in docs/lint.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+}
+
+/// `rule --output-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormatChoice {
+    /// Markdown text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// What `check` does besides reporting.
+#[derive(Debug, Default)]
+pub struct CheckOptions {
+    /// Absolute paths to report on; empty for all.
+    pub paths: Vec<PathBuf>,
+    /// `--statistics`.
+    pub statistics: bool,
+    /// `--fix`.
+    pub fix: bool,
+    /// `--coverage`.
+    pub coverage: bool,
+    /// `--baseline`, absolute.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A resolved invocation.
@@ -78,7 +136,10 @@ pub enum Invocation {
         config: Config,
         color: bool,
         format: ReportFormat,
+        options: CheckOptions,
     },
+    /// `rule CODE` or `rule --all`.
+    Rule { code: Option<String>, json: bool },
     /// `init DIR`.
     Init { dir: PathBuf },
 }
@@ -110,13 +171,38 @@ impl Invocation {
                 },
                 color,
             },
-            Command::Check { format } => Invocation::Check {
+            Command::Check {
+                paths,
+                format,
+                statistics,
+                fix,
+                coverage,
+                baseline,
+            } => Invocation::Check {
                 config: load_config()?,
                 color,
                 format: match format {
                     FormatChoice::Human => ReportFormat::Full,
                     FormatChoice::Concise => ReportFormat::Concise,
+                    FormatChoice::Json => ReportFormat::Json,
+                    FormatChoice::Sarif => ReportFormat::Sarif,
+                    FormatChoice::Github => ReportFormat::Github,
                 },
+                options: CheckOptions {
+                    paths: paths.iter().map(|path| root.join(path)).collect(),
+                    statistics,
+                    fix,
+                    coverage,
+                    baseline: baseline.map(|path| root.join(path)),
+                },
+            },
+            Command::Rule {
+                code,
+                all: _,
+                output_format,
+            } => Invocation::Rule {
+                code,
+                json: output_format == RuleFormatChoice::Json,
             },
             Command::Init { dir } => Invocation::Init {
                 dir: root.join(dir),
@@ -149,12 +235,55 @@ mod tests {
         ])
         .expect("parses");
         match Invocation::from_args(args).expect("resolves") {
-            Invocation::Check { config, format, .. } => {
+            Invocation::Check {
+                config,
+                format,
+                options,
+                ..
+            } => {
                 assert_eq!(config.root, dir.path());
                 assert_eq!(format, ReportFormat::Concise);
+                assert!(options.paths.is_empty() && !options.fix);
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn check_paths_and_baseline_are_relative_to_the_root() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_str().expect("utf-8 path");
+        let args = Args::try_parse_from([
+            "cardsmith",
+            "-C",
+            root,
+            "check",
+            "source/a.md",
+            "--baseline",
+            "base.json",
+            "--format",
+            "sarif",
+            "--statistics",
+        ])
+        .expect("parses");
+        match Invocation::from_args(args).expect("resolves") {
+            Invocation::Check {
+                format, options, ..
+            } => {
+                assert_eq!(format, ReportFormat::Sarif);
+                assert_eq!(options.paths, [dir.path().join("source/a.md")]);
+                assert_eq!(options.baseline, Some(dir.path().join("base.json")));
+                assert!(options.statistics);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rule_needs_a_code_or_all() {
+        assert!(Args::try_parse_from(["cardsmith", "rule"]).is_err());
+        assert!(Args::try_parse_from(["cardsmith", "rule", "P001", "--all"]).is_err());
+        assert!(Args::try_parse_from(["cardsmith", "rule", "--all"]).is_ok());
     }
 
     #[test]

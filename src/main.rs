@@ -7,10 +7,12 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
+use anyhow::Context;
+use cardsmith::lint::{self, baseline::Baseline, registry, registry::RuleEntry};
 use cardsmith::report::{self, ReportFormat};
 use cardsmith::{Checked, config::Config};
 use clap::Parser;
-use cli::{Args, Invocation};
+use cli::{Args, CheckOptions, Invocation};
 
 const EXIT_CONTENT_ERRORS: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
@@ -43,15 +45,11 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             config,
             color,
             format,
-        } => {
-            let checked = cardsmith::check(&config)?;
-            print_diagnostics(&checked, format, color);
-            eprintln!(
-                "checked {}: {}",
-                lesson_count(&checked),
-                report::summary(&checked.diagnostics)
-            );
-            Ok(exit_code(&checked))
+            options,
+        } => check(&config, color, format, &options),
+        Invocation::Rule { code, json } => {
+            print!("{}", explain_rules(code.as_deref(), json)?);
+            Ok(ExitCode::SUCCESS)
         }
         Invocation::Init { dir } => {
             let written = cardsmith::init::init(&dir)?;
@@ -62,6 +60,151 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn check(
+    config: &Config,
+    color: bool,
+    format: ReportFormat,
+    options: &CheckOptions,
+) -> anyhow::Result<ExitCode> {
+    if options.fix {
+        let checked = cardsmith::check(config)?;
+        for fixed in lint::fix::add_missing_ids(&checked.course) {
+            let shown = &checked.course.file(fixed.file).path;
+            let path = config.root.join(shown);
+            lint::baseline::write_atomically(&path, fixed.text.as_bytes())
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            eprintln!(
+                "fixed {}: added {} item id{}",
+                shown.display(),
+                fixed.ids_added,
+                if fixed.ids_added == 1 { "" } else { "s" }
+            );
+        }
+    }
+    let mut checked = cardsmith::check(config)?;
+    if !options.paths.is_empty() {
+        checked.retain_paths(&config.root, &options.paths)?;
+    }
+    if let Some(path) = &options.baseline {
+        match Baseline::read(path)? {
+            None => {
+                let baseline = Baseline::record(&checked.diagnostics, &checked.course.files);
+                baseline.write(path)?;
+                eprintln!(
+                    "recorded {} in `{}`: later runs report only new ones",
+                    report::summary(&checked.diagnostics),
+                    path.strip_prefix(&config.root).unwrap_or(path).display()
+                );
+                checked.diagnostics.clear();
+            }
+            Some(baseline) => {
+                let known = baseline.filter(&mut checked.diagnostics, &checked.course.files);
+                if known > 0 {
+                    eprintln!(
+                        "{known} known problem{} hidden by the baseline",
+                        if known == 1 { "" } else { "s" }
+                    );
+                }
+            }
+        }
+    }
+    let coverage = options
+        .coverage
+        .then(|| lint::coverage::coverage(&checked.course));
+    let mut stdout = std::io::stdout().lock();
+    if options.statistics {
+        let _ = stdout.write_all(report::statistics(&checked.diagnostics).as_bytes());
+    } else if format == ReportFormat::Json
+        && let Some(coverage) = &coverage
+    {
+        let value = serde_json::json!({
+            "diagnostics": report::json::values(&checked.diagnostics, &checked.course.files),
+            "coverage": coverage,
+        });
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&value).expect("always serializes")
+        );
+    } else if format.is_machine_readable() {
+        let text = report::render(format, &checked.diagnostics, &checked.course.files, false);
+        let _ = stdout.write_all(text.as_bytes());
+    } else {
+        print_diagnostics(&checked, format, color);
+    }
+    if let Some(coverage) = &coverage
+        && format != ReportFormat::Json
+    {
+        let _ = stdout.write_all(coverage.render().as_bytes());
+    }
+    drop(stdout);
+    eprintln!(
+        "checked {}: {}",
+        lesson_count(&checked),
+        report::summary(&checked.diagnostics)
+    );
+    Ok(exit_code(&checked))
+}
+
+/// `cardsmith rule CODE` (the rule's documentation) or `rule --all` (one line per rule).
+fn explain_rules(code: Option<&str>, json: bool) -> anyhow::Result<String> {
+    let describe = |rule: &RuleEntry| {
+        serde_json::json!({
+            "code": rule.meta.code.code,
+            "name": rule.meta.code.name,
+            "severity": rule.meta.default_severity.as_str(),
+            "summary": rule.meta.summary(),
+            "explanation": rule.meta.explanation(),
+            "suppressible": !rule.is_parse_stage(),
+        })
+    };
+    let Some(code) = code else {
+        if json {
+            let all: Vec<_> = registry::RULES.iter().map(describe).collect();
+            return Ok(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&all).expect("always serializes")
+            ));
+        }
+        let width = registry::RULES
+            .iter()
+            .map(|rule| rule.meta.code.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for rule in registry::RULES {
+            out.push_str(&format!(
+                "{}  {:<width$}  {:<7}  {}\n",
+                rule.meta.code.code,
+                rule.meta.code.name,
+                rule.meta.default_severity.as_str(),
+                rule.meta.summary()
+            ));
+        }
+        return Ok(out);
+    };
+    let rule = registry::find(code)
+        .with_context(|| format!("unknown rule `{code}` (`cardsmith rule --all` lists them)"))?;
+    if json {
+        return Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&describe(rule)).expect("always serializes")
+        ));
+    }
+    Ok(format!(
+        "# {} ({})\n\nDefault severity: {}.{}\n\n{}",
+        rule.meta.code.name,
+        rule.meta.code.code,
+        rule.meta.default_severity.as_str(),
+        if rule.is_parse_stage() {
+            " Emitted while reading lessons: always on, cannot be suppressed."
+        } else {
+            ""
+        },
+        rule.meta.explanation()
+    ))
 }
 
 fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {

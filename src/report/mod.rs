@@ -2,6 +2,9 @@
 
 pub mod concise;
 pub mod full;
+pub mod github;
+pub mod json;
+pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SourceFile;
@@ -14,6 +17,22 @@ pub enum ReportFormat {
     Full,
     /// One line each: `path:line:column: CODE message`.
     Concise,
+    /// A JSON array of objects (see [`json`]).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl ReportFormat {
+    /// Whether the format is meant for programs (printed on stdout, even when empty).
+    pub fn is_machine_readable(self) -> bool {
+        matches!(
+            self,
+            ReportFormat::Json | ReportFormat::Sarif | ReportFormat::Github
+        )
+    }
 }
 
 /// Renders `diagnostics` (expected sorted) in `format`. `color` adds ANSI styling to `Full`.
@@ -26,7 +45,39 @@ pub fn render(
     match format {
         ReportFormat::Full => full::render(diagnostics, files, color),
         ReportFormat::Concise => concise::render(diagnostics, files),
+        ReportFormat::Json => json::render(diagnostics, files),
+        ReportFormat::Sarif => sarif::render(diagnostics, files),
+        ReportFormat::Github => github::render(diagnostics, files),
     }
+}
+
+/// `--statistics`: one line per code, most frequent first: count, code, name, severity.
+pub fn statistics(diagnostics: &[Diagnostic]) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut counts: BTreeMap<(&str, &str, Severity), usize> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        *counts
+            .entry((
+                diagnostic.code.code,
+                diagnostic.code.name,
+                diagnostic.severity,
+            ))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let width = rows.first().map_or(1, |row| row.1.to_string().len());
+    let name_width = rows.iter().map(|row| row.0.1.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for ((code, name, severity), count) in rows {
+        let _ = writeln!(
+            out,
+            "{count:>width$}  {code}  {name:<name_width$}  {}",
+            severity.as_str()
+        );
+    }
+    out
 }
 
 /// "2 errors, 1 warning" (or "no problems").

@@ -6,3 +6,4 @@ mod support;
 mod apkg;
 mod build;
 mod errors;
+mod lint;

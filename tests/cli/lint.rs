@@ -1,0 +1,456 @@
+//! `cardsmith check` as a linter: the seed lesson, the issue's two editing scenarios, exit codes,
+//! `path:line:column`, the machine formats, suppressions, baseline, fix, coverage, `rule`.
+
+use serde_json::Value;
+
+use crate::support::{Project, seed_lesson, stderr_of};
+
+const SEED: &str = "source/data-pipelines/probes.md";
+
+/// Runs `cardsmith <args>` and returns (exit status, stdout, stderr).
+fn run(project: &Project, args: &[&str]) -> (i32, String, String) {
+    let output = project.cardsmith(args).output().expect("runs");
+    (
+        output.status.code().expect("exited"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr_of(&output, project),
+    )
+}
+
+fn json_of(project: &Project, args: &[&str]) -> (i32, Vec<Value>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (status, stdout, stderr) = run(project, &all);
+    let value: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (status, value.as_array().expect("an array").clone())
+}
+
+/// The seed with `old` replaced by `new` (which must be there).
+fn seed_with(old: &str, new: &str) -> Project {
+    let seed = seed_lesson();
+    assert!(seed.contains(old), "the seed no longer holds {old:?}");
+    let project = Project::with_seed();
+    project.write(SEED, &seed.replacen(old, new, 1));
+    project
+}
+
+/// 1-based line and column (in characters) of the first `needle` in `text`.
+fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect("needle present");
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+#[test]
+fn the_seed_lesson_checks_clean() {
+    let project = Project::with_seed();
+    let (status, stdout, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("checked 1 lesson: no problems"), "{stderr}");
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!((status, diagnostics.len()), (0, 0));
+}
+
+#[test]
+fn removing_the_weekly_full_reload_sentence_yields_one_error_naming_that_point() {
+    let project = seed_with(
+        "I run the incremental\nload daily and a full reload weekly as a safety net, so anything the incremental logic missed\n(late or back-dated rows, a bad mark) is corrected within a week.",
+        "",
+    );
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 1);
+    let errors: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{diagnostics:#?}");
+    let error = errors[0];
+    assert_eq!(error["code"], "P001");
+    assert_eq!(error["name"], "missing-required-point");
+    assert_eq!(error["item_id"], "batch-high-water-mark");
+    assert_eq!(error["path"], SEED);
+    let message = error["message"].as_str().expect("text");
+    assert!(
+        message.contains("the weekly full reload as a safety net"),
+        "{message}"
+    );
+    // Reported at the item's question; the help names the alternatives tried.
+    let (line, column) = position_of(&seed_lesson(), "How does your batch pipeline");
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(line as u64), Some(column as u64))
+    );
+    let help = error["help"].as_str().expect("help");
+    assert!(help.contains("`weekly full reload`"), "{help}");
+
+    let (_, _, stderr) = run(&project, &["check"]);
+    assert!(
+        stderr.contains(&format!("--> {SEED}:{line}:{column}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("required here"), "{stderr}");
+}
+
+#[test]
+fn just_use_exactly_once_without_its_cost_raises_the_red_flag_at_its_column() {
+    let old_answer = "Exactly-once means every event affects the result one time: none is lost and none is counted";
+    let project = seed_with(
+        old_answer,
+        "To avoid duplicates, just use exactly-once. Exactly-once means every event affects the result one time: none is lost and none is counted",
+    );
+    // The rest of the answer names the cost, so make it silent about it.
+    let text = std::fs::read_to_string(project.root().join(SEED)).expect("read");
+    let start = text.find("To avoid duplicates").expect("inserted");
+    let end = text[start..].find("```card").expect("card block") + start;
+    let answer = "To avoid duplicates, just use exactly-once. Production systems run at-least-once delivery\nwith idempotent writes, so none is lost.\n\n";
+    let text = format!("{}{answer}{}", &text[..start], &text[end..]);
+    project.write(SEED, &text);
+
+    let (line, column) = position_of(&text, "just use exactly-once");
+    let (status, _, stderr) = run(&project, &["check", "--format", "concise"]);
+    assert_eq!(status, 1);
+    let expected = format!(
+        "{SEED}:{line}:{column}: R001 answer raises the red flag `recommends exactly-once without its cost`"
+    );
+    assert!(stderr.contains(&expected), "{expected}\nnot in\n{stderr}");
+
+    let (_, diagnostics) = json_of(&project, &[]);
+    let flag = diagnostics
+        .iter()
+        .find(|d| d["code"] == "R001")
+        .expect("R001 reported");
+    assert_eq!(flag["line"], line);
+    assert_eq!(flag["column"], column);
+    assert_eq!(flag["end_line"], line);
+    assert_eq!(flag["end_column"], column + "just use exactly-once".len());
+    // The project-wide rules of the seed's cardsmith.toml fire too.
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"P002"), "{codes:?}");
+    assert!(codes.contains(&"R002"), "{codes:?}");
+}
+
+#[test]
+fn json_objects_have_exactly_the_documented_fields() {
+    let project = Project::new();
+    project.write(
+        "source/fixture.md",
+        &std::fs::read_to_string(crate::support::repo_root().join("tests/fixtures/lint/R001.md"))
+            .expect("fixture"),
+    );
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 1);
+    assert!(!diagnostics.is_empty());
+    let mut keys: Vec<&str> = diagnostics[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "help",
+            "item_id",
+            "line",
+            "message",
+            "name",
+            "path",
+            "severity"
+        ]
+    );
+    let first = &diagnostics[0];
+    assert_eq!(first["path"], "source/fixture.md");
+    assert_eq!(first["code"], "R001");
+    assert_eq!(first["name"], "raised-red-flag");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(9), Some(7))
+    );
+    assert_eq!(first["item_id"], "fires-at-the-words");
+}
+
+#[test]
+fn exit_status_is_0_with_warnings_1_with_errors_2_on_usage_errors() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: A\ndeck: D\n---\n\n### Is Parquet columnar? {#parquet}\n\nYes.\n",
+    );
+    let (status, _, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("warning[Q005]"), "{stderr}");
+    // Warnings do not block a build.
+    project.cardsmith(&["build"]).assert().success();
+
+    project.write("cardsmith.toml", "[lint.severity]\nQ005 = \"error\"\n");
+    let (status, _, _) = run(&project, &["check"]);
+    assert_eq!(status, 1);
+    let (status, _, stderr) = run(&project, &["build"]);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("build refused"), "{stderr}");
+
+    project.write("cardsmith.toml", "[lint]\nignore = [\"Q005\"]\n");
+    let (status, _, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 0);
+    assert!(stderr.contains("no problems"), "{stderr}");
+
+    project.write("cardsmith.toml", "[lint]\nselect = [\"X1\"]\n");
+    let (status, _, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("`X1` selects no rule"), "{stderr}");
+
+    project.write("cardsmith.toml", "");
+    assert_eq!(run(&project, &["check", "--format", "xml"]).0, 2);
+    assert_eq!(run(&project, &["check", "source/missing.md"]).0, 2);
+    assert_eq!(run(&project, &["rule", "Z999"]).0, 2);
+}
+
+#[test]
+fn check_paths_limit_the_report_but_not_what_is_read() {
+    let project = Project::new();
+    let lesson = |id: &str| {
+        format!(
+            "---\nid: {id}\ntitle: T\ndeck: D\n---\n\n### Why Parquet? {{#{id}-parquet}}\n\nColumnar.\n"
+        )
+    };
+    project.write("source/a.md", &lesson("a"));
+    project.write("source/b/b.md", &lesson("b"));
+    let (_, all) = json_of(&project, &[]);
+    assert_eq!(all.len(), 1, "{all:#?}"); // b's question duplicates a's
+    assert_eq!(all[0]["path"], "source/b/b.md");
+    let (_, only_a) = json_of(&project, &["source/a.md"]);
+    assert!(only_a.is_empty());
+    let (_, only_b) = json_of(&project, &["source/b"]);
+    assert_eq!(only_b.len(), 1);
+}
+
+#[test]
+fn suppressions_by_item_and_by_line_and_unused_ones() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: T\ndeck: D\n---\n\n\
+         ### Is Parquet columnar? {#allowed}\n\nYes.\n\n```card\nallow: [Q005]\n```\n\n\
+         <!-- cardsmith: allow not-a-question -->\n### Parquet {#commented}\n\nColumnar.\n\n\
+         ### Why Avro? {#stale}\n\nRow-oriented.\n\n```card\nallow: [Q001]\n```\n",
+    );
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 0);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "L001");
+    assert_eq!(diagnostics[0]["item_id"], "stale");
+    assert_eq!(diagnostics[0]["message"], "unused suppression of `Q001`");
+}
+
+#[test]
+fn concise_sarif_github_and_statistics() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Is it columnar? {#one}\n\nYes.\n\n### Parquet {#two}\n\nColumnar.\n\n### Parquet, again {#three}\n\nStill.\n",
+    );
+    let (_, _, concise) = run(&project, &["check", "--format", "concise"]);
+    assert!(
+        concise.contains("source/a.md:7:5: Q005 yes/no question\n"),
+        "{concise}"
+    );
+
+    let (status, github, _) = run(&project, &["check", "--format", "github"]);
+    assert_eq!(status, 0);
+    assert!(
+        github.contains("::warning file=source/a.md,line=7,col=5,endLine=7,endColumn=7,title=Q005 (yes-no-question)::yes/no question%0Ahelp: "),
+        "{github}"
+    );
+
+    let (_, sarif, _) = run(&project, &["check", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let sarif_run = &sarif["runs"][0];
+    assert_eq!(sarif_run["tool"]["driver"]["name"], "cardsmith");
+    let rules = sarif_run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let result = &sarif_run["results"][0];
+    assert_eq!(result["ruleId"], "Q005");
+    assert_eq!(result["level"], "warning");
+    let index = result["ruleIndex"].as_u64().expect("index") as usize;
+    assert_eq!(rules[index]["id"], "Q005");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(7), Some(5))
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "source/a.md"
+    );
+
+    let (_, statistics, _) = run(&project, &["check", "--statistics"]);
+    assert_eq!(
+        statistics,
+        "2  Q007  not-a-question   warning\n1  Q005  yes-no-question  warning\n"
+    );
+}
+
+#[test]
+fn colors_only_when_asked_or_on_a_terminal() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Is it columnar? {#one}\n\nYes.\n",
+    );
+    // Not a terminal, NO_COLOR set (by the helper): plain.
+    let (_, _, plain) = run(&project, &["check"]);
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    let (_, _, colored) = run(&project, &["--color", "always", "check"]);
+    assert!(colored.contains('\u{1b}'), "{colored}");
+}
+
+#[test]
+fn fix_adds_unique_ids_and_rewrites_the_file() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Why Parquet? {#why-parquet}\n\nColumnar.\n\n### Why Parquet?\n\nStill columnar.\n\n### What does a high-water mark store?\n\nThe last timestamp.\n",
+    );
+    let (status, _, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 1);
+    assert_eq!(stderr.matches("error[S004]").count(), 2, "{stderr}");
+    let (_, _, stderr) = run(&project, &["check", "--fix"]);
+    assert!(
+        stderr.contains("fixed source/a.md: added 2 item ids"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(project.root().join("source/a.md")).expect("read");
+    assert!(
+        text.contains("### Why Parquet? {#why-parquet-2}\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "### What does a high-water mark store? {#what-does-a-high-water-mark-store}\n"
+        ),
+        "{text}"
+    );
+    // Only the duplicate question is left (a warning): the ids are fixed.
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 0, "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().all(|d| d["code"] == "Q006"),
+        "{diagnostics:#?}"
+    );
+    // No temporary files are left next to the lesson.
+    let entries: Vec<_> = std::fs::read_dir(project.root().join("source"))
+        .expect("dir")
+        .collect();
+    assert_eq!(entries.len(), 1);
+}
+
+#[test]
+fn coverage_per_item_and_in_total_in_text_and_json() {
+    let project = seed_with("a full reload weekly", "a full reload now and then");
+    let (status, stdout, _) = run(&project, &["check", "--coverage"]);
+    assert_eq!(status, 1);
+    assert!(
+        stdout.contains("batch-high-water-mark 2/3 points"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  - the weekly full reload as a safety net\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("coverage: 18/19 required points made (94.7%) in 5 items"),
+        "{stdout}"
+    );
+
+    let (_, stdout, _) = run(&project, &["check", "--coverage", "--format", "json"]);
+    let value: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(value["coverage"]["points"], 19);
+    assert_eq!(value["coverage"]["made"], 18);
+    assert_eq!(
+        value["coverage"]["items"][0]["item_id"],
+        "batch-high-water-mark"
+    );
+    assert_eq!(
+        value["coverage"]["items"][0]["missing"][0],
+        "the weekly full reload as a safety net"
+    );
+    assert_eq!(value["diagnostics"][0]["code"], "P001");
+}
+
+#[test]
+fn baseline_records_then_reports_only_new_problems() {
+    let project = Project::new();
+    let lesson = "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Parquet {#one}\n\nColumnar.\n\n```card\nmust: [compressed]\n```\n";
+    project.write("source/a.md", lesson);
+    let (status, _, stderr) = run(&project, &["check", "--baseline", "lint-baseline.json"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains("recorded 1 error, 1 warning in `lint-baseline.json`"),
+        "{stderr}"
+    );
+    let recorded =
+        std::fs::read_to_string(project.root().join("lint-baseline.json")).expect("written");
+    assert!(recorded.contains("\"code\": \"P001\""), "{recorded}");
+
+    // Moving the item down does not resurrect it; a new problem is reported.
+    project.write(
+        "source/a.md",
+        &lesson
+            .replace("### Parquet", "\n\n### Parquet")
+            .replace("Columnar.", "Columnar. Just use it."),
+    );
+    project.write("cardsmith.toml", "[[lint.rules]]\nname = \"just-use\"\nextends = \"existence\"\nmessage = \"no\"\ntokens = [\"just use\"]\n");
+    let (status, diagnostics) = json_of(&project, &["--baseline", "lint-baseline.json"]);
+    assert_eq!(status, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "R002");
+}
+
+#[test]
+fn rule_explains_one_rule_or_lists_all() {
+    let project = Project::new();
+    let (status, stdout, _) = run(&project, &["rule", "P001"]);
+    assert_eq!(status, 0);
+    assert!(
+        stdout.starts_with("# missing-required-point (P001)\n"),
+        "{stdout}"
+    );
+    for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+        assert!(stdout.contains(heading), "{stdout}");
+    }
+    let (_, by_name, _) = run(&project, &["rule", "missing-required-point"]);
+    assert_eq!(by_name, stdout);
+    let (status, stdout, _) = run(&project, &["rule", "S005"]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("cannot be suppressed"), "{stdout}");
+
+    let (_, all, _) = run(&project, &["rule", "--all"]);
+    for code in [
+        "S001", "S014", "P001", "P002", "R001", "R002", "Q001", "Q007", "L001",
+    ] {
+        assert!(
+            all.lines().any(|line| line.starts_with(code)),
+            "{code} missing:\n{all}"
+        );
+    }
+    let (_, json, _) = run(&project, &["rule", "--all", "--output-format", "json"]);
+    let rules: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(rules.as_array().map(Vec::len), Some(all.lines().count()));
+}

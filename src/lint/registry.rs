@@ -180,6 +180,21 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_rule() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/lint.md"))
+            .expect("docs/lint.md");
+        for rule in RULES {
+            let row = format!(
+                "| {} | `{}` | {} |",
+                rule.meta.code.code,
+                rule.meta.code.name,
+                rule.meta.default_severity.as_str()
+            );
+            assert!(docs.contains(&row), "docs/lint.md lacks the row `{row}`");
+        }
+    }
+
+    #[test]
     fn every_parse_stage_code_is_listed_with_its_name() {
         for code in crate::codes::ALL {
             let rule = find(code.code).unwrap_or_else(|| panic!("{} not in registry", code.code));

@@ -39,6 +39,10 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         })
         .filter(|(_, normal, _)| !normal.is_empty())
         .collect();
+    let profiles: Vec<Profile> = items
+        .iter()
+        .map(|(_, normal, _)| Profile::of(normal))
+        .collect();
     // Candidate pairs share a content word (an inverted index keeps this far from n²).
     let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, (_, _, words)) in items.iter().enumerate() {
@@ -47,28 +51,17 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             by_word.entry(word).or_default().push(index);
         }
     }
-    for (index, (item, normal, words)) in items.iter().enumerate() {
-        let mut candidates: Vec<usize> = words
-            .iter()
-            .flat_map(|word| by_word[word.as_str()].iter().copied())
-            .filter(|&other| other < index)
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        let found = candidates.into_iter().find_map(|other| {
-            let (first, other_normal, _) = &items[other];
-            let longest = normal.chars().count().max(other_normal.chars().count());
-            let gap = normal
-                .chars()
-                .count()
-                .abs_diff(other_normal.chars().count());
-            // Levenshtein distance is at least the length difference: skip hopeless pairs.
-            if 1.0 - gap as f64 / longest as f64 + f64::EPSILON < threshold {
-                return None;
+    let mut exact: HashMap<&str, usize> = HashMap::new();
+    // `seen[other] == index + 1` when `other` was already compared with `index`.
+    let mut seen = vec![0usize; items.len()];
+    for (index, (item, normal, _)) in items.iter().enumerate() {
+        let found = match exact.get(normal.as_str()) {
+            Some(&first) => Some((items[first].0, 1.0)),
+            None => {
+                exact.insert(normal, index);
+                nearest_earlier(index, &items, &profiles, &by_word, &mut seen, threshold)
             }
-            let similarity = strsim::normalized_levenshtein(normal, other_normal);
-            (similarity >= threshold).then_some((*first, similarity))
-        });
+        };
         let Some((first, similarity)) = found else {
             continue;
         };
@@ -93,5 +86,100 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_related(first.question_span.clone(), "first asked here")
                 .with_help("merge the two items, or make each ask about something different"),
         );
+    }
+}
+
+/// The first earlier question at least `threshold` alike, among those sharing a word with it.
+fn nearest_earlier<'a>(
+    index: usize,
+    items: &[(&'a Item, String, Vec<String>)],
+    profiles: &[Profile],
+    by_word: &HashMap<&str, Vec<usize>>,
+    seen: &mut [usize],
+    threshold: f64,
+) -> Option<(&'a Item, f64)> {
+    let (_, normal, words) = &items[index];
+    let this = &profiles[index];
+    for word in words {
+        // Postings are in ascending order: only the earlier questions matter.
+        for &other in by_word[word.as_str()]
+            .iter()
+            .take_while(|&&other| other < index)
+        {
+            if seen[other] == index + 1 {
+                continue;
+            }
+            seen[other] = index + 1;
+            let that = &profiles[other];
+            let longest = this.chars.max(that.chars) as f64;
+            let too_far = |bound: usize| 1.0 - bound as f64 / longest + f64::EPSILON < threshold;
+            // Cheap lower bounds of the edit distance skip most pairs (see `Profile`).
+            if too_far(this.chars.abs_diff(that.chars)) || too_far(this.distance_bound(that)) {
+                continue;
+            }
+            let similarity = strsim::normalized_levenshtein(normal, &items[other].1);
+            if similarity >= threshold {
+                return Some((items[other].0, similarity));
+            }
+        }
+    }
+    None
+}
+
+/// Character counts of a normalised question, for a lower bound of the edit distance between two:
+/// at least the length difference, and at least half the characters one has and the other lacks
+/// (one substitution fixes at most one missing and one extra character).
+struct Profile {
+    chars: usize,
+    counts: [u16; 37],
+}
+
+impl Profile {
+    fn of(text: &str) -> Profile {
+        let mut counts = [0u16; 37];
+        let mut chars = 0;
+        for c in text.chars() {
+            chars += 1;
+            let slot = match c {
+                'a'..='z' => c as usize - 'a' as usize,
+                '0'..='9' => 26 + c as usize - '0' as usize,
+                _ => 36,
+            };
+            counts[slot] = counts[slot].saturating_add(1);
+        }
+        Profile { chars, counts }
+    }
+
+    fn distance_bound(&self, other: &Profile) -> usize {
+        let differing: usize = self
+            .counts
+            .iter()
+            .zip(&other.counts)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum();
+        self.chars.abs_diff(other.chars).max(differing.div_ceil(2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Profile;
+
+    #[test]
+    fn the_bound_never_exceeds_the_edit_distance() {
+        let texts = [
+            "batch job load",
+            "batch jobs load",
+            "load batch job",
+            "kafka",
+            "",
+            "x",
+        ];
+        for a in texts {
+            for b in texts {
+                let bound = Profile::of(a).distance_bound(&Profile::of(b));
+                assert!(bound <= strsim::levenshtein(a, b), "{a:?} {b:?}");
+            }
+        }
     }
 }

@@ -33,6 +33,9 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (lesson, item, answer) in context.items() {
         let question = content_words(&item.question);
         let text = answer.text.trim_end();
+        if text.trim_start().is_empty() {
+            continue;
+        }
         let leading = answer.text.len() - answer.text.trim_start().len();
         let end = text[leading..]
             .find(['.', '?', '!', '\n'])

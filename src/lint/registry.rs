@@ -79,6 +79,7 @@ pub static RULES: &[RuleEntry] = &[
     parse(structure::MisplacedHeading::META),
     parse(structure::InvalidTag::META),
     parse(structure::BrokenReference::META),
+    parse(structure::EmptyQuestion::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,

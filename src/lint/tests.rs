@@ -54,6 +54,7 @@ fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 #[test_case("S012")]
 #[test_case("S013")]
 #[test_case("S014")]
+#[test_case("S015")]
 #[test_case("P001")]
 #[test_case("P002")]
 #[test_case("R001")]

@@ -10,7 +10,7 @@ declare_rule! {
     /// ## What it does
     /// Flags an item heading that asks nothing: no `?`, and it does not open with a prompt verb
     /// (`Explain`, `Describe`, `Name`, `Compare`, ...). Cloze items are exempt: their prompt is
-    /// the deletion.
+    /// the deletion, and so are empty headings (S015).
     ///
     /// ## Why is this bad?
     /// A card whose front is a topic ("Parquet") rather than a question has no single right
@@ -53,7 +53,10 @@ const PROMPT_VERBS: &[&str] = &[
 /// One diagnostic per heading that asks nothing, at the question text.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (_, item, _) in context.items() {
-        if item.card.kind == CardKind::Cloze || item.question.contains('?') {
+        if item.card.kind == CardKind::Cloze
+            || item.question.contains('?')
+            || item.question.trim().is_empty()
+        {
             continue;
         }
         let first = words(&item.question).into_iter().next().unwrap_or_default();

@@ -1,4 +1,4 @@
-//! The structure codes of the load and parse stages (S001-S014), documented here beside the lint
+//! The structure codes of the load and parse stages (S001-S015), documented here beside the lint
 //! rules. They have no check function: `crate::parse` emits them (`crate::codes` holds the same
 //! codes, and a registry test keeps both in step). They are always on, always errors, and cannot
 //! be suppressed: a lesson that cannot be read into items cannot be checked or built.
@@ -269,4 +269,22 @@ declare_rule! {
     /// ```
     /// Use instead: fix the path (it is relative to the lesson file), or add the file.
     pub BrokenReference, code = "S014", name = "broken-reference", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an item heading (`###`) with no question text, only an id or nothing at all.
+    ///
+    /// ## Why is this bad?
+    /// The question is the front of the card: an empty one gives Anki a blank card to review.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### {#why-parquet}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why Parquet? {#why-parquet}
+    /// ```
+    pub EmptyQuestion, code = "S015", name = "empty-question", severity = Error,
 }

@@ -185,11 +185,13 @@ mod tests {
         let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/lint.md"))
             .expect("docs/lint.md");
         for rule in RULES {
+            // The row as `cardsmith rule --all --output-format json` would produce it.
             let row = format!(
-                "| {} | `{}` | {} |",
+                "| {} | `{}` | {} | {} |",
                 rule.meta.code.code,
                 rule.meta.code.name,
-                rule.meta.default_severity.as_str()
+                rule.meta.default_severity.as_str(),
+                rule.meta.summary().replace('|', "\\|")
             );
             assert!(docs.contains(&row), "docs/lint.md lacks the row `{row}`");
         }

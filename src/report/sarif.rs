@@ -74,7 +74,6 @@ pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile]) -> String {
                 "driver": {
                     "name": "cardsmith",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/cardsmith/cardsmith",
                     "rules": rules,
                 },
             },

@@ -32,6 +32,18 @@ fn second_question() -> Regex {
         .expect("valid regex")
 }
 
+const QUESTION_WORDS: &[&str] = &[
+    "what", "how", "why", "when", "where", "which", "who", "whom", "whose", "is", "are", "does",
+    "do", "did", "can", "could", "should", "would", "will",
+];
+
+/// Whether `clause` holds a question word (so it asks something on its own).
+fn asks(clause: &str) -> bool {
+    crate::lint::text::words(clause)
+        .iter()
+        .any(|word| QUESTION_WORDS.contains(&word.as_str()))
+}
+
 /// One diagnostic per compound question, at the second question.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let joined = second_question();
@@ -42,9 +54,11 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let second = if marks.len() > 1 {
             Some(marks[0] + 1..question.len())
         } else {
+            // The part before the separator must be a question itself: in "In Kafka, what does
+            // acks=all do?" the comma only ends an introductory phrase.
             joined
                 .find(question)
-                .filter(|found| found.start() > 0)
+                .filter(|found| asks(&question[..found.start()]))
                 .map(|found| found.start() + 1..question.len())
         };
         let Some(range) = second else { continue };

@@ -8,7 +8,8 @@ use crate::lint::text::words;
 declare_rule! {
     /// ## What it does
     /// Flags a question that can be answered with yes or no: it opens with an auxiliary verb
-    /// (`Is`, `Does`, `Can`, `Should`, ...) and offers no alternatives (`or`).
+    /// (`Is`, `Does`, `Can`, `Should`, ...) and offers no alternatives (`A or B`; `or not` is
+    /// no alternative).
     ///
     /// ## Why is this bad?
     /// A yes/no card is guessed right half of the time, so it schedules itself away before it
@@ -62,7 +63,12 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(first) = question_words.first() else {
             continue;
         };
-        if !AUXILIARIES.contains(&first.as_str()) || question_words.iter().any(|w| w == "or") {
+        // "A or B?" asks for a choice; "A, or not?" is still yes or no.
+        let offers_choice = question_words
+            .windows(2)
+            .any(|pair| pair[0] == "or" && pair[1] != "not")
+            || question_words.last().is_some_and(|word| word == "or");
+        if !AUXILIARIES.contains(&first.as_str()) || offers_choice {
             continue;
         }
         let start = item.question_span.range.start;

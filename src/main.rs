@@ -114,7 +114,11 @@ fn check(
         .coverage
         .then(|| lint::coverage::coverage(&checked.course));
     let mut stdout = std::io::stdout().lock();
-    if options.statistics {
+    if options.statistics && format == ReportFormat::Json {
+        let rows = report::count_by_code(&checked.diagnostics);
+        let text = serde_json::to_string_pretty(&rows).expect("always serializes");
+        let _ = writeln!(stdout, "{text}");
+    } else if options.statistics {
         let _ = stdout.write_all(report::statistics(&checked.diagnostics).as_bytes());
     } else if format == ReportFormat::Json
         && let Some(coverage) = &coverage

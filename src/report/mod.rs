@@ -51,11 +51,23 @@ pub fn render(
     }
 }
 
-/// `--statistics`: one line per code, most frequent first: count, code, name, severity.
-pub fn statistics(diagnostics: &[Diagnostic]) -> String {
+/// One row of `--statistics`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CodeCount {
+    /// `Q001`.
+    pub code: &'static str,
+    /// `long-answer`.
+    pub name: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// How many diagnostics.
+    pub count: usize,
+}
+
+/// Diagnostics counted by code (and severity), most frequent first, then by code.
+pub fn count_by_code(diagnostics: &[Diagnostic]) -> Vec<CodeCount> {
     use std::collections::BTreeMap;
-    use std::fmt::Write;
-    let mut counts: BTreeMap<(&str, &str, Severity), usize> = BTreeMap::new();
+    let mut counts: BTreeMap<(&'static str, &'static str, Severity), usize> = BTreeMap::new();
     for diagnostic in diagnostics {
         *counts
             .entry((
@@ -65,16 +77,31 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> String {
             ))
             .or_default() += 1;
     }
-    let mut rows: Vec<_> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let width = rows.first().map_or(1, |row| row.1.to_string().len());
-    let name_width = rows.iter().map(|row| row.0.1.len()).max().unwrap_or(0);
+    let mut rows: Vec<CodeCount> = counts
+        .into_iter()
+        .map(|((code, name, severity), count)| CodeCount {
+            code,
+            name,
+            severity: severity.as_str(),
+            count,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    rows
+}
+
+/// `--statistics` as text: one line per code: count, code, name, severity.
+pub fn statistics(diagnostics: &[Diagnostic]) -> String {
+    use std::fmt::Write;
+    let rows = count_by_code(diagnostics);
+    let width = rows.first().map_or(1, |row| row.count.to_string().len());
+    let name_width = rows.iter().map(|row| row.name.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for ((code, name, severity), count) in rows {
+    for row in rows {
         let _ = writeln!(
             out,
-            "{count:>width$}  {code}  {name:<name_width$}  {}",
-            severity.as_str()
+            "{:>width$}  {}  {:<name_width$}  {}",
+            row.count, row.code, row.name, row.severity
         );
     }
     out

@@ -305,6 +305,10 @@ fn concise_sarif_github_and_statistics() {
         statistics,
         "2  Q007  not-a-question   warning\n1  Q005  yes-no-question  warning\n"
     );
+    let (_, statistics, _) = run(&project, &["check", "--statistics", "--format", "json"]);
+    let rows: Value = serde_json::from_str(&statistics).expect("JSON");
+    assert_eq!(rows[0]["code"], "Q007");
+    assert_eq!(rows[0]["count"], 2);
 }
 
 #[test]

@@ -31,6 +31,9 @@ declare_rule! {
 /// entry as a related place and the alternatives tried in the help.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (_, item, answer) in context.items() {
+        if answer.text.trim().is_empty() {
+            continue; // An empty answer is reported once, as S006, not once per point.
+        }
         for point in &item.card.must {
             if point.patterns.is_empty()
                 || point

@@ -114,6 +114,8 @@ fn just_use_exactly_once_without_its_cost_raises_the_red_flag_at_its_column() {
     project.write(SEED, &text);
 
     let (line, column) = position_of(&text, "just use exactly-once");
+    let (_, _, human) = run(&project, &["check"]);
+    insta::assert_snapshot!(human);
     let (status, _, stderr) = run(&project, &["check", "--format", "concise"]);
     assert_eq!(status, 1);
     let expected = format!(

@@ -9,7 +9,7 @@
 //! near-duplicate-similarity = 0.85  # Q006, 0..1
 //!
 //! [lint.severity]
-//! Q001 = "error"              # or "warning"
+//! Q001 = "error"              # or "warning"; a code or a name
 //!
 //! [[lint.rules]]              # project-wide rules, Vale-style (P002, R002)
 //! name = "exactly-once-cost"
@@ -167,6 +167,8 @@ pub struct Settings {
     pub config: LintConfig,
     /// The compiled project rules.
     pub project_rules: Vec<ProjectRule>,
+    /// `[lint.severity]` keyed by code (names are resolved).
+    severities: BTreeMap<&'static str, Severity>,
 }
 
 /// A `[lint]` section that is well-formed TOML but means nothing sensible.
@@ -194,7 +196,8 @@ impl Settings {
                 )));
             }
         }
-        for code in config.severity.keys() {
+        let mut severities = BTreeMap::new();
+        for (code, level) in &config.severity {
             match registry::find(code) {
                 None => {
                     return Err(SettingsError(format!(
@@ -206,7 +209,9 @@ impl Settings {
                         "[lint.severity]: `{code}` is a structure error of the parse stage and stays an error"
                     )));
                 }
-                Some(_) => {}
+                Some(rule) => {
+                    severities.insert(rule.meta.code.code, Severity::from(*level));
+                }
             }
         }
         if !(0.0..=1.0).contains(&config.near_duplicate_similarity) {
@@ -267,6 +272,7 @@ impl Settings {
         Ok(Settings {
             config,
             project_rules,
+            severities,
         })
     }
 
@@ -282,10 +288,10 @@ impl Settings {
 
     /// The severity of a rule's diagnostics: `[lint.severity]`, else the rule's default.
     pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
-        self.config
-            .severity
+        self.severities
             .get(rule.code.code)
-            .map_or(rule.default_severity, |level| (*level).into())
+            .copied()
+            .unwrap_or(rule.default_severity)
     }
 }
 
@@ -316,9 +322,14 @@ mod tests {
 
     #[test]
     fn severity_overrides_the_default() {
-        let settings = settings("[severity]\nQ001 = \"error\"").expect("valid");
         let meta = crate::lint::rules::long_answer::LongAnswer::META;
+        let settings = settings("[severity]\nQ001 = \"error\"").expect("valid");
         assert_eq!(settings.severity_of(&meta), Severity::Error);
+        let by_name = super::Settings::new(
+            toml::from_str("[severity]\nlong-answer = \"error\"").expect("TOML"),
+        )
+        .expect("valid");
+        assert_eq!(by_name.severity_of(&meta), Severity::Error);
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn check(
 ) -> anyhow::Result<ExitCode> {
     if options.fix {
         let checked = cardsmith::check(config)?;
-        for fixed in lint::fix::add_missing_ids(&checked.course) {
+        for fixed in lint::fix::add_missing_ids(&checked.course, &checked.diagnostics) {
             let shown = &checked.course.file(fixed.file).path;
             let path = config.root.join(shown);
             lint::baseline::write_atomically(&path, fixed.text.as_bytes())

@@ -3,7 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::FileId;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::Course;
 use crate::parse::slugify;
 
@@ -19,15 +20,26 @@ pub struct FixedFile {
 }
 
 /// Adds ` {#slug}` to every question heading without an id: the slug of the question, made unique
-/// in the project with `-2`, `-3`, ... Returns only the files that change.
-pub fn add_missing_ids(course: &Course) -> Vec<FixedFile> {
+/// in the project with `-2`, `-3`, ... Returns only the files that change. Files with an
+/// `unreadable-file` diagnostic are left alone: their text was decoded lossily, and writing it
+/// back would destroy the bytes that are not UTF-8.
+pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<FixedFile> {
+    let unreadable: HashSet<FileId> = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code == codes::UNREADABLE_FILE)
+        .map(|diagnostic| diagnostic.span.file)
+        .collect();
     let mut taken: HashSet<String> = course
         .items()
         .filter(|(_, item)| item.id_span.is_some())
         .map(|(_, item)| item.id.clone())
         .collect();
     let mut fixed = Vec::new();
-    for lesson in &course.lessons {
+    for lesson in course
+        .lessons
+        .iter()
+        .filter(|lesson| !unreadable.contains(&lesson.file))
+    {
         let mut inserts: Vec<(usize, String)> = Vec::new();
         for item in lesson.items.iter().filter(|item| item.id_span.is_none()) {
             let base = slugify(&item.question);
@@ -54,4 +66,66 @@ pub fn add_missing_ids(course: &Course) -> Vec<FixedFile> {
         });
     }
     fixed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceFile;
+
+    fn course(texts: &[&str]) -> (Course, Vec<Diagnostic>) {
+        let files = texts
+            .iter()
+            .enumerate()
+            .map(|(index, text)| SourceFile {
+                path: format!("l{index}.md").into(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        crate::parse::parse_course(files)
+    }
+
+    const FRONT: &str = "---\nid: ID\ntitle: T\ndeck: D\n---\n\n";
+
+    #[test]
+    fn ids_are_slugs_unique_across_files() {
+        let a = format!(
+            "{}### Why Parquet? {{#why-parquet}}\n\nA.\n",
+            FRONT.replace("ID", "a")
+        );
+        let b = format!(
+            "{}### Why Parquet?\r\n\r\nB.\r\n\r\n### Why Parquet?\n\nC.\n",
+            FRONT.replace("ID", "b")
+        );
+        let (course, diagnostics) = course(&[&a, &b]);
+        let fixed = add_missing_ids(&course, &diagnostics);
+        assert_eq!(fixed.len(), 1);
+        assert_eq!(fixed[0].ids_added, 2);
+        assert!(
+            fixed[0]
+                .text
+                .contains("### Why Parquet? {#why-parquet-2}\r\n"),
+            "{}",
+            fixed[0].text
+        );
+        assert!(
+            fixed[0]
+                .text
+                .contains("### Why Parquet? {#why-parquet-3}\n"),
+            "{}",
+            fixed[0].text
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_not_rewritten() {
+        let text = format!("{}### Why Parquet?\n\nA.\n", FRONT.replace("ID", "a"));
+        let (course, mut diagnostics) = course(&[&text]);
+        diagnostics.push(Diagnostic::error(
+            codes::UNREADABLE_FILE,
+            crate::diagnostic::Span::new(FileId(0), 0..1),
+            "not UTF-8",
+        ));
+        assert!(add_missing_ids(&course, &diagnostics).is_empty());
+    }
 }

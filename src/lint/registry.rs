@@ -64,7 +64,7 @@ const fn lint(meta: RuleMeta, check: Check) -> RuleEntry {
 
 /// Every rule, in code order within each family.
 pub static RULES: &[RuleEntry] = &[
-    // S: structure (load, parse and assets stages, see `crate::codes`).
+    // S: structure (load, parse, assets and Anki checks, see `crate::codes`).
     parse(structure::InvalidFrontMatter::META),
     parse(structure::MissingFrontMatterKey::META),
     parse(structure::UnknownKey::META),
@@ -80,6 +80,7 @@ pub static RULES: &[RuleEntry] = &[
     parse(structure::InvalidTag::META),
     parse(structure::BrokenReference::META),
     parse(structure::EmptyQuestion::META),
+    parse(structure::ClozeWithoutDeletion::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,

@@ -2,7 +2,7 @@
 //! (`tests/fixtures/lint/<CODE>.md`, with an optional `<CODE>.toml` holding `[lint]` settings).
 //! Each fixture holds cases that must fire (item ids `fires-...`) and cases that must not
 //! (`okay-...`). The fixture goes through the same stages as `cardsmith check` (decode, parse,
-//! assets, lint) and only the diagnostics of the code under test are kept.
+//! assets, Anki checks, lint) and only the diagnostics of the code under test are kept.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,7 @@ fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let (course, mut diagnostics) = crate::parse::parse_course(files);
     diagnostics.extend(unreadable);
     diagnostics.extend(crate::assets::check_references(&course, &dir));
+    diagnostics.extend(crate::render::apkg::check(&course));
     diagnostics.extend(lint(&course, &settings));
     diagnostics.retain(|diagnostic| diagnostic.code.code == code);
     crate::diagnostic::sort(&mut diagnostics);
@@ -55,6 +56,7 @@ fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 #[test_case("S013")]
 #[test_case("S014")]
 #[test_case("S015")]
+#[test_case("S016")]
 #[test_case("P001")]
 #[test_case("P002")]
 #[test_case("R001")]

@@ -1,4 +1,4 @@
-//! The structure codes of the load and parse stages (S001-S015), documented here beside the lint
+//! The structure codes of the load and parse stages (S001-S016), documented here beside the lint
 //! rules. They have no check function: `crate::parse` emits them (`crate::codes` holds the same
 //! codes, and a registry test keeps both in step). They are always on, always errors, and cannot
 //! be suppressed: a lesson that cannot be read into items cannot be checked or built.
@@ -287,4 +287,25 @@ declare_rule! {
     /// ### Why Parquet? {#why-parquet}
     /// ```
     pub EmptyQuestion, code = "S015", name = "empty-question", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an item of `kind: cloze` whose answer has no `{{c1::...}}` deletion.
+    ///
+    /// ## Why is this bad?
+    /// Anki makes one card per deletion number: with none, the item silently produces no card at
+    /// all.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Parquet's layout {#parquet-layout}
+    /// Parquet is columnar.
+    /// (card block: `kind: cloze`)
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// Parquet is {{c1::columnar}}.
+    /// ```
+    pub ClozeWithoutDeletion, code = "S016", name = "cloze-without-deletion", severity = Error,
 }

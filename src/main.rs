@@ -73,7 +73,7 @@ fn check(
         for fixed in lint::fix::add_missing_ids(&checked.course, &checked.diagnostics) {
             let shown = &checked.course.file(fixed.file).path;
             let path = config.root.join(shown);
-            lint::baseline::write_atomically(&path, fixed.text.as_bytes())
+            lint::fix::write_file(&path, fixed.text.as_bytes())
                 .with_context(|| format!("failed to write `{}`", path.display()))?;
             eprintln!(
                 "fixed {}: added {} item id{}",

@@ -148,29 +148,11 @@ impl Baseline {
     pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline always serializes");
         text.push('\n');
-        write_atomically(path, text.as_bytes()).map_err(|source| BaselineError::Io {
+        crate::lint::fix::write_file(path, text.as_bytes()).map_err(|source| BaselineError::Io {
             path: path.to_path_buf(),
             source,
         })
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a crash leaves either
-/// the old file or the new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".cardsmith-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

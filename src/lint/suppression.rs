@@ -46,10 +46,19 @@ pub(crate) fn apply(
     for diagnostic in diagnostics {
         let suppressible =
             registry::find(diagnostic.code.code).is_none_or(|rule| !rule.is_parse_stage());
-        let line = course
-            .file(diagnostic.span.file)
-            .line_column(diagnostic.span.range.start)
-            .line;
+        // Lines are only needed where a comment suppresses by line (computing one scans the file).
+        let has_line_scope = suppressions.iter().any(|suppression| {
+            matches!(suppression.scope, Scope::Line(_))
+                && suppression.span.file == diagnostic.span.file
+        });
+        let line = if has_line_scope {
+            course
+                .file(diagnostic.span.file)
+                .line_column(diagnostic.span.range.start)
+                .line
+        } else {
+            0
+        };
         let hit = suppressible.then(|| {
             suppressions.iter_mut().find(|suppression| {
                 suppression.code == diagnostic.code.code

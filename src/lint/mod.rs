@@ -3,9 +3,10 @@
 //! Each rule is one file under `rules/`, declared with [`declare_rule!`] (its doc comment becomes
 //! the text `cardsmith rule CODE` prints) and listed once in [`registry`]. The stage:
 //! 1. computes each answer's plain text with a map back to source offsets ([`text`]), once;
-//! 2. runs every enabled rule;
-//! 3. applies per-rule severities, then suppressions (`allow:` in a card block, and
-//!    `<!-- cardsmith: allow CODE -->` comments), reporting suppressions that suppressed nothing.
+//! 2. runs every enabled rule (`select`/`ignore`), each diagnostic at its configured severity
+//!    ([`Context::diagnostic`]);
+//! 3. applies suppressions (`allow:` in a card block, `<!-- cardsmith: allow CODE -->` comments),
+//!    reporting those that suppressed nothing (L001).
 
 pub mod baseline;
 pub mod coverage;
@@ -37,6 +38,8 @@ macro_rules! declare_rule {
         $vis struct $name;
 
         impl $name {
+            /// The doc comment: what `cardsmith rule CODE` prints.
+            pub const EXPLANATION: &'static str = concat!($($doc, "\n"),*);
             /// The rule's stable code and name.
             pub const CODE: $crate::diagnostic::Code =
                 $crate::diagnostic::Code { code: $code, name: $kebab };
@@ -44,7 +47,7 @@ macro_rules! declare_rule {
             pub const META: $crate::lint::RuleMeta = $crate::lint::RuleMeta {
                 code: Self::CODE,
                 default_severity: $crate::diagnostic::Severity::$severity,
-                explanation: concat!($($doc, "\n"),*),
+                explanation: Self::EXPLANATION,
             };
         }
     };

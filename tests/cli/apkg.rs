@@ -21,10 +21,10 @@ const SEED_DECK: &str = "Data Engineering::Pipeline Interviews";
 /// Their questions (plain text in the source, so the Question field is the same text).
 const SEED_QUESTIONS: [&str; 5] = [
     "How does your batch pipeline load only what changed since the last run?",
-    "What does exactly-once mean, and what do production systems actually run?",
+    "What do production streaming systems run instead of true exactly-once?",
     "Why Parquet?",
     "How do you extract data reliably from a paginated third-party API?",
-    "Lambda or Kappa: how do they differ, and what does each cost?",
+    "Lambda or Kappa: what does each architecture cost?",
 ];
 
 /// The venv's Python: `CARDSMITH_ANKI_PYTHON` (set by `scripts/test`), else the path
@@ -271,8 +271,8 @@ fn reimport_updates_in_place_keeps_reviews_and_never_deletes() {
             "A screening question in nearly every pipeline interview.",
         )
         .replace(
-            "### What does exactly-once mean, and what do production systems actually run?",
-            "### What does exactly-once mean, and what do production pipelines really run?",
+            "### What do production streaming systems run instead of true exactly-once?",
+            "### What do production pipelines run instead of true exactly-once?",
         );
     project.write("source/data-pipelines/probes.md", &edited);
     build(&project);
@@ -297,7 +297,7 @@ fn reimport_updates_in_place_keeps_reviews_and_never_deletes() {
     );
     assert_eq!(
         note(&updated, "exactly-once")["fields"]["Question"],
-        "What does exactly-once mean, and what do production pipelines really run?"
+        "What do production pipelines run instead of true exactly-once?"
     );
 
     // No edit: same bytes, same lock, and the import changes nothing.

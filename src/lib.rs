@@ -13,6 +13,8 @@ pub mod init;
 pub mod lint;
 pub mod load;
 pub mod lock;
+#[cfg(test)]
+mod mangle;
 pub mod model;
 pub mod output;
 pub mod parse;

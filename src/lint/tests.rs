@@ -156,36 +156,11 @@ fn mangled_lessons_never_panic_the_linter() {
     let config: crate::config::ProjectConfig =
         toml::from_str(include_str!("../../cardsmith.toml")).expect("the seed's config is valid");
     let settings = Settings::new(config.lint).expect("valid");
-    let alphabet: Vec<char> = "#{}-:[]/`*\n \t\"'|\\é✓\r>!(),.?<!-->".chars().collect();
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound.max(1) as u64) as usize
-    };
     for source in &sources {
-        for _ in 0..20 {
-            let mut chars: Vec<char> = source.chars().collect();
-            for _ in 0..1 + next(8) {
-                let at = next(chars.len() + 1);
-                match next(3) {
-                    0 if at < chars.len() => {
-                        let end = (at + next(40)).min(chars.len());
-                        chars.drain(at..end);
-                    }
-                    1 => chars.insert(at, alphabet[next(alphabet.len())]),
-                    _ => {
-                        let from = next(chars.len());
-                        let end = (from + next(60)).min(chars.len());
-                        let copied: Vec<char> = chars[from..end].to_vec();
-                        chars.splice(at..at, copied);
-                    }
-                }
-            }
+        for text in crate::mangle::variants(source, 20, 0x2545_F491_4F6C_DD1D) {
             let files = vec![SourceFile {
                 path: "mangled.md".into(),
-                text: chars.into_iter().collect(),
+                text,
             }];
             let (course, _) = crate::parse::parse_course(files);
             let diagnostics = lint(&course, &settings);

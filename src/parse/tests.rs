@@ -229,38 +229,12 @@ fn question_keeps_inline_markdown() {
     assert_eq!(lesson.items[0].question, "Why `COPY` and *not* INSERT?");
 }
 
-/// Corrupts the seed lesson thousands of ways (deterministically) and runs the parse stage and
+/// Corrupts the seed lesson 300 ways (deterministically) and runs the parse stage and
 /// both reporters on each variant: whatever the input, they must return, never panic.
 #[test]
 fn mangled_lessons_never_panic() {
     let seed = include_str!("../../source/data-pipelines/probes.md");
-    let alphabet: Vec<char> = "#{}-:[]/`*\n \t\"'|\\é✓\r>!()".chars().collect();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound as u64) as usize
-    };
-    for _ in 0..300 {
-        let mut chars: Vec<char> = seed.chars().collect();
-        for _ in 0..1 + next(8) {
-            let at = next(chars.len() + 1);
-            match next(3) {
-                0 if at < chars.len() => {
-                    let end = (at + next(40)).min(chars.len());
-                    chars.drain(at..end);
-                }
-                1 => chars.insert(at, alphabet[next(alphabet.len())]),
-                _ => {
-                    let from = next(chars.len());
-                    let end = (from + next(60)).min(chars.len());
-                    let copied: Vec<char> = chars[from..end].to_vec();
-                    chars.splice(at.min(chars.len())..at.min(chars.len()), copied);
-                }
-            }
-        }
-        let text: String = chars.into_iter().collect();
+    for text in crate::mangle::variants(seed, 300, 0x9E37_79B9_7F4A_7C15) {
         let file = SourceFile {
             path: "mangled.md".into(),
             text,

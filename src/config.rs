@@ -33,6 +33,13 @@ impl Config {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => ProjectConfig::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
+        project
+            .sheet
+            .validate()
+            .map_err(|message| ConfigError::Invalid {
+                path: path.clone(),
+                message,
+            })?;
         Ok(Config {
             root: root.to_path_buf(),
             project,
@@ -71,6 +78,8 @@ pub struct ProjectConfig {
     pub apkg: ApkgConfig,
     /// `[lint]`: which rules run, their severities and options, project-wide rules.
     pub lint: crate::lint::LintConfig,
+    /// `[sheet]`: the one-page cheat sheet.
+    pub sheet: SheetConfig,
 }
 
 impl ProjectConfig {
@@ -115,6 +124,95 @@ impl Default for ApkgConfig {
     }
 }
 
+/// `[sheet]` in `cardsmith.toml`: paper, page budget and the font sizes the fit may use.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+pub struct SheetConfig {
+    /// Paper size of the PDF and of the HTML's print CSS.
+    pub paper: Paper,
+    /// How many pages a lesson's sheet may take (1 = the one-page sheet).
+    pub pages: u32,
+    /// The legibility floor in points: the fit never goes below it.
+    pub min_font_size: f64,
+    /// The comfortable size in points the fit starts from.
+    pub max_font_size: f64,
+    /// The column counts the fit tries.
+    pub columns: Vec<u32>,
+}
+
+impl Default for SheetConfig {
+    fn default() -> Self {
+        SheetConfig {
+            paper: Paper::A4,
+            pages: 1,
+            min_font_size: 6.5,
+            max_font_size: 10.0,
+            columns: vec![2, 3, 4],
+        }
+    }
+}
+
+impl SheetConfig {
+    /// Checks the values serde cannot: ranges and consistency. Returns what is wrong, in words.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.pages == 0 {
+            return Err("`sheet.pages` must be at least 1".to_owned());
+        }
+        if !(self.min_font_size >= 4.0 && self.min_font_size <= self.max_font_size) {
+            return Err(format!(
+                "`sheet.min-font-size` ({}) must be at least 4 and at most `sheet.max-font-size` ({})",
+                self.min_font_size, self.max_font_size
+            ));
+        }
+        if self.max_font_size > 24.0 {
+            return Err(format!(
+                "`sheet.max-font-size` ({}) must be at most 24",
+                self.max_font_size
+            ));
+        }
+        if self.columns.is_empty() || self.columns.iter().any(|&n| !(1..=6).contains(&n)) {
+            return Err("`sheet.columns` must list column counts from 1 to 6".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// A paper size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// ISO A4, 210 x 297 mm.
+    A4,
+    /// US Letter, 8.5 x 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// The name typst and CSS `@page { size }` both use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+
+    /// The CSS `@page { size }` keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    /// Width and height in points.
+    pub fn size_pt(self) -> (f64, f64) {
+        match self {
+            Paper::A4 => (595.28, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
 /// Why a configuration could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -125,6 +223,14 @@ pub enum ConfigError {
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// A value is out of range.
+    #[error("invalid `{}`: {message}", path.display())]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
     },
     /// The file is not valid TOML or has unknown keys.
     #[error("invalid `{}`", path.display())]
@@ -152,6 +258,31 @@ mod tests {
     fn apkg_all_is_configurable() {
         let config = ProjectConfig::parse("[apkg]\nall = \"course.apkg\"\n").expect("valid");
         assert_eq!(config.apkg.all, PathBuf::from("course.apkg"));
+    }
+
+    #[test]
+    fn sheet_defaults_to_one_a4_page_with_a_6_5_pt_floor() {
+        let config = ProjectConfig::parse("").expect("empty TOML is valid");
+        assert_eq!(config.sheet, SheetConfig::default());
+        assert_eq!(config.sheet.paper, Paper::A4);
+        assert_eq!(config.sheet.pages, 1);
+        assert_eq!(config.sheet.min_font_size, 6.5);
+    }
+
+    #[test]
+    fn sheet_settings_are_read_and_checked() {
+        let config = ProjectConfig::parse(
+            "[sheet]\npaper = \"letter\"\npages = 2\nmin-font-size = 7\ncolumns = [3]\n",
+        )
+        .expect("valid");
+        assert_eq!(config.sheet.paper, Paper::Letter);
+        assert_eq!(config.sheet.pages, 2);
+        assert_eq!(config.sheet.columns, vec![3]);
+        assert!(config.sheet.validate().is_ok());
+        let bad = ProjectConfig::parse("[sheet]\nmin-font-size = 12\nmax-font-size = 9\n")
+            .expect("valid TOML");
+        assert!(bad.sheet.validate().is_err());
+        assert!(ProjectConfig::parse("[sheet]\npaper = \"a3\"\n").is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Codes of the structure family (`S`): problems in the shape of a lesson that stop it from being
-//! parsed into items. They come from the load and parse stages; the linter lists and documents
-//! them beside its own rules. Codes are never reused.
+//! parsed into items, or an output from being rendered. They come from the load and parse stages
+//! and from renderers (S016: the Anki package; S017, S018: the cheat sheet); the linter lists and documents them beside its
+//! own rules. Codes are never reused.
 
 use crate::diagnostic::Code;
 
@@ -69,7 +70,6 @@ pub const INVALID_TAG: Code = Code {
     code: "S013",
     name: "invalid-tag",
 };
-
 /// An image or relative link in an answer that points at no file, or outside the project.
 pub const BROKEN_REFERENCE: Code = Code {
     code: "S014",
@@ -87,6 +87,18 @@ pub const EMPTY_QUESTION: Code = Code {
 pub const CLOZE_WITHOUT_DELETION: Code = Code {
     code: "S016",
     name: "cloze-without-deletion",
+};
+
+/// A lesson whose cheat sheet cannot fit its page budget (`sheet.pages`) even at the legibility
+/// floor, or one of whose items alone is taller than a column.
+pub const SHEET_OVERFLOW: Code = Code {
+    code: "S017",
+    name: "sheet-overflow",
+};
+/// A character that none of the cheat sheet's embedded fonts has: it would print as an empty box.
+pub const MISSING_GLYPH: Code = Code {
+    code: "S018",
+    name: "missing-glyph",
 };
 
 /// Every structure code, in code order.
@@ -107,4 +119,6 @@ pub const ALL: &[Code] = &[
     BROKEN_REFERENCE,
     EMPTY_QUESTION,
     CLOZE_WITHOUT_DELETION,
+    SHEET_OVERFLOW,
+    MISSING_GLYPH,
 ];

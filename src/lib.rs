@@ -216,6 +216,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
     let mut artifacts = Vec::new();
     let mut content_problems = Vec::new();
     for renderer in render::default_renderers() {
+        content_problems.append(&mut renderer.warnings(&ctx));
         match renderer.render(&ctx) {
             Ok(mut produced) => artifacts.append(&mut produced),
             Err(RenderError::Content(mut found)) => content_problems.append(&mut found),

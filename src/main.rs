@@ -260,6 +260,13 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         if items == 1 { "" } else { "s" },
         report::summary(&report.checked.diagnostics)
     );
+    if !cardsmith::render::sheet::PDF_ENABLED {
+        let _ = writeln!(
+            stderr,
+            "note: this cardsmith was built without the `pdf` feature: cheat sheets are HTML only \
+             (`<lesson-id>.sheet.html`); install it with default features for the PDF"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

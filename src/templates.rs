@@ -8,10 +8,14 @@ use minijinja::Environment;
 use minijinja::syntax::SyntaxConfig;
 
 /// Every embedded template: its name (also the override's file name) and its text.
-pub const DEFAULTS: &[(&str, &str)] = &[("lesson.md", include_str!("../templates/lesson.md"))];
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("lesson.md", include_str!("../templates/lesson.md")),
+    ("sheet.html", include_str!("../templates/sheet.html")),
+];
 
 /// Files used verbatim, never through minijinja: Anki's card templates (its own `{{Field}}`
-/// syntax) and their CSS. Overridden the same way, by `templates/anki/<name>`.
+/// syntax) and their CSS, and the typst source of the PDF cheat sheet (which gets its content as
+/// data, never spliced in). Overridden the same way, by `templates/<name>`.
 pub const RAW_DEFAULTS: &[(&str, &str)] = &[
     (
         "anki/forward-front.html",
@@ -41,6 +45,7 @@ pub const RAW_DEFAULTS: &[(&str, &str)] = &[
         "anki/style.css",
         include_str!("../templates/anki/style.css"),
     ),
+    ("sheet.typ", include_str!("../templates/sheet.typ")),
 ];
 
 /// The template set of one project.

@@ -6,6 +6,7 @@
 
 pub mod apkg;
 pub mod markdown;
+pub mod sheet;
 
 use std::path::PathBuf;
 
@@ -43,6 +44,11 @@ pub trait Renderer {
     fn name(&self) -> &'static str;
     /// Produces this format's files. Must be deterministic: same context, same bytes.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError>;
+    /// Problems this format has with the content that do not stop it (for instance a character
+    /// its fonts lack); they are reported with the build's other diagnostics. None by default.
+    fn warnings(&self, _ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 }
 
 /// Why a renderer failed.
@@ -69,5 +75,6 @@ pub fn default_renderers() -> Vec<Box<dyn Renderer>> {
     vec![
         Box::new(markdown::MarkdownRenderer),
         Box::new(apkg::ApkgRenderer),
+        Box::new(sheet::SheetRenderer),
     ]
 }

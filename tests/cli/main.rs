@@ -7,3 +7,4 @@ mod apkg;
 mod build;
 mod errors;
 mod lint;
+mod sheet;

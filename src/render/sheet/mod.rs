@@ -1,0 +1,518 @@
+//! The cheat sheet: `out/<lesson-id>.pdf`, one page (by default) fitted in-process, and
+//! `out/<lesson-id>.sheet.html` with print CSS.
+//!
+//! Each lesson becomes a [`SheetView`]: its title, its topics as sections, and per item the
+//! question and a condensed answer ([`SheetLine`]s: the required points as bullets, the red flags
+//! marked, or the item's `sheet:` text instead). The same view feeds the typst template
+//! (`templates/sheet.typ`, as JSON data: never spliced into markup) and the HTML template.
+//!
+//! The PDF needs the `pdf` cargo feature (on by default; typst is a large dependency). Without it
+//! the sheet is HTML only, laid out with the comfortable defaults.
+
+#[cfg(feature = "pdf")]
+mod glyphs;
+#[cfg(feature = "pdf")]
+mod pdf;
+#[cfg(feature = "pdf")]
+mod world;
+
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::{Artifact, RenderContext, RenderError, Renderer};
+#[cfg(feature = "pdf")]
+use crate::codes;
+use crate::config::SheetConfig;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::model::{Course, Item, Lesson};
+use crate::parse::markdown_options;
+
+/// Whether this build renders the PDF sheet (the `pdf` cargo feature); without it only the HTML.
+pub const PDF_ENABLED: bool = cfg!(feature = "pdf");
+
+/// Page margin on every side, in millimetres (PDF and print CSS).
+pub const MARGIN_MM: f64 = 9.0;
+/// Space between columns, in millimetres.
+pub const GUTTER_MM: f64 = 4.0;
+/// Longest excerpt of an answer shown when an item has neither required points nor `sheet:`.
+const EXCERPT_CHARS: usize = 160;
+
+/// Writes `<lesson-id>.pdf` (with the `pdf` feature) and `<lesson-id>.sheet.html` per lesson.
+#[derive(Debug, Default)]
+pub struct SheetRenderer;
+
+impl Renderer for SheetRenderer {
+    fn name(&self) -> &'static str {
+        "sheet"
+    }
+
+    fn warnings(&self, ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
+        #[cfg(feature = "pdf")]
+        {
+            ctx.course
+                .lessons
+                .iter()
+                .flat_map(|lesson| glyphs::check(ctx.course, &SheetView::of(ctx.course, lesson)))
+                .collect()
+        }
+        #[cfg(not(feature = "pdf"))]
+        {
+            let _ = ctx;
+            Vec::new()
+        }
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+        let config = &ctx.config.project.sheet;
+        let mut artifacts = Vec::new();
+        let mut problems = Vec::new();
+        for lesson in &ctx.course.lessons {
+            let view = SheetView::of(ctx.course, lesson);
+            #[cfg(feature = "pdf")]
+            let layout = {
+                let template = ctx.templates.raw("sheet.typ");
+                match pdf::fit(&view, config, template) {
+                    Ok(fitted) => {
+                        artifacts.push(Artifact {
+                            path: PathBuf::from(format!("{}.pdf", lesson.id)),
+                            bytes: fitted.pdf,
+                        });
+                        HtmlLayout::new(config, fitted.columns, fitted.size)
+                    }
+                    Err(pdf::FitError::Content(mut found)) => {
+                        problems.append(&mut found);
+                        continue;
+                    }
+                    Err(pdf::FitError::Template(message)) => {
+                        return Err(RenderError::Other {
+                            context: format!(
+                                "the sheet template `sheet.typ` failed for lesson `{}`",
+                                lesson.id
+                            ),
+                            source: message.into(),
+                        });
+                    }
+                }
+            };
+            #[cfg(not(feature = "pdf"))]
+            let layout = HtmlLayout::new(
+                config,
+                config.columns.iter().copied().max().unwrap_or(3),
+                config.max_font_size,
+            );
+            let html = ctx.templates.render(
+                "sheet.html",
+                HtmlContext {
+                    sheet: &view,
+                    layout,
+                },
+            )?;
+            artifacts.push(Artifact {
+                path: PathBuf::from(format!("{}.sheet.html", lesson.id)),
+                bytes: html.into_bytes(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(artifacts)
+        } else {
+            Err(RenderError::Content(problems))
+        }
+    }
+}
+
+/// What the HTML template gets.
+#[derive(Debug, Serialize)]
+struct HtmlContext<'a> {
+    sheet: &'a SheetView,
+    layout: HtmlLayout,
+}
+
+/// What the HTML template gets as `layout`.
+#[derive(Debug, Serialize)]
+struct HtmlLayout {
+    /// CSS `@page { size }`.
+    paper: &'static str,
+    columns: u32,
+    /// Font size in points.
+    size: f64,
+    margin_mm: f64,
+    gutter_mm: f64,
+}
+
+impl HtmlLayout {
+    fn new(config: &SheetConfig, columns: u32, size: f64) -> Self {
+        HtmlLayout {
+            paper: config.paper.css(),
+            columns,
+            size,
+            margin_mm: MARGIN_MM,
+            gutter_mm: GUTTER_MM,
+        }
+    }
+}
+
+/// One lesson as the sheet templates see it. Documented in `docs/sheet.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetView {
+    /// Lesson id.
+    pub id: String,
+    /// Lesson title, plain text.
+    pub title: String,
+    /// Where the title is written (for diagnostics).
+    #[serde(skip)]
+    pub title_span: Span,
+    /// Items grouped by topic, in source order.
+    pub sections: Vec<SheetSection>,
+}
+
+/// A topic and its items.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSection {
+    /// The topic's title; `None` for items before the first topic.
+    pub title: Option<String>,
+    /// Where the topic heading is.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// Its items.
+    pub items: Vec<SheetItem>,
+}
+
+/// One item on the sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetItem {
+    /// Item id.
+    pub id: String,
+    /// The question as styled runs.
+    pub question: Vec<Run>,
+    /// Where the question is written.
+    #[serde(skip)]
+    pub question_span: Span,
+    /// The condensed answer, one line each.
+    pub lines: Vec<SheetLine>,
+}
+
+/// One line of a condensed answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLine {
+    /// What the line is.
+    pub kind: LineKind,
+    /// Its text as styled runs.
+    pub runs: Vec<Run>,
+    /// Where its text comes from (the `card` entry, the `sheet:` block or the answer).
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What a [`SheetLine`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    /// A required point, printed as a bullet.
+    Point,
+    /// A red flag, printed with a distinct marker and in red italics.
+    Flag,
+    /// Free text: a `sheet:` line, or an excerpt of the answer when there is nothing else.
+    Text,
+}
+
+/// A piece of inline text with one style. Markdown is read into runs so that templates print
+/// text as text: a run's `text` is never interpreted as markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// The characters, as written (Markdown escapes resolved).
+    pub text: String,
+    /// Inside `**strong**`.
+    pub strong: bool,
+    /// Inside `*emphasis*`.
+    pub emph: bool,
+    /// A `` `code` `` span.
+    pub code: bool,
+}
+
+impl SheetView {
+    /// The sheet of one lesson.
+    pub fn of(course: &Course, lesson: &Lesson) -> SheetView {
+        let mut sections: Vec<SheetSection> = Vec::new();
+        for item in &lesson.items {
+            let topic = lesson.topic_of(item);
+            let sheet_item = SheetItem::of(item);
+            match sections.last_mut() {
+                Some(section) if section.title.as_deref() == topic.map(|t| t.title.as_str()) => {
+                    section.items.push(sheet_item)
+                }
+                _ => sections.push(SheetSection {
+                    title: topic.map(|topic| topic.title.clone()),
+                    span: topic.map(|topic| topic.span.clone()),
+                    items: vec![sheet_item],
+                }),
+            }
+        }
+        SheetView {
+            id: lesson.id.clone(),
+            title: lesson.title.clone(),
+            title_span: title_span(course, lesson),
+            sections,
+        }
+    }
+
+    /// Every item, in order.
+    pub fn items(&self) -> impl Iterator<Item = &SheetItem> {
+        self.sections
+            .iter()
+            .flat_map(|section| section.items.iter())
+    }
+}
+
+impl SheetItem {
+    fn of(item: &Item) -> SheetItem {
+        let card = &item.card;
+        let block_span = card
+            .span
+            .clone()
+            .unwrap_or_else(|| item.answer_span.clone());
+        let lines = if let Some(sheet) = &card.sheet {
+            sheet
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| SheetLine {
+                    kind: LineKind::Text,
+                    runs: inline_runs(line),
+                    span: block_span.clone(),
+                })
+                .collect()
+        } else if card.must.is_empty() && card.avoid.is_empty() {
+            vec![SheetLine {
+                kind: LineKind::Text,
+                runs: excerpt(&item.answer, EXCERPT_CHARS),
+                span: item.answer_span.clone(),
+            }]
+        } else {
+            let points = card.must.iter().map(|point| SheetLine {
+                kind: LineKind::Point,
+                runs: inline_runs(&point.point),
+                span: point.span.clone(),
+            });
+            let flags = card.avoid.iter().map(|flag| SheetLine {
+                kind: LineKind::Flag,
+                runs: inline_runs(&flag.flag),
+                span: flag.span.clone(),
+            });
+            points.chain(flags).collect()
+        };
+        SheetItem {
+            id: item.id.clone(),
+            question: inline_runs(&item.question),
+            question_span: item.question_span.clone(),
+            lines,
+        }
+    }
+}
+
+/// The `title:` line of the lesson's front matter, or the whole front matter if it cannot be
+/// found (the title is required, so it normally is).
+fn title_span(course: &Course, lesson: &Lesson) -> Span {
+    let span = &lesson.front_matter_span;
+    let text = &course.file(span.file).text;
+    let Some(front_matter) = text.get(span.range.clone()) else {
+        return span.clone();
+    };
+    let mut offset = 0;
+    for line in front_matter.split_inclusive('\n') {
+        if line.starts_with("title:") {
+            let start = span.range.start + offset;
+            return Span::new(span.file, start..start + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    span.clone()
+}
+
+/// Reads inline Markdown into styled runs; block structure (paragraphs, list items) becomes
+/// spaces. Links keep their text, raw HTML prints as written.
+pub fn inline_runs(markdown: &str) -> Vec<Run> {
+    let mut runs = Runs::default();
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        runs.push_event(event);
+    }
+    runs.finish()
+}
+
+/// The first paragraph of an answer, cut after its first sentence when that is short enough, else
+/// at a word boundary before `max_chars` with an ellipsis.
+fn excerpt(markdown: &str, max_chars: usize) -> Vec<Run> {
+    let mut runs = Runs::default();
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        if matches!(event, Event::End(TagEnd::Paragraph)) && !runs.is_empty() {
+            break;
+        }
+        runs.push_event(event);
+    }
+    let runs = runs.finish();
+    let text: String = runs.iter().map(|run| run.text.as_str()).collect();
+    let sentence_end = text
+        .match_indices(". ")
+        .map(|(index, _)| index + 1)
+        .find(|&end| text[..end].chars().count() >= 12);
+    let cut = match sentence_end {
+        Some(end) if text[..end].chars().count() <= max_chars => Some((end, false)),
+        _ if text.chars().count() <= max_chars => None,
+        _ => {
+            let limit = text
+                .char_indices()
+                .nth(max_chars)
+                .map_or(text.len(), |(index, _)| index);
+            let end = text[..limit].rfind(' ').unwrap_or(limit);
+            Some((end, true))
+        }
+    };
+    match cut {
+        None => runs,
+        Some((end, ellipsis)) => truncate_runs(runs, end, ellipsis),
+    }
+}
+
+/// Keeps the first `end` bytes of the runs' concatenated text.
+fn truncate_runs(runs: Vec<Run>, end: usize, ellipsis: bool) -> Vec<Run> {
+    let mut kept = Vec::new();
+    let mut remaining = end;
+    for mut run in runs {
+        if remaining == 0 {
+            break;
+        }
+        if run.text.len() > remaining {
+            run.text.truncate(remaining);
+        }
+        remaining -= run.text.len();
+        kept.push(run);
+    }
+    if ellipsis {
+        if let Some(last) = kept.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            last.text.truncate(trimmed);
+        }
+        kept.push(Run {
+            text: "…".to_owned(),
+            strong: false,
+            emph: false,
+            code: false,
+        });
+    }
+    kept
+}
+
+/// Accumulates runs from pulldown-cmark events, merging neighbours of the same style.
+#[derive(Default)]
+struct Runs {
+    runs: Vec<Run>,
+    strong: usize,
+    emph: usize,
+}
+
+impl Runs {
+    fn is_empty(&self) -> bool {
+        self.runs.iter().all(|run| run.text.trim().is_empty())
+    }
+
+    fn push_event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(Tag::Strong) => self.strong += 1,
+            Event::End(TagEnd::Strong) => self.strong = self.strong.saturating_sub(1),
+            Event::Start(Tag::Emphasis) => self.emph += 1,
+            Event::End(TagEnd::Emphasis) => self.emph = self.emph.saturating_sub(1),
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.push(&text, false)
+            }
+            Event::Code(text) => self.push(&text, true),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
+                self.push(" ", false)
+            }
+            _ => {}
+        }
+    }
+
+    fn push(&mut self, text: &str, code: bool) {
+        let (strong, emph) = (self.strong > 0, self.emph > 0);
+        if let Some(last) = self.runs.last_mut()
+            && (last.strong, last.emph, last.code) == (strong, emph, code)
+        {
+            last.text.push_str(text);
+            return;
+        }
+        self.runs.push(Run {
+            text: text.to_owned(),
+            strong,
+            emph,
+            code,
+        });
+    }
+
+    /// The runs with whitespace collapsed outside code and trimmed at both ends.
+    fn finish(self) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::with_capacity(self.runs.len());
+        let mut after_space = true;
+        for mut run in self.runs {
+            if !run.code {
+                let mut collapsed = String::with_capacity(run.text.len());
+                for c in run.text.chars() {
+                    if c.is_whitespace() {
+                        if !after_space {
+                            collapsed.push(' ');
+                        }
+                        after_space = true;
+                    } else {
+                        collapsed.push(c);
+                        after_space = false;
+                    }
+                }
+                run.text = collapsed;
+            } else {
+                after_space = false;
+            }
+            if !run.text.is_empty() {
+                runs.push(run);
+            }
+        }
+        if let Some(last) = runs.last_mut()
+            && !last.code
+        {
+            let trimmed = last.text.trim_end().len();
+            last.text.truncate(trimmed);
+        }
+        runs.retain(|run| !run.text.is_empty());
+        runs
+    }
+}
+
+/// The diagnostic of a lesson that cannot fit: on its title, with what to do.
+#[cfg(feature = "pdf")]
+fn overflow_diagnostic(
+    view: &SheetView,
+    config: &SheetConfig,
+    needed_pages: f64,
+    columns: u32,
+) -> Diagnostic {
+    let budget = config.pages;
+    Diagnostic::error(
+        codes::SHEET_OVERFLOW,
+        view.title_span.clone(),
+        format!(
+            "the cheat sheet of lesson `{}` does not fit on {budget} page{}: it needs {needed_pages:.1} pages at {} pt ({columns} columns)",
+            view.id,
+            if budget == 1 { "" } else { "s" },
+            config.min_font_size,
+        ),
+    )
+    .with_label("this lesson's sheet overflows")
+    .with_help(format!(
+        "shorten its items' `sheet:` lines (or required points), split the lesson in two, or allow `pages = {}` under `[sheet]` in cardsmith.toml",
+        budget + 1
+    ))
+}
+
+#[cfg(test)]
+mod tests;

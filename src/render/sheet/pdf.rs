@@ -1,0 +1,327 @@
+//! Fitting a sheet onto its page budget with typst, in-process.
+//!
+//! For each column count in `sheet.columns` (2, 3, 4 by default) the font size is searched by
+//! bisection, in tenths of a point, between the legibility floor and the comfortable size; the
+//! largest size wins, and on a tie the fewer columns. A layout fits when it has at most
+//! `sheet.pages` pages and no text runs past the bottom margin (an item taller than a column is
+//! not split: it would overflow). Each try is one typst compile of the whole sheet, a few
+//! milliseconds in a release build; a column count that does not fit at the floor costs one.
+//!
+//! When nothing fits, one more layout at the floor says why: the items too tall for any column,
+//! or how many pages the content needs (from where the `<cardsmith-end>` mark lands).
+
+use serde::Serialize;
+use typst::WorldExt;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Label, Smart};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use super::world::SheetWorld;
+use super::{GUTTER_MM, SheetView, overflow_diagnostic};
+use crate::codes;
+use crate::config::SheetConfig;
+use crate::diagnostic::Diagnostic;
+
+const POINTS_PER_MM: f64 = 72.0 / 25.4;
+
+/// A sheet that fits.
+#[derive(Debug)]
+pub struct FittedSheet {
+    /// The PDF, byte-for-byte reproducible.
+    pub pdf: Vec<u8>,
+    /// Columns chosen.
+    pub columns: u32,
+    /// Font size chosen, in points.
+    pub size: f64,
+}
+
+/// Why a sheet could not be made.
+#[derive(Debug)]
+pub enum FitError {
+    /// The content does not fit: diagnostics on the lesson or its items.
+    Content(Vec<Diagnostic>),
+    /// The template does not compile (only an override can do that): typst's messages.
+    Template(String),
+}
+
+/// The layout parameters the template reads from `sheet.layout`.
+#[derive(Debug, Clone, Serialize)]
+struct Layout {
+    /// typst's paper name.
+    paper: &'static str,
+    columns: u32,
+    /// Font size in points.
+    size: f64,
+    /// Page margin in points.
+    margin: f64,
+    /// Column gap in points.
+    gutter: f64,
+    /// Width of one column in points.
+    column_width: f64,
+    /// Height of the text area in points.
+    column_height: f64,
+    /// Whether to mark items taller than a column with `<cardsmith-too-tall>`.
+    check_heights: bool,
+}
+
+/// What the template gets as `sys.inputs.sheet` (JSON).
+#[derive(Serialize)]
+struct Input<'a> {
+    #[serde(flatten)]
+    sheet: &'a SheetView,
+    layout: &'a Layout,
+}
+
+/// Finds the largest font size and its column count at which `view` fits, and renders the PDF.
+pub fn fit(
+    view: &SheetView,
+    config: &SheetConfig,
+    template: &str,
+) -> Result<FittedSheet, FitError> {
+    let fitted = search(view, config, template);
+    // typst memoizes layouts in a process-wide cache; what one lesson laid out is of little use to
+    // the next (other text), so drop what the last few compiles did not use, as typst's CLI does.
+    typst::comemo::evict(10);
+    fitted
+}
+
+fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<FittedSheet, FitError> {
+    let floor = tenths(config.min_font_size);
+    let comfortable = tenths(config.max_font_size).max(floor);
+    let layout_at = |columns: u32, size: u32| layout(config, columns, size, false);
+
+    // (size in tenths, columns, document) of the best fit so far.
+    let mut best: Option<(u32, u32, PagedDocument)> = None;
+    for &columns in &config.columns {
+        // Only a size larger than the best so far can win, so start the search above it.
+        let low_start = best.as_ref().map_or(floor, |(size, ..)| size + 1);
+        if low_start > comfortable {
+            break;
+        }
+        let document = compile(view, template, &layout_at(columns, low_start))?;
+        if !fits(&document, config) {
+            continue;
+        }
+        let mut low = (low_start, document);
+        let mut high = comfortable + 1;
+        if low_start < comfortable {
+            let document = compile(view, template, &layout_at(columns, comfortable))?;
+            if fits(&document, config) {
+                low = (comfortable, document);
+            } else {
+                high = comfortable;
+            }
+        }
+        // Invariant: `low` fits, `high` does not (or is past the comfortable size).
+        while high - low.0 > 1 && low.0 < comfortable {
+            let middle = low.0 + (high - low.0) / 2;
+            let document = compile(view, template, &layout_at(columns, middle))?;
+            if fits(&document, config) {
+                low = (middle, document);
+            } else {
+                high = middle;
+            }
+        }
+        best = Some((low.0, columns, low.1));
+    }
+
+    let Some((size, columns, document)) = best else {
+        return Err(FitError::Content(explain_overflow(view, config, template)?));
+    };
+    let options = PdfOptions {
+        // A stable identifier and no timestamp: two builds give the same bytes.
+        ident: Smart::Custom(format!("cardsmith/{}", view.id)),
+        creator: Smart::Custom(Some("cardsmith".to_owned())),
+        timestamp: None,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| FitError::Template(messages(&errors, None)))?;
+    Ok(FittedSheet {
+        pdf,
+        columns,
+        size: f64::from(size) / 10.0,
+    })
+}
+
+/// Why nothing fits: items too tall for the widest column, else how many pages are needed.
+fn explain_overflow(
+    view: &SheetView,
+    config: &SheetConfig,
+    template: &str,
+) -> Result<Vec<Diagnostic>, FitError> {
+    let floor = tenths(config.min_font_size);
+    let widest = config.columns.iter().copied().min().unwrap_or(1);
+    let checked = compile(view, template, &layout(config, widest, floor, true))?;
+    let too_tall = marked_items(&checked, "cardsmith-too-tall");
+    if !too_tall.is_empty() {
+        return Ok(view
+            .items()
+            .filter(|item| too_tall.contains(&item.id))
+            .map(|item| {
+                Diagnostic::error(
+                    codes::SHEET_OVERFLOW,
+                    item.question_span.clone(),
+                    format!(
+                        "item `{}` alone is taller than a column of the cheat sheet at {} pt",
+                        item.id, config.min_font_size
+                    ),
+                )
+                .with_item(item.id.clone())
+                .with_help("shorten its condensed answer with a `sheet:` line in its `card` block, or split it")
+            })
+            .collect());
+    }
+    // The column count that needs the fewest pages at the floor is the one worth reporting.
+    let mut fewest: Option<(f64, u32)> = None;
+    for &columns in &config.columns {
+        let layout = layout(config, columns, floor, false);
+        let document = compile(view, template, &layout)?;
+        let needed = pages_needed(&document, &layout);
+        if fewest.is_none_or(|(pages, _)| needed < pages) {
+            fewest = Some((needed, columns));
+        }
+    }
+    let (needed, columns) = fewest.unwrap_or((f64::from(config.pages) + 0.1, widest));
+    // Round up, and never claim a need the budget would meet: the layout did not fit.
+    let needed = ((needed * 10.0).ceil() / 10.0).max(f64::from(config.pages) + 0.1);
+    Ok(vec![overflow_diagnostic(view, config, needed, columns)])
+}
+
+fn layout(config: &SheetConfig, columns: u32, size_tenths: u32, check_heights: bool) -> Layout {
+    let (width, height) = config.paper.size_pt();
+    let margin = super::MARGIN_MM * POINTS_PER_MM;
+    let gutter = GUTTER_MM * POINTS_PER_MM;
+    let text_width = width - 2.0 * margin;
+    let columns_f = f64::from(columns);
+    Layout {
+        paper: config.paper.name(),
+        columns,
+        size: f64::from(size_tenths) / 10.0,
+        margin,
+        gutter,
+        column_width: (text_width - (columns_f - 1.0) * gutter) / columns_f,
+        column_height: height - 2.0 * margin,
+        check_heights,
+    }
+}
+
+fn tenths(points: f64) -> u32 {
+    // Config validation keeps sizes between 4 and 24 pt.
+    (points * 10.0).round() as u32
+}
+
+/// Lays the sheet out once.
+fn compile(view: &SheetView, template: &str, layout: &Layout) -> Result<PagedDocument, FitError> {
+    let input = serde_json::to_string(&Input {
+        sheet: view,
+        layout,
+    })
+    .expect("the sheet view serializes: plain strings, numbers and lists");
+    let world = SheetWorld::new(template, vec![("sheet", input)]);
+    let compiled = typst::compile::<PagedDocument>(&world);
+    compiled
+        .output
+        .map_err(|errors| FitError::Template(messages(&errors, Some(&world))))
+}
+
+/// typst's errors as text, with the template line of each.
+fn messages(errors: &[SourceDiagnostic], world: Option<&SheetWorld>) -> String {
+    errors
+        .iter()
+        .map(|error| {
+            let line = world.and_then(|world| {
+                let range = world.range(error.span)?;
+                let lines = world.main_source().lines();
+                Some(lines.byte_to_line(range.start)? + 1)
+            });
+            let mut text = match line {
+                Some(line) => format!("sheet.typ:{line}: {}", error.message),
+                None => error.message.to_string(),
+            };
+            for hint in &error.hints {
+                text.push_str(&format!(" (hint: {})", hint.v));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Whether a layout keeps within the page budget with nothing past the bottom margin.
+fn fits(document: &PagedDocument, config: &SheetConfig) -> bool {
+    let pages = document.pages();
+    if pages.len() > config.pages as usize {
+        return false;
+    }
+    let (_, height) = config.paper.size_pt();
+    let limit = Abs::pt(height - super::MARGIN_MM * POINTS_PER_MM + 1.0);
+    pages
+        .iter()
+        .all(|page| lowest_text(&page.frame, Point::zero()) <= limit)
+}
+
+/// The lowest baseline of any text in `frame`. (typst fits lines by their baselines, so a last
+/// line's descenders may dip into the margin; that is not an overflow.)
+fn lowest_text(frame: &Frame, origin: Point) -> Abs {
+    let mut lowest = Abs::zero();
+    for (position, item) in frame.items() {
+        let at = origin + *position;
+        let bottom = match item {
+            FrameItem::Group(group) => lowest_text(
+                &group.frame,
+                at + Point::new(group.transform.tx, group.transform.ty),
+            ),
+            FrameItem::Text(_) => at.y,
+            _ => Abs::zero(),
+        };
+        lowest = lowest.max(bottom);
+    }
+    lowest
+}
+
+/// How many pages the content takes, fractionally: full pages, plus how far into the last page's
+/// columns the `<cardsmith-end>` mark lands.
+fn pages_needed(document: &PagedDocument, layout: &Layout) -> f64 {
+    let pages = document.pages().len();
+    let introspector = document.introspector();
+    let position = label(PicoStr::intern("cardsmith-end"))
+        .and_then(|end| introspector.query_label(end).ok())
+        .and_then(|content| content.location())
+        .and_then(|location| introspector.position(location));
+    let Some(position) = position else {
+        return pages as f64;
+    };
+    let x = position.point.x.to_pt() - layout.margin;
+    let y = position.point.y.to_pt() - layout.margin;
+    let column = (x / (layout.column_width + layout.gutter))
+        .floor()
+        .clamp(0.0, f64::from(layout.columns) - 1.0);
+    let down = (y / layout.column_height).clamp(0.0, 1.0);
+    (position.page.get() - 1) as f64 + (column + down) / f64::from(layout.columns)
+}
+
+/// The string values of every `metadata` marked with `name`.
+fn marked_items(document: &PagedDocument, name: &str) -> Vec<String> {
+    let Some(mark) = label(PicoStr::intern(name)) else {
+        return Vec::new();
+    };
+    document
+        .introspector()
+        .query(&typst::foundations::Selector::Label(mark))
+        .iter()
+        .filter_map(|content| content.to_packed::<MetadataElem>())
+        .filter_map(|metadata| match &metadata.value {
+            typst::foundations::Value::Str(id) => Some(id.as_str().to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn label(name: PicoStr) -> Option<Label> {
+    Label::new(name)
+}

@@ -1,0 +1,194 @@
+use super::*;
+use crate::diagnostic::FileId;
+use crate::model::SourceFile;
+
+fn plain(text: &str) -> Run {
+    Run {
+        text: text.to_owned(),
+        strong: false,
+        emph: false,
+        code: false,
+    }
+}
+
+fn course(text: &str) -> Course {
+    let (lesson, diagnostics) = crate::parse::parse_lesson(FileId(0), text, "lesson");
+    assert!(
+        diagnostics.iter().all(|d| !d.is_error()),
+        "{diagnostics:#?}"
+    );
+    Course {
+        files: vec![SourceFile {
+            path: "source/lesson.md".into(),
+            text: text.to_owned(),
+        }],
+        lessons: vec![lesson],
+    }
+}
+
+const LESSON: &str = "---\nid: demo\ntitle: Demo lesson\ndeck: Demo\n---\n\n## Topic one\n\n\
+### What is **it**? {#what}\n\nIt is a thing. It has parts that matter a great deal.\n\n\
+### With points? {#points}\n\nAnswer.\n\n```card\nmust:\n  - the `first` point\navoid:\n  - a flag\n```\n\n\
+## Topic two\n\n### Overridden? {#override}\n\nLong answer.\n\n```card\nmust: [ignored]\nsheet: \"short *line*\"\n```\n";
+
+#[test]
+fn inline_markdown_becomes_styled_runs_and_hostile_text_stays_text() {
+    assert_eq!(
+        inline_runs("a **b** `c $x$` _d_"),
+        vec![
+            plain("a "),
+            Run {
+                strong: true,
+                ..plain("b")
+            },
+            plain(" "),
+            Run {
+                code: true,
+                ..plain("c $x$")
+            },
+            plain(" "),
+            Run {
+                emph: true,
+                ..plain("d")
+            },
+        ]
+    );
+    assert_eq!(
+        inline_runs("#set page(width: 1cm) $x$ C:\\temp\\new <T>"),
+        vec![plain("#set page(width: 1cm) $x$ C:\\temp\\new <T>")]
+    );
+}
+
+#[test]
+fn the_view_has_topics_points_flags_and_sheet_overrides() {
+    let course = course(LESSON);
+    let view = SheetView::of(&course, &course.lessons[0]);
+    assert_eq!(view.title, "Demo lesson");
+    let title = &course.files[0].text[view.title_span.range.clone()];
+    assert_eq!(title, "title: Demo lesson");
+    let titles: Vec<_> = view.sections.iter().map(|s| s.title.as_deref()).collect();
+    assert_eq!(titles, vec![Some("Topic one"), Some("Topic two")]);
+
+    let items: Vec<_> = view.items().collect();
+    // No points: the answer's first sentence.
+    assert_eq!(items[0].lines.len(), 1);
+    assert_eq!(items[0].lines[0].kind, LineKind::Text);
+    assert_eq!(items[0].lines[0].runs, vec![plain("It is a thing.")]);
+    // Points as bullets, then flags.
+    let kinds: Vec<_> = items[1].lines.iter().map(|line| line.kind).collect();
+    assert_eq!(kinds, vec![LineKind::Point, LineKind::Flag]);
+    // `sheet:` replaces the condensed answer.
+    assert_eq!(items[2].lines.len(), 1);
+    assert_eq!(items[2].lines[0].kind, LineKind::Text);
+    assert_eq!(
+        items[2].lines[0].runs,
+        vec![
+            plain("short "),
+            Run {
+                emph: true,
+                ..plain("line")
+            }
+        ]
+    );
+}
+
+#[test]
+fn long_answers_are_cut_at_a_word_with_an_ellipsis() {
+    let answer = "word ".repeat(60);
+    let runs = excerpt(&answer, 40);
+    let text: String = runs.iter().map(|run| run.text.as_str()).collect();
+    assert!(text.ends_with("word…"), "{text}");
+    assert!(text.chars().count() <= 41, "{text}");
+}
+
+#[test]
+fn the_html_sheet_escapes_text_and_marks_flags() {
+    let course = course(&LESSON.replace("a flag", "a <b>flag</b> & more"));
+    let view = SheetView::of(&course, &course.lessons[0]);
+    let config = SheetConfig::default();
+    let html = crate::templates::Templates::embedded()
+        .render(
+            "sheet.html",
+            HtmlContext {
+                sheet: &view,
+                layout: HtmlLayout::new(&config, 3, 8.5),
+            },
+        )
+        .expect("renders");
+    assert!(html.contains("a &lt;b&gt;flag&lt;"), "{html}");
+    assert!(html.contains("&amp; more"), "{html}");
+    assert!(html.contains(r#"<li class="flag">"#), "{html}");
+    assert!(
+        html.contains(r#"<li class="point">the <code>first</code> point</li>"#),
+        "{html}"
+    );
+    assert!(html.contains("column-count: 3;"), "{html}");
+    assert!(html.contains("size: A4;"), "{html}");
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_small_lesson_fits_at_the_comfortable_size_and_reproducibly() {
+    let course = course(LESSON);
+    let view = SheetView::of(&course, &course.lessons[0]);
+    let config = SheetConfig::default();
+    let template = crate::templates::Templates::embedded()
+        .raw("sheet.typ")
+        .to_owned();
+    let first = pdf::fit(&view, &config, &template).expect("fits");
+    assert_eq!((first.columns, first.size), (2, 10.0));
+    assert!(first.pdf.starts_with(b"%PDF-"));
+    let second = pdf::fit(&view, &config, &template).expect("fits");
+    assert!(first.pdf == second.pdf, "two fits give different bytes");
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_broken_template_override_is_a_template_error_with_its_line() {
+    let course = course(LESSON);
+    let view = SheetView::of(&course, &course.lessons[0]);
+    match pdf::fit(&view, &SheetConfig::default(), "\n#let x = (\n") {
+        Err(pdf::FitError::Template(message)) => {
+            assert!(message.contains("sheet.typ:2"), "{message}")
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Not a check: prints how long the fit loop takes (run it with
+/// `cargo test --release fit_loop_timing -- --ignored --nocapture`).
+#[cfg(feature = "pdf")]
+#[test]
+#[ignore = "timing, not a check"]
+fn fit_loop_timing() {
+    let template = crate::templates::Templates::embedded()
+        .raw("sheet.typ")
+        .to_owned();
+    for items in [5, 30, 60, 120] {
+        let mut text = "---\nid: timing\ntitle: Timing\ndeck: Timing\n---\n".to_owned();
+        for n in 1..=items {
+            text.push_str(&format!(
+                "\n### How does component {n} recover from failure? {{#item-{n}}}\n\nIt retries.\n\n\
+                 ```card\nmust: [retries with backoff, idempotent writes]\navoid: [retries forever]\n```\n"
+            ));
+        }
+        let course = course(&text);
+        let view = SheetView::of(&course, &course.lessons[0]);
+        let config = SheetConfig::default();
+        let runs = 3;
+        let mut total = std::time::Duration::ZERO;
+        let mut outcome = String::new();
+        for _ in 0..runs {
+            // Cold: typst's memoization cache is emptied, as for a lesson never laid out before.
+            typst::comemo::evict(0);
+            let start = std::time::Instant::now();
+            outcome = match pdf::fit(&view, &config, &template) {
+                Ok(fitted) => format!("{} columns at {} pt", fitted.columns, fitted.size),
+                Err(error) => format!("{error:?}").chars().take(120).collect(),
+            };
+            total += start.elapsed();
+        }
+        let each = total / runs;
+        eprintln!("{items:>4} items: {each:?} per fit loop ({outcome})");
+    }
+}

@@ -1,0 +1,350 @@
+//! The cheat sheet (issue 6): `out/<lesson-id>.pdf` checked with a real renderer (poppler's
+//! `pdfinfo`, `pdftotext`, `pdftoppm`, installed by `scripts/setup-test-deps`; these tests fail
+//! when poppler is missing), and `out/<lesson-id>.sheet.html`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::{Project, seed_lesson, stderr_of};
+
+/// A lesson of `items` generated items, ten per topic, each with a question, two required points
+/// and a red flag. The question of item `n` is [`generated_question`]`(n)`.
+fn generated_lesson(id: &str, items: usize) -> String {
+    let mut text = format!(
+        "---\nid: {id}\ntitle: Generated lesson with {items} items\ndeck: Generated::{id}\n---\n"
+    );
+    for n in 1..=items {
+        if n % 10 == 1 {
+            text.push_str(&format!("\n## Topic {}\n", n / 10 + 1));
+        }
+        text.push_str(&format!(
+            "\n### {} {{#item-{n}}}\n\nComponent {n} retries with backoff and writes idempotently.\n\n\
+             ```card\nmust:\n  - retries with backoff\n  - idempotent writes\navoid:\n  - retries forever\n```\n",
+            generated_question(n)
+        ));
+    }
+    text
+}
+
+fn generated_question(n: usize) -> String {
+    format!("How does component {n} recover from failure?")
+}
+
+/// Runs a poppler tool; fails the test (never skips) when it is missing or fails.
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> Output {
+    let output = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!(
+                "`{tool}` could not run ({error}): install poppler-utils (scripts/setup-test-deps)"
+            )
+        });
+    assert!(
+        output.status.success(),
+        "`{tool}` failed with {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// `pdfinfo`'s output. Its exit status is what counts: poppler prints warnings about typst's
+/// tagged-PDF marks on stderr even for good files.
+fn pdfinfo(pdf: &Path) -> String {
+    String::from_utf8_lossy(&poppler("pdfinfo", &[pdf.as_os_str()]).stdout).into_owned()
+}
+
+fn pages(pdf: &Path) -> usize {
+    let info = pdfinfo(pdf);
+    info.lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in pdfinfo output:\n{info}"))
+}
+
+/// Width and height in points, from `pdfinfo`'s `Page size:` line.
+fn page_size(pdf: &Path) -> (f64, f64) {
+    let info = pdfinfo(pdf);
+    let numbers: Vec<f64> = info
+        .lines()
+        .find_map(|line| line.strip_prefix("Page size:"))
+        .unwrap_or_else(|| panic!("no page size in pdfinfo output:\n{info}"))
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    match numbers[..] {
+        [width, height, ..] => (width, height),
+        _ => panic!("unreadable page size in:\n{info}"),
+    }
+}
+
+fn assert_page_size(pdf: &Path, expected: (f64, f64)) {
+    let (width, height) = page_size(pdf);
+    assert!(
+        (width - expected.0).abs() < 0.5 && (height - expected.1).abs() < 0.5,
+        "page is {width} x {height} pt, expected {expected:?}"
+    );
+}
+
+const A4: (f64, f64) = (595.28, 841.89);
+const LETTER: (f64, f64) = (612.0, 792.0);
+
+/// Text for comparing with `pdftotext` output: no whitespace and no hyphens, because the PDF
+/// breaks lines anywhere and pdftotext drops a hyphen that ends a line ("third-" + "party" gives
+/// "thirdparty").
+fn comparable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+/// The PDF's text with every run of whitespace made one space.
+fn pdf_text(pdf: &Path) -> String {
+    let output = poppler("pdftotext", &[pdf.as_os_str(), "-".as_ref()]);
+    squash(&String::from_utf8_lossy(&output.stdout))
+}
+
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders every page to PNG at 60 dpi; returns the PNGs written.
+fn pngs(pdf: &Path, dir: &Path) -> Vec<std::path::PathBuf> {
+    let prefix = dir.join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "60".as_ref(),
+            pdf.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    );
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .expect("read png dir")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "png"))
+        .collect();
+    found.sort();
+    found
+}
+
+fn seed_questions() -> Vec<String> {
+    seed_lesson()
+        .lines()
+        .filter_map(|line| line.strip_prefix("### "))
+        .map(|heading| heading.split(" {#").next().unwrap_or(heading).to_owned())
+        .collect()
+}
+
+#[cfg(feature = "pdf")]
+mod pdf {
+    use super::*;
+
+    #[test]
+    fn seed_lesson_prints_on_one_page_with_every_question() {
+        let project = Project::with_seed();
+        project.cardsmith(&["build"]).assert().success();
+        let pdf = project.root().join("out/pipeline-probes.pdf");
+        assert_eq!(pages(&pdf), 1);
+        let text = pdf_text(&pdf);
+        let questions = seed_questions();
+        assert_eq!(questions.len(), 5);
+        for question in questions {
+            assert!(
+                comparable(&text).contains(&comparable(&question)),
+                "{question:?} not in:\n{text}"
+            );
+        }
+        assert!(text.contains("Survive the follow-up probes"), "{text}");
+        assert!(text.contains("high-water mark"), "{text}");
+        assert!(
+            text.contains("re-reads the whole table on every run"),
+            "{text}"
+        );
+        assert_page_size(&pdf, A4);
+    }
+
+    #[test]
+    fn sixty_items_fit_on_one_page_and_render_to_one_png() {
+        let project = Project::new();
+        project.write("source/sixty.md", &generated_lesson("sixty", 60));
+        project.cardsmith(&["build"]).assert().success();
+        let pdf = project.root().join("out/sixty.pdf");
+        assert_eq!(pages(&pdf), 1);
+        let text = pdf_text(&pdf);
+        for n in 1..=60 {
+            let question = generated_question(n);
+            assert!(
+                comparable(&text).contains(&comparable(&question)),
+                "{question:?} not in:\n{text}"
+            );
+        }
+        let images = tempfile::tempdir().expect("temp dir");
+        let rendered = pngs(&pdf, images.path());
+        assert_eq!(rendered.len(), 1, "{rendered:?}");
+        let png = std::fs::read(&rendered[0]).expect("read png");
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    }
+
+    #[test]
+    fn three_hundred_items_fail_with_the_overflow_and_what_to_do() {
+        let project = Project::new();
+        project.write("source/big.md", &generated_lesson("big", 300));
+        let output = project
+            .cardsmith(&["build"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stderr = stderr_of(&output, &project);
+        assert!(stderr.contains("S017"), "{stderr}");
+        assert!(
+            stderr.contains("the cheat sheet of lesson `big` does not fit on 1 page: it needs "),
+            "{stderr}"
+        );
+        assert!(stderr.contains(" pages at 6.5 pt ("), "{stderr}");
+        // Points at the title line of the front matter.
+        assert!(stderr.contains("source/big.md:3:1"), "{stderr}");
+        assert!(stderr.contains("split the lesson"), "{stderr}");
+        assert!(stderr.contains("`pages = 2` under `[sheet]`"), "{stderr}");
+        assert!(
+            !project.root().join("out").exists(),
+            "a failed build wrote outputs"
+        );
+        let needed: f64 = stderr
+            .split("it needs ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_else(|| panic!("no page count in {stderr}"));
+        assert!((2.0..8.0).contains(&needed), "needs {needed} pages?");
+    }
+
+    #[test]
+    fn two_projects_give_byte_identical_pdfs() {
+        let first = Project::with_seed();
+        let second = Project::with_seed();
+        first.cardsmith(&["build"]).assert().success();
+        second.cardsmith(&["build"]).assert().success();
+        let read = |project: &Project| {
+            std::fs::read(project.root().join("out/pipeline-probes.pdf")).expect("pdf")
+        };
+        assert!(read(&first) == read(&second), "the PDFs differ");
+    }
+
+    #[test]
+    fn hostile_text_prints_literally() {
+        let project = Project::new();
+        project.write(
+            "source/hostile.md",
+            "---\nid: hostile\ntitle: \"#set text(size: 40pt) $title$\"\ndeck: Hostile\n---\n\n\
+             ## Topic with #show: none\n\n\
+             ### Does #set page(width: 1cm) break it? {#set-page}\n\nNo.\n\n\
+             ```card\nmust:\n  - \"$x$ stays $x$\"\n  - 'C:\\temp\\new and \\d+ and <T> and *not bold*'\n\
+             avoid:\n  - '#pagebreak() ] ) \" #{'\n```\n\n\
+             ### What about a sheet line? {#sheet-line}\n\nYes.\n\n\
+             ```card\nsheet: '`#let x = 1` and #x and \\\\ twice'\n```\n",
+        );
+        project.cardsmith(&["build"]).assert().success();
+        let pdf = project.root().join("out/hostile.pdf");
+        assert_eq!(pages(&pdf), 1);
+        assert_page_size(&pdf, A4);
+        let text = pdf_text(&pdf);
+        for expected in [
+            "#set text(size: 40pt) $title$",
+            "Does #set page(width: 1cm) break it?",
+            "$x$ stays $x$",
+            "C:\\temp\\new and \\d+ and <T> and",
+            "#pagebreak() ] ) \" #{",
+            "#let x = 1",
+            "and #x and \\ twice",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_character_the_fonts_lack_is_a_warning_at_its_place() {
+        let project = Project::new();
+        project.write(
+            "source/cjk.md",
+            "---\nid: cjk\ntitle: Glyphs\ndeck: Glyphs\n---\n\n### What is 字? {#char}\n\nA character.\n",
+        );
+        let output = project
+            .cardsmith(&["build"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stderr = stderr_of(&output, &project);
+        assert!(stderr.contains("S018"), "{stderr}");
+        assert!(stderr.contains("source/cjk.md:7:13"), "{stderr}");
+        assert!(stderr.contains("U+5B57"), "{stderr}");
+        assert_eq!(pages(&project.root().join("out/cjk.pdf")), 1);
+    }
+
+    #[test]
+    fn letter_paper_and_a_page_budget_come_from_the_config() {
+        let project = Project::new();
+        project
+            .write("source/eighty.md", &generated_lesson("eighty", 80))
+            .write(
+                "cardsmith.toml",
+                "[sheet]\npaper = \"letter\"\npages = 2\nmin-font-size = 7\n",
+            );
+        project.cardsmith(&["build"]).assert().success();
+        let pdf = project.root().join("out/eighty.pdf");
+        assert_page_size(&pdf, LETTER);
+        assert_eq!(pages(&pdf), 2);
+        let html = std::fs::read_to_string(project.root().join("out/eighty.sheet.html"))
+            .expect("html sheet");
+        assert!(html.contains("size: letter;"), "{html}");
+    }
+
+    #[test]
+    fn a_broken_template_override_fails_the_build_naming_the_template() {
+        let project = Project::with_seed();
+        project.write("templates/sheet.typ", "#let broken = (\n");
+        let output = project
+            .cardsmith(&["build"])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = stderr_of(&output, &project);
+        assert!(stderr.contains("sheet.typ"), "{stderr}");
+        assert!(!project.root().join("out").exists());
+    }
+}
+
+#[test]
+fn the_html_sheet_has_print_css_and_every_question() {
+    let project = Project::with_seed();
+    project.cardsmith(&["build"]).assert().success();
+    let html = std::fs::read_to_string(project.root().join("out/pipeline-probes.sheet.html"))
+        .expect("html sheet");
+    assert!(html.contains("@page { size: A4;"), "{html}");
+    assert!(html.contains("break-inside: avoid"), "{html}");
+    for question in seed_questions() {
+        assert!(html.contains(&question), "{question:?}");
+    }
+}
+
+#[cfg(not(feature = "pdf"))]
+#[test]
+fn without_the_pdf_feature_the_cli_says_the_sheet_is_html_only() {
+    let project = Project::with_seed();
+    let output = project
+        .cardsmith(&["build"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = stderr_of(&output, &project);
+    assert!(stderr.contains("without the `pdf` feature"), "{stderr}");
+    assert!(!project.root().join("out/pipeline-probes.pdf").exists());
+}

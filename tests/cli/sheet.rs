@@ -2,135 +2,7 @@
 //! `pdfinfo`, `pdftotext`, `pdftoppm`, installed by `scripts/setup-test-deps`; these tests fail
 //! when poppler is missing), and `out/<lesson-id>.sheet.html`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use crate::support::{Project, seed_lesson, stderr_of};
-
-/// A lesson of `items` generated items, ten per topic, each with a question, two required points
-/// and a red flag. The question of item `n` is [`generated_question`]`(n)`.
-fn generated_lesson(id: &str, items: usize) -> String {
-    let mut text = format!(
-        "---\nid: {id}\ntitle: Generated lesson with {items} items\ndeck: Generated::{id}\n---\n"
-    );
-    for n in 1..=items {
-        if n % 10 == 1 {
-            text.push_str(&format!("\n## Topic {}\n", n / 10 + 1));
-        }
-        text.push_str(&format!(
-            "\n### {} {{#item-{n}}}\n\nComponent {n} retries with backoff and writes idempotently.\n\n\
-             ```card\nmust:\n  - retries with backoff\n  - idempotent writes\navoid:\n  - retries forever\n```\n",
-            generated_question(n)
-        ));
-    }
-    text
-}
-
-fn generated_question(n: usize) -> String {
-    format!("How does component {n} recover from failure?")
-}
-
-/// Runs a poppler tool; fails the test (never skips) when it is missing or fails.
-fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> Output {
-    let output = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| {
-            panic!(
-                "`{tool}` could not run ({error}): install poppler-utils (scripts/setup-test-deps)"
-            )
-        });
-    assert!(
-        output.status.success(),
-        "`{tool}` failed with {}: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// `pdfinfo`'s output. Its exit status is what counts: poppler prints warnings about typst's
-/// tagged-PDF marks on stderr even for good files.
-fn pdfinfo(pdf: &Path) -> String {
-    String::from_utf8_lossy(&poppler("pdfinfo", &[pdf.as_os_str()]).stdout).into_owned()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = pdfinfo(pdf);
-    info.lines()
-        .find_map(|line| line.strip_prefix("Pages:"))
-        .and_then(|count| count.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no page count in pdfinfo output:\n{info}"))
-}
-
-/// Width and height in points, from `pdfinfo`'s `Page size:` line.
-fn page_size(pdf: &Path) -> (f64, f64) {
-    let info = pdfinfo(pdf);
-    let numbers: Vec<f64> = info
-        .lines()
-        .find_map(|line| line.strip_prefix("Page size:"))
-        .unwrap_or_else(|| panic!("no page size in pdfinfo output:\n{info}"))
-        .split_whitespace()
-        .filter_map(|word| word.parse().ok())
-        .collect();
-    match numbers[..] {
-        [width, height, ..] => (width, height),
-        _ => panic!("unreadable page size in:\n{info}"),
-    }
-}
-
-fn assert_page_size(pdf: &Path, expected: (f64, f64)) {
-    let (width, height) = page_size(pdf);
-    assert!(
-        (width - expected.0).abs() < 0.5 && (height - expected.1).abs() < 0.5,
-        "page is {width} x {height} pt, expected {expected:?}"
-    );
-}
-
-const A4: (f64, f64) = (595.28, 841.89);
-const LETTER: (f64, f64) = (612.0, 792.0);
-
-/// Text for comparing with `pdftotext` output: no whitespace and no hyphens, because the PDF
-/// breaks lines anywhere and pdftotext drops a hyphen that ends a line ("third-" + "party" gives
-/// "thirdparty").
-fn comparable(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
-/// The PDF's text with every run of whitespace made one space.
-fn pdf_text(pdf: &Path) -> String {
-    let output = poppler("pdftotext", &[pdf.as_os_str(), "-".as_ref()]);
-    squash(&String::from_utf8_lossy(&output.stdout))
-}
-
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Renders every page to PNG at 60 dpi; returns the PNGs written.
-fn pngs(pdf: &Path, dir: &Path) -> Vec<std::path::PathBuf> {
-    let prefix = dir.join("page");
-    poppler(
-        "pdftoppm",
-        &[
-            "-png".as_ref(),
-            "-r".as_ref(),
-            "60".as_ref(),
-            pdf.as_os_str(),
-            prefix.as_os_str(),
-        ],
-    );
-    let mut found: Vec<_> = std::fs::read_dir(dir)
-        .expect("read png dir")
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "png"))
-        .collect();
-    found.sort();
-    found
-}
 
 fn seed_questions() -> Vec<String> {
     seed_lesson()
@@ -142,7 +14,135 @@ fn seed_questions() -> Vec<String> {
 
 #[cfg(feature = "pdf")]
 mod pdf {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
     use super::*;
+
+    /// A lesson of `items` generated items, ten per topic, each with a question, two required points
+    /// and a red flag. The question of item `n` is [`generated_question`]`(n)`.
+    fn generated_lesson(id: &str, items: usize) -> String {
+        let mut text = format!(
+            "---\nid: {id}\ntitle: Generated lesson with {items} items\ndeck: Generated::{id}\n---\n"
+        );
+        for n in 1..=items {
+            if n % 10 == 1 {
+                text.push_str(&format!("\n## Topic {}\n", n / 10 + 1));
+            }
+            text.push_str(&format!(
+                "\n### {} {{#item-{n}}}\n\nComponent {n} retries with backoff and writes idempotently.\n\n\
+                 ```card\nmust:\n  - retries with backoff\n  - idempotent writes\navoid:\n  - retries forever\n```\n",
+                generated_question(n)
+            ));
+        }
+        text
+    }
+
+    fn generated_question(n: usize) -> String {
+        format!("How does component {n} recover from failure?")
+    }
+
+    /// Runs a poppler tool; fails the test (never skips) when it is missing or fails.
+    fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> Output {
+        let output = Command::new(tool)
+            .args(args)
+            .output()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "`{tool}` could not run ({error}): install poppler-utils (scripts/setup-test-deps)"
+                )
+            });
+        assert!(
+            output.status.success(),
+            "`{tool}` failed with {}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// `pdfinfo`'s output. Its exit status is what counts: poppler prints warnings about typst's
+    /// tagged-PDF marks on stderr even for good files.
+    fn pdfinfo(pdf: &Path) -> String {
+        String::from_utf8_lossy(&poppler("pdfinfo", &[pdf.as_os_str()]).stdout).into_owned()
+    }
+
+    fn pages(pdf: &Path) -> usize {
+        let info = pdfinfo(pdf);
+        info.lines()
+            .find_map(|line| line.strip_prefix("Pages:"))
+            .and_then(|count| count.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no page count in pdfinfo output:\n{info}"))
+    }
+
+    /// Width and height in points, from `pdfinfo`'s `Page size:` line.
+    fn page_size(pdf: &Path) -> (f64, f64) {
+        let info = pdfinfo(pdf);
+        let numbers: Vec<f64> = info
+            .lines()
+            .find_map(|line| line.strip_prefix("Page size:"))
+            .unwrap_or_else(|| panic!("no page size in pdfinfo output:\n{info}"))
+            .split_whitespace()
+            .filter_map(|word| word.parse().ok())
+            .collect();
+        match numbers[..] {
+            [width, height, ..] => (width, height),
+            _ => panic!("unreadable page size in:\n{info}"),
+        }
+    }
+
+    fn assert_page_size(pdf: &Path, expected: (f64, f64)) {
+        let (width, height) = page_size(pdf);
+        assert!(
+            (width - expected.0).abs() < 0.5 && (height - expected.1).abs() < 0.5,
+            "page is {width} x {height} pt, expected {expected:?}"
+        );
+    }
+
+    const A4: (f64, f64) = (595.28, 841.89);
+    const LETTER: (f64, f64) = (612.0, 792.0);
+
+    /// Text for comparing with `pdftotext` output: no whitespace and no hyphens, because the PDF
+    /// breaks lines anywhere and pdftotext drops a hyphen that ends a line ("third-" + "party" gives
+    /// "thirdparty").
+    fn comparable(text: &str) -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect()
+    }
+
+    /// The PDF's text with every run of whitespace made one space.
+    fn pdf_text(pdf: &Path) -> String {
+        let output = poppler("pdftotext", &[pdf.as_os_str(), "-".as_ref()]);
+        squash(&String::from_utf8_lossy(&output.stdout))
+    }
+
+    fn squash(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Renders every page to PNG at 60 dpi; returns the PNGs written.
+    fn pngs(pdf: &Path, dir: &Path) -> Vec<std::path::PathBuf> {
+        let prefix = dir.join("page");
+        poppler(
+            "pdftoppm",
+            &[
+                "-png".as_ref(),
+                "-r".as_ref(),
+                "60".as_ref(),
+                pdf.as_os_str(),
+                prefix.as_os_str(),
+            ],
+        );
+        let mut found: Vec<_> = std::fs::read_dir(dir)
+            .expect("read png dir")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "png"))
+            .collect();
+        found.sort();
+        found
+    }
 
     #[test]
     fn seed_lesson_prints_on_one_page_with_every_question() {
@@ -207,14 +207,6 @@ mod pdf {
             "{stderr}"
         );
         assert!(stderr.contains(" pages at 6.5 pt ("), "{stderr}");
-        // Points at the title line of the front matter.
-        assert!(stderr.contains("source/big.md:3:1"), "{stderr}");
-        assert!(stderr.contains("split the lesson"), "{stderr}");
-        assert!(stderr.contains("`pages = 2` under `[sheet]`"), "{stderr}");
-        assert!(
-            !project.root().join("out").exists(),
-            "a failed build wrote outputs"
-        );
         let needed: f64 = stderr
             .split("it needs ")
             .nth(1)
@@ -222,6 +214,47 @@ mod pdf {
             .and_then(|number| number.parse().ok())
             .unwrap_or_else(|| panic!("no page count in {stderr}"));
         assert!((2.0..8.0).contains(&needed), "needs {needed} pages?");
+        // Points at the title line of the front matter.
+        assert!(stderr.contains("source/big.md:3:1"), "{stderr}");
+        assert!(stderr.contains("split the lesson"), "{stderr}");
+        // The page budget suggested is one the content would fit.
+        assert!(
+            stderr.contains(&format!("`pages = {}` under `[sheet]`", needed.ceil())),
+            "{stderr}"
+        );
+        assert!(
+            !project.root().join("out").exists(),
+            "a failed build wrote outputs"
+        );
+    }
+
+    #[test]
+    fn an_item_taller_than_a_column_is_named() {
+        let project = Project::new();
+        let long: String = (1..=300)
+            .map(|n| format!("  line {n} of a cheat sheet text that never ends\n"))
+            .collect();
+        project.write(
+            "source/tall.md",
+            &format!(
+                "---\nid: tall\ntitle: Tall\ndeck: Tall\n---\n\n### Short? {{#short}}\n\nYes.\n\n\
+                 ### Huge? {{#huge}}\n\nYes.\n\n```card\nsheet: |\n{long}```\n"
+            ),
+        );
+        let output = project
+            .cardsmith(&["build"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let stderr = stderr_of(&output, &project);
+        assert!(
+            stderr
+                .contains("item `huge` alone is taller than a column of the cheat sheet at 6.5 pt"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("source/tall.md:11:5"), "{stderr}");
+        assert!(!stderr.contains("`short`"), "{stderr}");
     }
 
     #[test]

@@ -67,6 +67,8 @@ impl Renderer for SheetRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
         let config = &ctx.config.project.sheet;
         let mut artifacts = Vec::new();
+        // Only the PDF fit finds content problems.
+        #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut problems = Vec::new();
         for lesson in &ctx.course.lessons {
             let view = SheetView::of(ctx.course, lesson);
@@ -509,8 +511,8 @@ fn overflow_diagnostic(
     )
     .with_label("this lesson's sheet overflows")
     .with_help(format!(
-        "shorten its items' `sheet:` lines (or required points), split the lesson in two, or allow `pages = {}` under `[sheet]` in cardsmith.toml",
-        budget + 1
+        "shorten its items' `sheet:` lines (or required points), split the lesson, or allow `pages = {}` under `[sheet]` in cardsmith.toml",
+        (needed_pages.ceil() as u32).max(budget + 1)
     ))
 }
 

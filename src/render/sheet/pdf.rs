@@ -172,7 +172,9 @@ fn explain_overflow(
                     ),
                 )
                 .with_item(item.id.clone())
-                .with_help("shorten its condensed answer with a `sheet:` line in its `card` block, or split it")
+                .with_help(
+                    "give it a shorter `sheet:` text in its `card` block, or split it into several items",
+                )
             })
             .collect());
     }

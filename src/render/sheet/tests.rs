@@ -164,15 +164,24 @@ fn fit_loop_timing() {
     let template = crate::templates::Templates::embedded()
         .raw("sheet.typ")
         .to_owned();
-    for items in [5, 30, 60, 120] {
-        let mut text = "---\nid: timing\ntitle: Timing\ndeck: Timing\n---\n".to_owned();
-        for n in 1..=items {
-            text.push_str(&format!(
-                "\n### How does component {n} recover from failure? {{#item-{n}}}\n\nIt retries.\n\n\
-                 ```card\nmust: [retries with backoff, idempotent writes]\navoid: [retries forever]\n```\n"
-            ));
+    // The seed lesson's five items, repeated under fresh ids: realistic questions and points.
+    let seed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("source/data-pipelines/probes.md"),
+    )
+    .expect("seed lesson");
+    let (front_matter, body) = seed[4..].split_once("\n---\n").expect("front matter");
+    for copies in [1, 6, 12, 24] {
+        let items = copies * 5;
+        let mut text = format!("---\n{front_matter}\n---\n");
+        for copy in 1..=copies {
+            text.push_str(
+                &body
+                    .replace("} \n", "}\n")
+                    .replace("}\n\n", &format!("-{copy}}}\n\n")),
+            );
         }
         let course = course(&text);
+        assert_eq!(course.lessons[0].items.len(), items);
         let view = SheetView::of(&course, &course.lessons[0]);
         let config = SheetConfig::default();
         let runs = 3;

@@ -158,6 +158,7 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(assets::check_references(&course, &config.root));
     diagnostics.extend(render::apkg::check(&course));
+    diagnostics.extend(render::sheet::check(&course));
     let settings = lint::Settings::new(config.project.lint.clone())?;
     diagnostics.extend(lint::lint(&course, &settings));
     diagnostic::sort(&mut diagnostics);
@@ -216,7 +217,6 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
     let mut artifacts = Vec::new();
     let mut content_problems = Vec::new();
     for renderer in render::default_renderers() {
-        content_problems.append(&mut renderer.warnings(&ctx));
         match renderer.render(&ctx) {
             Ok(mut produced) => artifacts.append(&mut produced),
             Err(RenderError::Content(mut found)) => content_problems.append(&mut found),

@@ -81,6 +81,8 @@ pub static RULES: &[RuleEntry] = &[
     parse(structure::BrokenReference::META),
     parse(structure::EmptyQuestion::META),
     parse(structure::ClozeWithoutDeletion::META),
+    parse(structure::SheetOverflow::META),
+    parse(structure::MissingGlyph::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,

@@ -44,11 +44,6 @@ pub trait Renderer {
     fn name(&self) -> &'static str;
     /// Produces this format's files. Must be deterministic: same context, same bytes.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError>;
-    /// Problems this format has with the content that do not stop it (for instance a character
-    /// its fonts lack); they are reported with the build's other diagnostics. None by default.
-    fn warnings(&self, _ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
-        Vec::new()
-    }
 }
 
 /// Why a renderer failed.

@@ -30,7 +30,7 @@ mod pdf {
                 text.push_str(&format!("\n## Topic {}\n", n / 10 + 1));
             }
             text.push_str(&format!(
-                "\n### {} {{#item-{n}}}\n\nComponent {n} retries with backoff and writes idempotently.\n\n\
+                "\n### {} {{#item-{n}}}\n\nComponent {n} retries with backoff and relies on idempotent writes.\n\n\
                  ```card\nmust:\n  - retries with backoff\n  - idempotent writes\navoid:\n  - retries forever\n```\n",
                 generated_question(n)
             ));
@@ -277,7 +277,7 @@ mod pdf {
             "---\nid: hostile\ntitle: \"#set text(size: 40pt) $title$\"\ndeck: Hostile\n---\n\n\
              ## Topic with #show: none\n\n\
              ### Does #set page(width: 1cm) break it? {#set-page}\n\nNo.\n\n\
-             ```card\nmust:\n  - \"$x$ stays $x$\"\n  - 'C:\\temp\\new and \\d+ and <T> and *not bold*'\n\
+             ```card\nallow: [P001]\nmust:\n  - \"$x$ stays $x$\"\n  - 'C:\\temp\\new and \\d+ and <T> and *not bold*'\n\
              avoid:\n  - '#pagebreak() ] ) \" #{'\n```\n\n\
              ### What about a sheet line? {#sheet-line}\n\nYes.\n\n\
              ```card\nsheet: '`#let x = 1` and #x and \\\\ twice'\n```\n",

@@ -1,7 +1,8 @@
-//! The structure codes of the load and parse stages (S001-S016), documented here beside the lint
+//! The structure codes of the load and parse stages (S001-S018), documented here beside the lint
 //! rules. They have no check function: `crate::parse` emits them (`crate::codes` holds the same
-//! codes, and a registry test keeps both in step). They are always on, always errors, and cannot
-//! be suppressed: a lesson that cannot be read into items cannot be checked or built.
+//! codes, and a registry test keeps both in step). They are always on, errors (S018, a character
+//! the cheat sheet's fonts lack, is a warning), and cannot be suppressed: a lesson that cannot be
+//! read into items cannot be checked or built. S016-S018 come from the renderers' checks.
 
 use crate::declare_rule;
 
@@ -308,4 +309,45 @@ declare_rule! {
     /// Parquet is {{c1::columnar}}.
     /// ```
     pub ClozeWithoutDeletion, code = "S016", name = "cloze-without-deletion", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a lesson whose cheat sheet does not fit its page budget (`sheet.pages`, one page by
+    /// default) even at the legibility floor (`sheet.min-font-size`, 6.5 pt) in any column count,
+    /// saying how many pages it needs; or an item that alone is taller than a column. Found by
+    /// `build`, which fits the sheet.
+    ///
+    /// ## Why is this bad?
+    /// A sheet that does not fit would be shrunk past legibility, cut off, or spill onto pages
+    /// nobody prints; the learner gets a worse sheet without being told.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### What does Lambda cost? {#lambda-cost}
+    /// (card block: `sheet:` with sixty lines of notes)
+    /// ```
+    /// Use instead: a `sheet:` line or two per item, a lesson split in two, or
+    /// `pages = 2` under `[sheet]` in cardsmith.toml.
+    pub SheetOverflow, code = "S017", name = "sheet-overflow", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a character of a title, topic, question or condensed answer that none of the cheat
+    /// sheet's embedded fonts has (CJK, emoji), at its line and column.
+    ///
+    /// ## Why is this bad?
+    /// The PDF sheet would print it as an empty box, silently. The sheet uses embedded fonts only
+    /// (Latin, Greek, Cyrillic), so that it lays out the same on every machine.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Why is Kafka fast? 🚀 {#kafka-fast}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### Why is Kafka fast? {#kafka-fast}
+    /// ```
+    pub MissingGlyph, code = "S018", name = "missing-glyph", severity = Warning,
 }

@@ -39,6 +39,46 @@ pub const GUTTER_MM: f64 = 4.0;
 /// Longest excerpt of an answer shown when an item has neither required points nor `sheet:`.
 const EXCERPT_CHARS: usize = 160;
 
+/// The sheet's checks that need no layout, run by `check` and `build`: characters the PDF's fonts
+/// lack (S018, warnings). Without the `pdf` feature there is no PDF, hence nothing to check.
+pub fn check(course: &Course) -> Vec<Diagnostic> {
+    #[cfg(feature = "pdf")]
+    {
+        course
+            .lessons
+            .iter()
+            .flat_map(|lesson| glyphs::check(course, &SheetView::of(course, lesson)))
+            .collect()
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = course;
+        Vec::new()
+    }
+}
+
+/// The overflow diagnostics (S017) of every lesson with the default settings and template: the
+/// fit `build` runs, for the lint fixture tests.
+#[cfg(all(test, feature = "pdf"))]
+pub(crate) fn overflows(course: &Course) -> Vec<Diagnostic> {
+    let templates = crate::templates::Templates::embedded();
+    let config = SheetConfig::default();
+    course
+        .lessons
+        .iter()
+        .flat_map(|lesson| {
+            match pdf::fit(
+                &SheetView::of(course, lesson),
+                &config,
+                templates.raw("sheet.typ"),
+            ) {
+                Err(pdf::FitError::Content(found)) => found,
+                Ok(_) | Err(pdf::FitError::Template(_)) => Vec::new(),
+            }
+        })
+        .collect()
+}
+
 /// Writes `<lesson-id>.pdf` (with the `pdf` feature) and `<lesson-id>.sheet.html` per lesson.
 #[derive(Debug, Default)]
 pub struct SheetRenderer;
@@ -46,22 +86,6 @@ pub struct SheetRenderer;
 impl Renderer for SheetRenderer {
     fn name(&self) -> &'static str {
         "sheet"
-    }
-
-    fn warnings(&self, ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
-        #[cfg(feature = "pdf")]
-        {
-            ctx.course
-                .lessons
-                .iter()
-                .flat_map(|lesson| glyphs::check(ctx.course, &SheetView::of(ctx.course, lesson)))
-                .collect()
-        }
-        #[cfg(not(feature = "pdf"))]
-        {
-            let _ = ctx;
-            Vec::new()
-        }
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {

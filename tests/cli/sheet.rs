@@ -2,7 +2,7 @@
 //! `pdfinfo`, `pdftotext`, `pdftoppm`, installed by `scripts/setup-test-deps`; these tests fail
 //! when poppler is missing), and `out/<lesson-id>.sheet.html`.
 
-use crate::support::{Project, seed_lesson, stderr_of};
+use crate::support::{Project, seed_lesson};
 
 fn seed_questions() -> Vec<String> {
     seed_lesson()
@@ -194,13 +194,7 @@ mod pdf {
     fn three_hundred_items_fail_with_the_overflow_and_what_to_do() {
         let project = Project::new();
         project.write("source/big.md", &generated_lesson("big", 300));
-        let output = project
-            .cardsmith(&["build"])
-            .assert()
-            .code(1)
-            .get_output()
-            .clone();
-        let stderr = stderr_of(&output, &project);
+        let stderr = project.run(&["build"], 1);
         assert!(stderr.contains("S017"), "{stderr}");
         assert!(
             stderr.contains("the cheat sheet of lesson `big` does not fit on 1 page: it needs "),
@@ -241,13 +235,7 @@ mod pdf {
                  ### Huge? {{#huge}}\n\nYes.\n\n```card\nsheet: |\n{long}```\n"
             ),
         );
-        let output = project
-            .cardsmith(&["build"])
-            .assert()
-            .code(1)
-            .get_output()
-            .clone();
-        let stderr = stderr_of(&output, &project);
+        let stderr = project.run(&["build"], 1);
         assert!(
             stderr
                 .contains("item `huge` alone is taller than a column of the cheat sheet at 6.5 pt"),
@@ -307,13 +295,7 @@ mod pdf {
             "source/cjk.md",
             "---\nid: cjk\ntitle: Glyphs\ndeck: Glyphs\n---\n\n### What is 字? {#char}\n\nA character.\n",
         );
-        let output = project
-            .cardsmith(&["build"])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        let stderr = stderr_of(&output, &project);
+        let stderr = project.run(&["build"], 0);
         assert!(stderr.contains("S018"), "{stderr}");
         assert!(stderr.contains("source/cjk.md:7:13"), "{stderr}");
         assert!(stderr.contains("U+5B57"), "{stderr}");
@@ -342,13 +324,7 @@ mod pdf {
     fn a_broken_template_override_fails_the_build_naming_the_template() {
         let project = Project::with_seed();
         project.write("templates/sheet.typ", "#let broken = (\n");
-        let output = project
-            .cardsmith(&["build"])
-            .assert()
-            .code(2)
-            .get_output()
-            .clone();
-        let stderr = stderr_of(&output, &project);
+        let stderr = project.run(&["build"], 2);
         assert!(stderr.contains("sheet.typ"), "{stderr}");
         assert!(!project.root().join("out").exists());
     }
@@ -371,13 +347,7 @@ fn the_html_sheet_has_print_css_and_every_question() {
 #[test]
 fn without_the_pdf_feature_the_cli_says_the_sheet_is_html_only() {
     let project = Project::with_seed();
-    let output = project
-        .cardsmith(&["build"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = stderr_of(&output, &project);
+    let stderr = project.run(&["build"], 0);
     assert!(stderr.contains("without the `pdf` feature"), "{stderr}");
     assert!(!project.root().join("out/pipeline-probes.pdf").exists());
 }

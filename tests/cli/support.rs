@@ -54,6 +54,19 @@ impl Project {
         command
     }
 
+    /// Runs `cardsmith <args>`, asserts its exit status (showing stderr when it differs) and
+    /// returns its stderr with the temp root replaced by `[ROOT]`.
+    pub fn run(&self, args: &[&str], expected_status: i32) -> String {
+        let output = self.cardsmith(args).output().expect("the binary runs");
+        let stderr = stderr_of(&output, self);
+        assert_eq!(
+            output.status.code(),
+            Some(expected_status),
+            "cardsmith {args:?}: {stderr}"
+        );
+        stderr
+    }
+
     /// Every file under `out/` with its bytes, sorted by path.
     pub fn out_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let out = self.dir.path().join("out");

@@ -343,10 +343,12 @@ pub fn check(course: &Course) -> Vec<Diagnostic> {
 fn cloze_without_deletion(item: &Item) -> Diagnostic {
     Diagnostic::error(
         codes::CLOZE_WITHOUT_DELETION,
-        item.answer_span.clone(),
+        // The heading, not the answer span: the answer runs to the next heading, whose line would
+        // then be the one the report shows.
+        item.heading_span.clone(),
         "a `cloze` item needs at least one `{{c1::...}}` deletion in its answer",
     )
-    .with_label("no deletion in this answer")
+    .with_label("the answer under this question has no deletion")
     .with_help("wrap what to recall as `{{c1::text}}` (`{{c1::text::hint}}` adds a hint), or use `kind: basic`")
     .with_item(item.id.clone())
 }

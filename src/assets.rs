@@ -57,7 +57,10 @@ pub fn item_references(course: &Course, lesson: &Lesson, item: &Item) -> Vec<Ass
         found.push(AssetRef {
             kind,
             url: url.to_string(),
-            project_path: normalize(&lesson_dir.join(local)),
+            // A reference is relative to the lesson; anything that resolves to an absolute path or
+            // above the root is outside the project.
+            project_path: normalize_lexically(&lesson_dir.join(local))
+                .filter(|path| path.is_relative()),
             span: Span::new(
                 lesson.file,
                 answer.start + range.start..answer.start + range.end,
@@ -149,20 +152,24 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Resolves `.` and `..` lexically; `None` when the path climbs above its start.
-fn normalize(path: &Path) -> Option<PathBuf> {
+/// Resolves `.` and `..` lexically, without touching the file system (so it works for files
+/// that do not exist yet); `None` when a `..` would climb above the path's start (its root, for an
+/// absolute path).
+pub fn normalize_lexically(path: &Path) -> Option<PathBuf> {
+    let mut base = PathBuf::new();
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for component in path.components() {
         match component {
+            Component::Prefix(_) | Component::RootDir => base.push(component),
             Component::Normal(part) => parts.push(part),
             Component::CurDir => {}
             Component::ParentDir => {
                 parts.pop()?;
             }
-            Component::RootDir | Component::Prefix(_) => return None,
         }
     }
-    Some(parts.iter().collect())
+    base.extend(parts);
+    Some(base)
 }
 
 #[cfg(test)]
@@ -184,9 +191,14 @@ mod tests {
     #[test]
     fn normalize_refuses_to_climb_out() {
         assert_eq!(
-            normalize(Path::new("source/a/../img/x.png")),
+            normalize_lexically(Path::new("source/a/../img/x.png")),
             Some(PathBuf::from("source/img/x.png"))
         );
-        assert_eq!(normalize(Path::new("source/../../x.png")), None);
+        assert_eq!(normalize_lexically(Path::new("source/../../x.png")), None);
+        assert_eq!(
+            normalize_lexically(Path::new("/work/a/./b/../c")),
+            Some(PathBuf::from("/work/a/c"))
+        );
+        assert_eq!(normalize_lexically(Path::new("/..")), None);
     }
 }

@@ -104,7 +104,10 @@ impl Checked {
     pub fn retain_paths(&mut self, root: &Path, paths: &[PathBuf]) -> Result<(), Error> {
         let wanted = |file: &model::SourceFile, path: &Path| {
             let absolute = root.join(&file.path);
-            absolute.starts_with(path) || normalize(&absolute).starts_with(normalize(path))
+            let lexical = |path: &Path| {
+                assets::normalize_lexically(path).unwrap_or_else(|| path.to_path_buf())
+            };
+            absolute.starts_with(path) || lexical(&absolute).starts_with(lexical(path))
         };
         for path in paths {
             if !self.course.files.iter().any(|file| wanted(file, path)) {
@@ -118,21 +121,6 @@ impl Checked {
         });
         Ok(())
     }
-}
-
-/// `a/./b/../c` as `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// What a build did.

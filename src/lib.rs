@@ -201,6 +201,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         config,
         templates: &templates,
         lock: &lock,
+        notes: &notes,
     };
     let mut artifacts = Vec::new();
     let mut content_problems = Vec::new();

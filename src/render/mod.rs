@@ -36,6 +36,8 @@ pub struct RenderContext<'a> {
     pub templates: &'a Templates,
     /// `cardsmith.lock` as updated by this build: note ids and modification times.
     pub lock: &'a Lockfile,
+    /// The Anki notes the lock was computed from (HTML fields, media read once per build).
+    pub notes: &'a apkg::NoteSet,
 }
 
 /// One output format.

@@ -43,7 +43,7 @@ impl Renderer for ApkgRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = NoteSet::collect(ctx.course, &ctx.config.root, ctx.templates)?;
+        let set = ctx.notes;
         let mut artifacts = Vec::new();
         for (index, lesson) in ctx.course.lessons.iter().enumerate() {
             let notes: Vec<&Note> = set.notes.iter().filter(|n| n.lesson == index).collect();

@@ -76,10 +76,9 @@ fn check(
             lint::fix::write_file(&path, fixed.text.as_bytes())
                 .with_context(|| format!("failed to write `{}`", path.display()))?;
             eprintln!(
-                "fixed {}: added {} item id{}",
+                "fixed {}: added {}",
                 shown.display(),
-                fixed.ids_added,
-                if fixed.ids_added == 1 { "" } else { "s" }
+                report::plural(fixed.ids_added, "item id")
             );
         }
     }
@@ -103,8 +102,8 @@ fn check(
                 let known = baseline.filter(&mut checked.diagnostics, &checked.course.files);
                 if known > 0 {
                     eprintln!(
-                        "{known} known problem{} hidden by the baseline",
-                        if known == 1 { "" } else { "s" }
+                        "{} hidden by the baseline",
+                        report::plural(known, "known problem")
                     );
                 }
             }
@@ -235,9 +234,9 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         let count = report.removed_items.len();
         let _ = writeln!(
             stderr,
-            "note: {count} item{} left the source since `cardsmith.lock` was written: {}\n  \
+            "note: {} left the source since `cardsmith.lock` was written: {}\n  \
              Anki never deletes notes on import; find them in Anki's browser with: {}",
-            if count == 1 { "" } else { "s" },
+            report::plural(count, "item"),
             report.removed_items.join(", "),
             cardsmith::lock::anki_search(&report.removed_items)
         );
@@ -255,9 +254,9 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
     let items = report.checked.course.items().count();
     let _ = writeln!(
         stderr,
-        "built {} ({items} item{}): {}",
+        "built {} ({}): {}",
         lesson_count(&report.checked),
-        if items == 1 { "" } else { "s" },
+        report::plural(items, "item"),
         report::summary(&report.checked.diagnostics)
     );
     if !cardsmith::render::sheet::PDF_ENABLED {
@@ -289,6 +288,5 @@ fn exit_code(checked: &Checked) -> ExitCode {
 }
 
 fn lesson_count(checked: &Checked) -> String {
-    let count = checked.course.files.len();
-    format!("{count} lesson{}", if count == 1 { "" } else { "s" })
+    report::plural(checked.course.files.len(), "lesson")
 }

@@ -107,6 +107,11 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// `count` and `word`, with an `s` unless the count is one: "1 error", "3 items".
+pub fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
 /// "2 errors, 1 warning" (or "no problems").
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
@@ -114,8 +119,6 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = diagnostics.len() - errors;
-    let plural =
-        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => "no problems".to_owned(),
         (errors, 0) => plural(errors, "error"),

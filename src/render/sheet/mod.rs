@@ -527,9 +527,9 @@ fn overflow_diagnostic(
         codes::SHEET_OVERFLOW,
         view.title_span.clone(),
         format!(
-            "the cheat sheet of lesson `{}` does not fit on {budget} page{}: it needs {needed_pages:.1} pages at {} pt ({columns} columns)",
+            "the cheat sheet of lesson `{}` does not fit on {}: it needs {needed_pages:.1} pages at {} pt ({columns} columns)",
             view.id,
-            if budget == 1 { "" } else { "s" },
+            crate::report::plural(budget as usize, "page"),
             config.min_font_size,
         ),
     )

@@ -10,6 +10,7 @@ pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod init;
+pub mod lang;
 pub mod lint;
 pub mod load;
 pub mod lock;

@@ -52,6 +52,10 @@ pub struct Lesson {
     pub deck: String,
     /// Tags put on every item of the lesson.
     pub tags: Vec<String>,
+    /// The language the lesson is written in (front matter `lang:`, default `en`): a primary
+    /// subtag listed in [`crate::lang::LANGUAGES`]. Picks the stemmer, stop words and negation
+    /// cues of the matcher.
+    pub lang: String,
     /// `##` headings, in order.
     pub topics: Vec<Topic>,
     /// `###` headings with their answers, in order.

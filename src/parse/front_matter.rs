@@ -10,7 +10,7 @@ use crate::codes;
 use crate::diagnostic::{Code, Diagnostic, FileId, Span};
 
 /// Keys the front matter knows.
-pub const KNOWN_KEYS: &[&str] = &["id", "title", "deck", "tags"];
+pub const KNOWN_KEYS: &[&str] = &["id", "title", "deck", "tags", "lang"];
 
 /// The lesson-level fields, with the file stem standing in for a missing id so later stages still
 /// run (the missing key was reported).
@@ -21,6 +21,8 @@ pub struct FrontMatter {
     pub title: String,
     pub deck: String,
     pub tags: Vec<String>,
+    /// The primary language subtag (`en`), validated against [`crate::lang::LANGUAGES`].
+    pub lang: String,
     /// The block with its fences.
     pub block_range: Range<usize>,
 }
@@ -47,6 +49,7 @@ pub fn parse(
         title: file_stem.to_owned(),
         deck: String::new(),
         tags: Vec::new(),
+        lang: crate::lang::DEFAULT.to_owned(),
         block_range,
     };
     let fences = match find_fences(file, text) {
@@ -177,7 +180,47 @@ pub fn parse(
             diagnostics,
         );
     }
+    if let Some(lang) = mapping.get("lang")
+        && let Some(code) = read_lang(lang, reader.value_span("lang"), diagnostics)
+    {
+        front.lang = code;
+    }
     (front, body_start)
+}
+
+/// Reads `lang:`: a language tag whose primary subtag the matcher knows.
+fn read_lang(value: &Value, span: Span, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let Value::String(tag) = value else {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::INVALID_FRONT_MATTER,
+                span,
+                format!(
+                    "`lang` must be a language tag, found {}",
+                    yaml::shape(value)
+                ),
+            )
+            .with_help("write a language tag such as `lang: en` or `lang: de`"),
+        );
+        return None;
+    };
+    match crate::lang::lookup(tag.trim()) {
+        Some(language) => Some(language.code.to_owned()),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::INVALID_FRONT_MATTER,
+                    span,
+                    format!("unknown language `{}`", tag.trim()),
+                )
+                .with_help(format!(
+                    "`lang` takes a language tag; known languages: {}",
+                    crate::lang::known_codes()
+                )),
+            );
+            None
+        }
+    }
 }
 
 /// Reads a list of tags (front matter or `card` block) and checks that Anki can store each one.

@@ -65,6 +65,7 @@ pub fn parse_lesson(file: FileId, text: &str, file_stem: &str) -> (Lesson, Vec<D
         title: front.title,
         deck: front.deck,
         tags: front.tags,
+        lang: front.lang,
         topics,
         items,
         front_matter_span: Span::new(file, front.block_range),

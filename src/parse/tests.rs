@@ -255,3 +255,27 @@ fn mangled_lessons_never_panic() {
         );
     }
 }
+
+#[test]
+fn lang_defaults_to_english_and_keeps_the_primary_subtag() {
+    let (lesson, diagnostics) = parse(&format!("{HEADER}\n### Q? {{#q}}\n\nA.\n"));
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(lesson.lang, "en");
+    let text = "---\nid: l\ntitle: L\ndeck: D\nlang: pt-BR\n---\n\n### Q? {#q}\n\nA.\n";
+    let (lesson, diagnostics) = parse(text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(lesson.lang, "pt");
+}
+
+#[test]
+fn unknown_or_malformed_lang_is_an_error_at_its_value() {
+    let text = "---\nid: l\ntitle: L\ndeck: D\nlang: klingon\n---\n\n### Q? {#q}\n\nA.\n";
+    let (lesson, diagnostics) = parse(text);
+    assert_eq!(codes_of(&diagnostics), ["S001"]);
+    assert_eq!(&text[diagnostics[0].span.range.clone()], "klingon");
+    assert!(diagnostics[0].message.contains("klingon"));
+    assert_eq!(lesson.lang, "en");
+    let text = "---\nid: l\ntitle: L\ndeck: D\nlang: [en]\n---\n\n### Q? {#q}\n\nA.\n";
+    let (_, diagnostics) = parse(text);
+    assert_eq!(codes_of(&diagnostics), ["S001"]);
+}

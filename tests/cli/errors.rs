@@ -86,6 +86,15 @@ fn unknown_key_suggests_the_nearest() {
 }
 
 #[test]
+fn unknown_lang_lists_the_known_languages() {
+    let stderr =
+        lesson("---\nid: bad\ntitle: Bad\ndeck: Tests\nlang: elvish\n---\n\n### Q? {#q}\n\nA.\n");
+    assert!(stderr.contains("source/bad.md:5:7"), "{stderr}");
+    assert!(stderr.contains("unknown language `elvish`"), "{stderr}");
+    assert!(stderr.contains("en, es"), "{stderr}");
+}
+
+#[test]
 fn missing_item_id() {
     let stderr =
         lesson("---\nid: bad\ntitle: Bad\ndeck: Tests\n---\n\n### What has no id?\n\nThis one.\n");

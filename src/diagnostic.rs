@@ -1,12 +1,10 @@
 //! Diagnostics as plain data: what is wrong, where, and how to fix it.
 //!
-//! Positions are byte ranges into a [`SourceFile`]'s text; line and column are computed only when a
-//! report is rendered (see [`crate::report`]), so stages stay cheap and spans survive edits to
+//! Positions are byte ranges into a source file's text; line and column are computed only when a
+//! report is rendered (see [`crate::lines`]), so stages stay cheap and spans survive edits to
 //! unrelated files.
 
 use std::ops::Range;
-
-use crate::model::SourceFile;
 
 /// Index of a file in [`crate::model::Course::files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -161,28 +159,4 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
                 &b.message,
             ))
     });
-}
-
-/// A 1-based line and column; the column counts characters, not bytes, as editors do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LineColumn {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column in characters.
-    pub column: usize,
-}
-
-impl SourceFile {
-    /// The line and column of a byte offset (clamped to the text, and to a char boundary).
-    pub fn line_column(&self, offset: usize) -> LineColumn {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-        let column = self.text[line_start..offset].chars().count() + 1;
-        LineColumn { line, column }
-    }
 }

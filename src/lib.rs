@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod init;
 pub mod lang;
+pub mod lines;
 pub mod lint;
 pub mod load;
 pub mod lock;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::lines::Lines;
 use crate::lint::text::PlainText;
 use crate::model::Course;
 
@@ -33,6 +34,7 @@ pub struct ItemCoverage {
 
 /// Computes coverage.
 pub fn coverage(course: &Course) -> Coverage {
+    let lines = Lines::new(&course.files);
     let mut items = Vec::new();
     let (mut points, mut made_total) = (0, 0);
     for (lesson, item) in course.items() {
@@ -50,7 +52,9 @@ pub fn coverage(course: &Course) -> Coverage {
         made_total += made.len();
         items.push(ItemCoverage {
             path: file.path.display().to_string(),
-            line: file.line_column(item.heading_span.range.start).line,
+            line: lines
+                .line_column(lesson.file, item.heading_span.range.start)
+                .line,
             item_id: item.id.clone(),
             made,
             missing,

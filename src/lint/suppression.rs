@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::lines::Lines;
 use crate::lint::Settings;
 use crate::lint::registry;
 use crate::lint::rules::unused_suppression::UnusedSuppression;
@@ -38,24 +39,24 @@ pub(crate) fn apply(
     settings: &Settings,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
+    let lines = Lines::new(&course.files);
     let mut suppressions = item_suppressions(course);
     for (index, file) in course.files.iter().enumerate() {
-        suppressions.extend(line_suppressions(FileId(index), &file.text));
+        suppressions.extend(line_suppressions(FileId(index), &file.text, &lines));
     }
     let mut kept = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         let suppressible =
             registry::find(diagnostic.code.code).is_none_or(|rule| !rule.is_parse_stage());
-        // Lines are only needed where a comment suppresses by line (computing one scans the file).
+        // Lines are only needed where a comment suppresses by line (indexing scans the file once).
         let has_line_scope = suppressions.iter().any(|suppression| {
             matches!(suppression.scope, Scope::Line(_))
                 && suppression.span.file == diagnostic.span.file
         });
         let line = if has_line_scope {
-            course
-                .file(diagnostic.span.file)
-                .line_column(diagnostic.span.range.start)
-                .line
+            lines
+                .of_file(diagnostic.span.file)
+                .line_of(diagnostic.span.range.start)
         } else {
             0
         };
@@ -146,7 +147,7 @@ fn item_suppressions(course: &Course) -> Vec<Suppression> {
     found
 }
 
-fn line_suppressions(file: FileId, text: &str) -> Vec<Suppression> {
+fn line_suppressions(file: FileId, text: &str, lines: &Lines<'_>) -> Vec<Suppression> {
     let mut found = Vec::new();
     for captures in COMMENT.captures_iter(text) {
         let (Some(whole), Some(list)) = (captures.get(0), captures.get(1)) else {
@@ -158,7 +159,7 @@ fn line_suppressions(file: FileId, text: &str) -> Vec<Suppression> {
             .map_or(text.len(), |n| whole.end() + n);
         let alone = text[line_start..whole.start()].trim().is_empty()
             && text[whole.end()..line_end].trim().is_empty();
-        let comment_line = text[..whole.start()].matches('\n').count() + 1;
+        let comment_line = lines.of_file(file).line_of(whole.start());
         let target = if alone {
             // The next non-blank line.
             let rest = &text[line_end.min(text.len())..];

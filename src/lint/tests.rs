@@ -114,10 +114,11 @@ fn items_hit(file: &SourceFile, diagnostics: &[Diagnostic]) -> Vec<Option<String
                 .then(|| (index + 1, line[start + 2..end].to_owned()))
         })
         .collect();
+    let index = crate::lines::LineIndex::new(&file.text);
     diagnostics
         .iter()
         .map(|diagnostic| {
-            let line = file.line_column(diagnostic.span.range.start).line;
+            let line = index.line_of(diagnostic.span.range.start);
             headings
                 .iter()
                 .rev()

@@ -3,14 +3,16 @@
 use std::fmt::Write;
 
 use crate::diagnostic::Diagnostic;
+use crate::lines::Lines;
 use crate::model::SourceFile;
 
 /// Renders one line per diagnostic.
 pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile]) -> String {
+    let lines = Lines::new(files);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let file = &files[diagnostic.span.file.0];
-        let at = file.line_column(diagnostic.span.range.start);
+        let at = lines.line_column(diagnostic.span.file, diagnostic.span.range.start);
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}",

@@ -3,7 +3,10 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lines::Lines;
 use crate::model::SourceFile;
 
 /// Renders each diagnostic as a framed report, separated by blank lines.
@@ -13,50 +16,52 @@ pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile], color: bool) -> 
     } else {
         Renderer::plain()
     };
+    let lines = Lines::new(files);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        out.push_str(&renderer.render(&report(diagnostic, files)));
+        out.push_str(&renderer.render(&report(diagnostic, files, &lines)));
         out.push_str("\n\n");
     }
     out
 }
 
-fn report<'a>(diagnostic: &'a Diagnostic, files: &'a [SourceFile]) -> Vec<Group<'a>> {
+/// One place to underline: which kind, where, and the text beside it.
+type Mark<'a> = (AnnotationKind, &'a Span, Option<&'a str>);
+
+fn report<'a>(
+    diagnostic: &'a Diagnostic,
+    files: &'a [SourceFile],
+    lines: &Lines<'_>,
+) -> Vec<Group<'a>> {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let primary_file = &files[diagnostic.span.file.0];
-    let mut primary =
-        AnnotationKind::Primary.span(char_range(primary_file, &diagnostic.span.range));
-    if let Some(label) = &diagnostic.label {
-        primary = primary.label(label.as_str());
-    }
-    let mut snippet = Snippet::source(primary_file.text.as_str())
-        .path(path_of(primary_file))
-        .annotation(primary);
+    // Places in the primary file share its snippet; each other file gets one of its own.
+    let mut here: Vec<Mark<'a>> = vec![(
+        AnnotationKind::Primary,
+        &diagnostic.span,
+        diagnostic.label.as_deref(),
+    )];
     let mut elsewhere = Vec::new();
     for related in &diagnostic.related {
-        let related_file = &files[related.span.file.0];
-        let annotation = AnnotationKind::Context
-            .span(char_range(related_file, &related.span.range))
-            .label(related.message.as_str());
+        let mark = (
+            AnnotationKind::Context,
+            &related.span,
+            Some(related.message.as_str()),
+        );
         if related.span.file == diagnostic.span.file {
-            snippet = snippet.annotation(annotation);
+            here.push(mark);
         } else {
-            elsewhere.push(
-                Snippet::source(related_file.text.as_str())
-                    .path(path_of(related_file))
-                    .annotation(annotation),
-            );
+            elsewhere.push(snippet(files, lines, vec![mark]));
         }
     }
     let mut group = level
         .primary_title(diagnostic.message.as_str())
         .id(diagnostic.code.code)
-        .element(snippet);
-    for snippet in elsewhere {
-        group = group.element(snippet);
+        .element(snippet(files, lines, here));
+    for other in elsewhere {
+        group = group.element(other);
     }
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(help.as_str()));
@@ -65,10 +70,48 @@ fn report<'a>(diagnostic: &'a Diagnostic, files: &'a [SourceFile]) -> Vec<Group<
     vec![group]
 }
 
+/// The snippet of one file holding `marks` (all in that file). Only the lines the marks touch are
+/// handed to annotate-snippets, which would otherwise walk the whole file for every diagnostic.
+fn snippet<'a>(
+    files: &'a [SourceFile],
+    lines: &Lines<'_>,
+    marks: Vec<Mark<'a>>,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    let file_id = marks[0].1.file;
+    let file = &files[file_id.0];
+    let index = lines.of_file(file_id);
+    let ranges: Vec<Range<usize>> = marks
+        .iter()
+        .map(|(_, span, _)| char_range(&file.text, &span.range))
+        .collect();
+    let first = ranges
+        .iter()
+        .map(|range| index.line_of(range.start))
+        .min()
+        .unwrap_or(1);
+    let last = ranges
+        .iter()
+        .map(|range| index.line_of(range.end))
+        .max()
+        .unwrap_or(first);
+    let excerpt = index.lines_range(first, last, file.text.len());
+    let mut snippet = Snippet::source(&file.text[excerpt.clone()])
+        .line_start(first)
+        .path(path_of(file));
+    for ((kind, _, label), range) in marks.into_iter().zip(ranges) {
+        let shifted = range.start - excerpt.start..range.end - excerpt.start;
+        let mut annotation = kind.span(shifted);
+        if let Some(label) = label {
+            annotation = annotation.label(label);
+        }
+        snippet = snippet.annotation(annotation);
+    }
+    snippet
+}
+
 /// `range` widened to char boundaries and clamped to the text: a span from any stage must never
 /// make the renderer panic.
-fn char_range(file: &SourceFile, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let text = &file.text;
+fn char_range(text: &str, range: &Range<usize>) -> Range<usize> {
     let mut start = range.start.min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;

@@ -5,15 +5,17 @@
 use std::fmt::Write;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lines::Lines;
 use crate::model::SourceFile;
 
 /// One workflow command per diagnostic.
 pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile]) -> String {
+    let lines = Lines::new(files);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let file = &files[diagnostic.span.file.0];
-        let start = file.line_column(diagnostic.span.range.start);
-        let end = file.line_column(diagnostic.span.range.end);
+        let start = lines.line_column(diagnostic.span.file, diagnostic.span.range.start);
+        let end = lines.line_column(diagnostic.span.file, diagnostic.span.range.end);
         let command = match diagnostic.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

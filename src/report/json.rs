@@ -25,6 +25,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::lines::Lines;
 use crate::model::SourceFile;
 
 /// One diagnostic as serialized.
@@ -56,12 +57,13 @@ pub struct JsonDiagnostic<'a> {
 
 /// The serializable form of each diagnostic.
 pub fn values<'a>(diagnostics: &'a [Diagnostic], files: &[SourceFile]) -> Vec<JsonDiagnostic<'a>> {
+    let lines = Lines::new(files);
     diagnostics
         .iter()
         .map(|diagnostic| {
             let file = &files[diagnostic.span.file.0];
-            let start = file.line_column(diagnostic.span.range.start);
-            let end = file.line_column(diagnostic.span.range.end);
+            let start = lines.line_column(diagnostic.span.file, diagnostic.span.range.start);
+            let end = lines.line_column(diagnostic.span.file, diagnostic.span.range.end);
             JsonDiagnostic {
                 path: file.path.display().to_string(),
                 line: start.line,

@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lines::Lines;
 use crate::lint::registry::RULES;
 use crate::model::SourceFile;
 
@@ -24,12 +25,13 @@ pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile]) -> String {
             })
         })
         .collect();
+    let lines = Lines::new(files);
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|diagnostic| {
             let file = &files[diagnostic.span.file.0];
-            let start = file.line_column(diagnostic.span.range.start);
-            let end = file.line_column(diagnostic.span.range.end);
+            let start = lines.line_column(diagnostic.span.file, diagnostic.span.range.start);
+            let end = lines.line_column(diagnostic.span.file, diagnostic.span.range.end);
             let mut text = diagnostic.message.clone();
             if let Some(help) = &diagnostic.help {
                 text.push_str("\nhelp: ");

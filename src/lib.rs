@@ -33,7 +33,7 @@ use lock::{LockChanges, LockError, Lockfile};
 use model::Course;
 use output::WriteError;
 use render::apkg::NoteSet;
-use render::{Artifact, RenderContext, RenderError};
+use render::{RenderContext, RenderError};
 use templates::{TemplateError, Templates};
 
 /// A failure of the environment (as opposed to a problem in the content, which is a
@@ -176,6 +176,9 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
     }
     let templates = Templates::load(Some(&config.templates_dir()))?;
 
+    // A build killed between its commit and its lock rename left the lock pending: finish that
+    // before the lock is read (see `output`).
+    output::recover(&config.out_dir(), Some(&config.lock_path()))?;
     // The lock stage: note hashes in, note ids and modification times out (see `lock`).
     let previous = Lockfile::read(&config.lock_path())?;
     let notes = match NoteSet::collect(&checked.course, &config.root, &templates) {
@@ -226,17 +229,15 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
             return Ok(refused(checked));
         }
     }
-    let output::Written {
-        mut written,
-        removed,
-    } = output::write_build(&config.out_dir(), &artifacts)?;
-    if lock != previous {
-        let lock_file = Artifact {
-            path: PathBuf::from(lock::LOCK_FILE),
-            bytes: lock.to_text().into_bytes(),
-        };
-        written.extend(output::write_atomically(&config.root, &[lock_file])?);
-    }
+    let lock_text = lock.to_text();
+    let lock_path = config.lock_path();
+    let lock_update = (lock != previous).then(|| output::LockUpdate {
+        root: &config.root,
+        path: &lock_path,
+        bytes: lock_text.as_bytes(),
+    });
+    let output::Written { written, removed } =
+        output::write_build(&config.out_dir(), &artifacts, lock_update)?;
     Ok(BuildReport {
         checked,
         written,

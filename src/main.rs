@@ -73,8 +73,7 @@ fn check(
         for fixed in lint::fix::add_missing_ids(&checked.course, &checked.diagnostics) {
             let shown = &checked.course.file(fixed.file).path;
             let path = config.root.join(shown);
-            lint::fix::write_file(&path, fixed.text.as_bytes())
-                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            lint::fix::write_fixed(&config.root, &path, &fixed.text)?;
             eprintln!(
                 "fixed {}: added {}",
                 shown.display(),
@@ -90,7 +89,7 @@ fn check(
         match Baseline::read(path)? {
             None => {
                 let baseline = Baseline::record(&checked.diagnostics, &checked.course.files);
-                baseline.write(path)?;
+                baseline.write(&config.root, path)?;
                 eprintln!(
                     "recorded {} in `{}`: later runs report only new ones",
                     report::summary(&checked.diagnostics),

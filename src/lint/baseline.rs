@@ -144,14 +144,18 @@ impl Baseline {
         }
     }
 
-    /// Writes the baseline atomically (temp file in the same folder, then rename).
-    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+    /// Writes the baseline with the one file writer ([`crate::output::write_file`]: atomic,
+    /// keeping the mode, through a symlink only to a target inside `root`).
+    pub fn write(&self, root: &Path, path: &Path) -> Result<(), BaselineError> {
         let mut text = serde_json::to_string_pretty(self).expect("a baseline always serializes");
         text.push('\n');
-        crate::lint::fix::write_file(path, text.as_bytes()).map_err(|source| BaselineError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        crate::output::write_file(root, path, text.as_bytes()).map_err(|error| {
+            BaselineError::Io {
+                path: error.path,
+                source: error.source,
+            }
+        })?;
+        Ok(())
     }
 }
 

@@ -2,7 +2,6 @@
 //! other fix is a help line: rewording an answer is the author's call.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::Path;
 
 use crate::codes;
@@ -70,30 +69,27 @@ pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<Fixed
     fixed
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed over it, so a
-/// crash leaves either the old file or the new one. The file keeps its permissions (a new one gets
-/// an ordinary 0644: tempfile would create it 0600, and `persist` keeps the mode).
-pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
+/// The UTF-8 byte-order mark, which loading drops from the text.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes a fixed lesson back (atomically, keeping its mode, through a symlink inside the
+/// project; see [`crate::output::write_file`]). A file that began with a byte-order mark keeps
+/// it: the parsed text no longer has it, and editors on Windows rely on it.
+pub fn write_fixed(
+    root: &Path,
+    path: &Path,
+    text: &str,
+) -> Result<std::path::PathBuf, crate::output::WriteError> {
+    let had_bom = std::fs::File::open(path).is_ok_and(|mut file| {
+        let mut start = [0; 3];
+        std::io::Read::read_exact(&mut file, &mut start).is_ok() && start == BOM
+    });
+    let bytes = if had_bom && !text.as_bytes().starts_with(BOM) {
+        [BOM, text.as_bytes()].concat()
+    } else {
+        text.as_bytes().to_vec()
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".cardsmith-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut temp = builder.tempfile_in(folder)?;
-    // Set after creation, where the umask no longer applies.
-    if let Ok(metadata) = std::fs::metadata(path) {
-        temp.as_file().set_permissions(metadata.permissions())?;
-    }
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    crate::output::write_file(root, path, &bytes)
 }
 
 #[cfg(test)]
@@ -143,27 +139,6 @@ mod tests {
             "{}",
             fixed[0].text
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn rewritten_files_keep_their_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("a.md");
-        std::fs::write(&path, "old").expect("write");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).expect("chmod");
-        write_file(&path, b"new").expect("rewrite");
-        let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
-        assert_eq!(mode & 0o777, 0o664);
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
-        let fresh = dir.path().join("b.json");
-        write_file(&fresh, b"{}").expect("write");
-        let mode = std::fs::metadata(&fresh)
-            .expect("stat")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o644);
     }
 
     #[test]

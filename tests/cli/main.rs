@@ -8,3 +8,4 @@ mod build;
 mod errors;
 mod lint;
 mod sheet;
+mod writes;

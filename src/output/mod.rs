@@ -1,0 +1,516 @@
+//! Writing a build's files: the outputs of one build become visible together, with the lock.
+//!
+//! A build never edits `out/` in place. It assembles the next `out/` in a staging folder beside
+//! it (`.cardsmith-stage-XXXXXX`): the files the user put in `out/` are hard-linked in, the new
+//! outputs written, the manifest last. Then one atomic exchange of the two folders (Linux
+//! `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, with an instant where `out/` is absent)
+//! makes the whole new `out/` visible at once, and the old one is deleted. A reader sees the old
+//! `out/` or the new one, never a mix. Outputs the last build wrote and this one does not (a
+//! lesson renamed or removed) are simply not carried over, so nothing outside `out/` is ever
+//! deleted, and a symlink in `out/` is kept as a link, never followed.
+//!
+//! `cardsmith.lock` joins the same commit: its new text is written beside it as
+//! `.cardsmith-lock-<stage>-<generation>.pending` before the exchange, and renamed over it just
+//! after. The new manifest names that generation (a hash of the build's outputs), so if
+//! the run dies or fails in between, the next
+//! build finds the pending lock and finishes the rename ([`recover`]); a pending lock whose
+//! generation never reached `out/` is deleted. Staging folders and temporary files of killed
+//! builds are removed the same way; each live build holds a lock on `.cardsmith-stage-XXXXXX.lock`
+//! so that a concurrent build never removes its work.
+
+mod file;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+pub use file::{WriteError, is_temp_name, resolve_within, write_file};
+
+use crate::render::Artifact;
+
+/// Name of the list of files the last build wrote, inside the output folder.
+pub const MANIFEST: &str = ".cardsmith-manifest";
+
+/// Prefix of staging folders (and their lock files), beside the output folder.
+const STAGE_PREFIX: &str = ".cardsmith-stage-";
+/// Prefix and suffix of a lock file waiting for its generation's rename.
+const PENDING_PREFIX: &str = ".cardsmith-lock-";
+const PENDING_SUFFIX: &str = ".pending";
+/// The manifest line naming the generation.
+const GENERATION: &str = "# generation ";
+
+/// What a write did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files written, in order.
+    pub written: Vec<PathBuf>,
+    /// Outputs of the previous build that this build no longer produces, now deleted.
+    pub removed: Vec<PathBuf>,
+}
+
+/// The new text of `cardsmith.lock`, committed together with the outputs.
+#[derive(Debug, Clone, Copy)]
+pub struct LockUpdate<'a> {
+    /// The project root (a symlinked lock must point inside it).
+    pub root: &'a Path,
+    /// `cardsmith.lock`.
+    pub path: &'a Path,
+    /// Its new text.
+    pub bytes: &'a [u8],
+}
+
+/// Makes `artifacts` the contents of `out_dir` (beside the files the user put there), and
+/// `lock` the new lock file, in one commit. See the module documentation.
+pub fn write_build(
+    out_dir: &Path,
+    artifacts: &[Artifact],
+    lock: Option<LockUpdate<'_>>,
+) -> Result<Written, WriteError> {
+    let out_dir = real_out_dir(out_dir)?;
+    let parent = parent_of(&out_dir);
+    std::fs::create_dir_all(&parent).map_err(|source| WriteError::at(&parent, source))?;
+    let lock_path = match lock {
+        Some(lock) => Some(resolve_within(lock.root, lock.path)?),
+        None => None,
+    };
+    recover(&out_dir, lock_path.as_deref())?;
+
+    let stage = Stage::create(&parent)?;
+    let previous = read_manifest(&out_dir);
+    let current: Vec<String> = artifacts
+        .iter()
+        .map(|artifact| manifest_entry(&artifact.path))
+        .collect();
+    let stale: HashSet<&str> = previous
+        .entries
+        .iter()
+        .map(String::as_str)
+        .filter(|entry| !current.iter().any(|made| made == entry))
+        .collect();
+    let made: HashSet<&str> = current.iter().map(String::as_str).collect();
+    let removed = stage.carry_over(&out_dir, &made, &stale)?;
+
+    let mut written = Vec::with_capacity(artifacts.len() + 1);
+    for (artifact, entry) in artifacts.iter().zip(&current) {
+        stage.add(&out_dir, &artifact.path, entry, &artifact.bytes)?;
+        written.push(out_dir.join(&artifact.path));
+    }
+    let generation = content_hash(artifacts);
+    let mut manifest = format!("{GENERATION}{generation}\n");
+    for entry in &current {
+        manifest.push_str(entry);
+        manifest.push('\n');
+    }
+    stage.add(&out_dir, Path::new(MANIFEST), MANIFEST, manifest.as_bytes())?;
+
+    let pending = match (lock, &lock_path) {
+        (Some(lock), Some(lock_path)) => {
+            let pending = pending_path(lock_path, &stage.name, &generation);
+            file::write_atomically(&pending, lock.bytes, Some(lock_path))
+                .map_err(|source| WriteError::at(&pending, source))?;
+            Some((pending, lock_path.clone()))
+        }
+        _ => None,
+    };
+    // The commit point.
+    stage.swap_into(&out_dir)?;
+    if let Some((pending, lock_path)) = pending {
+        // On failure the pending lock stays, and the next build renames it (see `recover`).
+        std::fs::rename(&pending, &lock_path)
+            .map_err(|source| WriteError::at(&lock_path, source))?;
+        written.push(lock.map_or(lock_path, |lock| lock.path.to_path_buf()));
+    }
+    stage.finish();
+    Ok(Written {
+        written,
+        removed: removed.iter().map(|entry| out_dir.join(entry)).collect(),
+    })
+}
+
+/// Finishes or undoes what a build that died left behind: renames a pending lock file whose
+/// generation is the one in `out/`, deletes the other pending locks, and removes staging folders
+/// of builds that are no longer running. Called before a build reads `cardsmith.lock`.
+pub fn recover(out_dir: &Path, lock_path: Option<&Path>) -> Result<(), WriteError> {
+    let out_dir = real_out_dir(out_dir)?;
+    let parent = parent_of(&out_dir);
+    let generation = read_manifest(&out_dir).generation;
+    if let Some(lock_path) = lock_path {
+        let folder = parent_of(lock_path);
+        for (path, name) in entries(&folder) {
+            let Some((stage, pending)) = name
+                .strip_prefix(PENDING_PREFIX)
+                .and_then(|rest| rest.strip_suffix(PENDING_SUFFIX))
+                .and_then(|rest| rest.split_once('-'))
+            else {
+                continue;
+            };
+            if is_live(&parent, stage) {
+                continue;
+            }
+            if generation.as_deref() == Some(pending) {
+                std::fs::rename(&path, lock_path)
+                    .map_err(|source| WriteError::at(lock_path, source))?;
+            } else {
+                remove_file(&path)?;
+            }
+        }
+    }
+    for (path, name) in entries(&parent) {
+        let Some(rest) = name.strip_prefix(STAGE_PREFIX) else {
+            continue;
+        };
+        let stage = rest.strip_suffix(".lock").unwrap_or(rest);
+        if is_live(&parent, stage) {
+            continue;
+        }
+        let kind = std::fs::symlink_metadata(&path).map(|meta| meta.file_type());
+        match kind {
+            Ok(kind) if kind.is_dir() => std::fs::remove_dir_all(&path)
+                .or_else(ignore_not_found)
+                .map_err(|source| WriteError::at(&path, source))?,
+            Ok(_) => remove_file(&path)?,
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A staging folder and the lock that marks it as in use.
+struct Stage {
+    /// Deleted on drop: the half-built stage on failure, the old `out/` after the exchange.
+    dir: PathBuf,
+    /// Held (an exclusive `flock`) while the build runs; deleted on drop.
+    _lock: File,
+    lock_path: PathBuf,
+    /// The random part of the names.
+    name: String,
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.lock_path);
+        // `self._lock` is released after this, when the field drops.
+    }
+}
+
+impl Stage {
+    /// The lock file first, then the folder of the same name, so that a concurrent build never
+    /// sees the folder without its lock.
+    fn create(parent: &Path) -> Result<Stage, WriteError> {
+        let lock_file = tempfile::Builder::new()
+            .prefix(STAGE_PREFIX)
+            .suffix(".lock")
+            .tempfile_in(parent)
+            .map_err(|source| WriteError::at(parent, source))?;
+        let (file, lock_path) = lock_file
+            .keep()
+            .map_err(|error| WriteError::at(parent, error.error))?;
+        file.lock()
+            .map_err(|source| WriteError::at(&lock_path, source))?;
+        let name = lock_path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = name
+            .strip_prefix(STAGE_PREFIX)
+            .and_then(|rest| rest.strip_suffix(".lock"))
+            .unwrap_or_default()
+            .to_owned();
+        let dir_path = parent.join(format!("{STAGE_PREFIX}{name}"));
+        let created =
+            std::fs::create_dir(&dir_path).map_err(|source| WriteError::at(&dir_path, source));
+        if let Err(error) = created {
+            let _ = std::fs::remove_file(&lock_path);
+            return Err(error);
+        }
+        Ok(Stage {
+            dir: dir_path,
+            _lock: file,
+            lock_path,
+            name,
+        })
+    }
+
+    /// Links into the stage everything in `out_dir` that the user put there: not the outputs
+    /// this build makes, not the stale ones of the last build, not the manifest, not temporary
+    /// files. Symlinks are copied as links and never followed. Returns the stale entries seen.
+    fn carry_over(
+        &self,
+        out_dir: &Path,
+        made: &HashSet<&str>,
+        stale: &HashSet<&str>,
+    ) -> Result<Vec<String>, WriteError> {
+        let mut removed = Vec::new();
+        if !out_dir.is_dir() {
+            return Ok(removed);
+        }
+        let walk = walkdir::WalkDir::new(out_dir)
+            .min_depth(1)
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walk {
+            let entry = entry.map_err(|error| {
+                let path = error.path().unwrap_or(out_dir).to_path_buf();
+                WriteError::at(path, error.into())
+            })?;
+            let Ok(relative) = entry.path().strip_prefix(out_dir) else {
+                continue;
+            };
+            let key = manifest_entry(relative);
+            let name = entry.file_name().to_string_lossy();
+            let kind = entry.file_type();
+            if !kind.is_dir()
+                && (made.contains(key.as_str()) || key == MANIFEST || is_temp_name(&name))
+            {
+                continue;
+            }
+            if !kind.is_dir() && stale.contains(key.as_str()) {
+                removed.push(key);
+                continue;
+            }
+            let target = self.dir.as_path().join(relative);
+            let result = if kind.is_dir() {
+                std::fs::create_dir(&target).and_then(|()| {
+                    let permissions = entry
+                        .metadata()
+                        .map_err(std::io::Error::from)?
+                        .permissions();
+                    std::fs::set_permissions(&target, permissions)
+                })
+            } else if kind.is_symlink() {
+                std::fs::read_link(entry.path()).and_then(|link| symlink(&link, &target))
+            } else if kind.is_file() {
+                std::fs::hard_link(entry.path(), &target)
+                    .or_else(|_| std::fs::copy(entry.path(), &target).map(|_| ()))
+            } else {
+                // FIFOs, sockets and devices are not carried into a build's output.
+                Ok(())
+            };
+            result.map_err(|source| WriteError::at(entry.path(), source))?;
+        }
+        Ok(removed)
+    }
+
+    /// Writes one file into the stage, refusing to write through a symlink the user put in
+    /// `out/` (`out/sub -> elsewhere`): outputs stay inside `out/`.
+    fn add(
+        &self,
+        out_dir: &Path,
+        relative: &Path,
+        entry: &str,
+        bytes: &[u8],
+    ) -> Result<(), WriteError> {
+        let destination = self.dir.as_path().join(relative);
+        let mut folder = self.dir.as_path().to_path_buf();
+        let parts: Vec<_> = relative.components().collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            folder.push(part);
+            match std::fs::symlink_metadata(&folder) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    let shown =
+                        out_dir.join(folder.strip_prefix(self.dir.as_path()).unwrap_or(&folder));
+                    return Err(WriteError::at(
+                        out_dir.join(entry),
+                        std::io::Error::other(format!(
+                            "`{}` is not a folder (a symlink or a file); outputs are never written through it",
+                            shown.display()
+                        )),
+                    ));
+                }
+                Err(_) => std::fs::create_dir(&folder)
+                    .map_err(|source| WriteError::at(out_dir.join(entry), source))?,
+            }
+        }
+        let previous = out_dir.join(relative);
+        let previous_is_file =
+            std::fs::symlink_metadata(&previous).is_ok_and(|meta| meta.is_file());
+        file::write_atomically(
+            &destination,
+            bytes,
+            previous_is_file.then_some(previous.as_path()),
+        )
+        .map_err(|source| WriteError::at(out_dir.join(entry), source))
+    }
+
+    /// The commit point: the stage becomes `out_dir`, and the old `out_dir` takes the stage's
+    /// place (deleted when the stage is dropped).
+    fn swap_into(&self, out_dir: &Path) -> Result<(), WriteError> {
+        let stage = self.dir.as_path();
+        sync_dir(stage);
+        if !out_dir.exists() {
+            std::fs::rename(stage, out_dir).map_err(|source| WriteError::at(out_dir, source))?;
+            // Something must stand at the stage's path for the drop to remove.
+            std::fs::create_dir(stage).map_err(|source| WriteError::at(stage, source))?;
+        } else {
+            exchange(stage, out_dir).map_err(|source| WriteError::at(out_dir, source))?;
+        }
+        sync_dir(&parent_of(out_dir));
+        Ok(())
+    }
+
+    /// Deletes the old `out/` and releases the lock.
+    fn finish(self) {
+        drop(self);
+    }
+}
+
+/// Swaps two folders atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Swaps two folders with two renames (no atomic exchange here): `b` is absent for an instant.
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("old");
+    std::fs::rename(b, &aside)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&aside, a)
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
+}
+
+#[cfg(not(unix))]
+fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_file(link, at)
+}
+
+/// Makes a folder's entries durable (best effort: not every system can sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+}
+
+/// Whether the build of the stage named `stage` is running (holds its lock).
+fn is_live(parent: &Path, stage: &str) -> bool {
+    let lock = parent.join(format!("{STAGE_PREFIX}{stage}.lock"));
+    match File::open(&lock) {
+        Ok(file) => match file.try_lock() {
+            Ok(()) => false,
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(std::fs::TryLockError::Error(_)) => false,
+        },
+        Err(_) => false,
+    }
+}
+
+/// `out_dir`, or the folder it links to when it is a symlink (which the build then fills).
+fn real_out_dir(out_dir: &Path) -> Result<PathBuf, WriteError> {
+    match std::fs::symlink_metadata(out_dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(out_dir).map_err(|source| WriteError::at(out_dir, source))
+        }
+        _ => Ok(out_dir.to_path_buf()),
+    }
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `.cardsmith-lock-<stage>-<generation>.pending` beside the lock.
+fn pending_path(lock_path: &Path, stage: &str, generation: &str) -> PathBuf {
+    parent_of(lock_path).join(format!(
+        "{PENDING_PREFIX}{stage}-{generation}{PENDING_SUFFIX}"
+    ))
+}
+
+/// The generation of a build: a hash of its outputs, so that the same input gives the same
+/// manifest (two builds give identical bytes) and a pending lock names the outputs it goes with.
+fn content_hash(artifacts: &[Artifact]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for artifact in artifacts {
+        let path = manifest_entry(&artifact.path);
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((artifact.bytes.len() as u64).to_le_bytes());
+        hasher.update(&artifact.bytes);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The entries of a folder with their names (none when it cannot be listed).
+fn entries(folder: &Path) -> Vec<(PathBuf, String)> {
+    std::fs::read_dir(folder)
+        .map(|list| {
+            list.filter_map(Result::ok)
+                .map(|entry| {
+                    (
+                        entry.path(),
+                        entry.file_name().to_string_lossy().into_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn remove_file(path: &Path) -> Result<(), WriteError> {
+    std::fs::remove_file(path)
+        .or_else(ignore_not_found)
+        .map_err(|source| WriteError::at(path, source))
+}
+
+fn ignore_not_found(error: std::io::Error) -> std::io::Result<()> {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(error)
+    }
+}
+
+/// What the manifest of the last build says.
+#[derive(Debug, Default)]
+struct Manifest {
+    /// The generation that wrote it (absent in manifests of older versions).
+    generation: Option<String>,
+    /// Outputs, `/`-separated, relative to `out/`.
+    entries: Vec<String>,
+}
+
+/// A missing or unreadable manifest lists nothing (so nothing is deleted).
+fn read_manifest(out_dir: &Path) -> Manifest {
+    let Ok(text) = std::fs::read_to_string(out_dir.join(MANIFEST)) else {
+        return Manifest::default();
+    };
+    let mut manifest = Manifest::default();
+    for line in text.lines().map(str::trim) {
+        if let Some(generation) = line.strip_prefix(GENERATION) {
+            manifest.generation = Some(generation.trim().to_owned());
+        } else if !line.is_empty()
+            && !line.starts_with('#')
+            // Never follow an entry out of the output folder, whoever edited the manifest.
+            && !line.split('/').any(|part| part == ".." || part.is_empty())
+        {
+            manifest.entries.push(line.to_owned());
+        }
+    }
+    manifest
+}
+
+fn manifest_entry(path: &Path) -> String {
+    path.components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests;

@@ -102,6 +102,28 @@ pub(crate) fn write_atomically(
     Ok(())
 }
 
+/// Writes `bytes` to a new file at `destination` (which must not exist) and syncs it, with the
+/// mode of `mode_of`. Only for files whose name already marks them as unfinished (a pending
+/// lock): a crash can leave such a file short, and its reader must know to distrust it.
+pub(crate) fn write_new(
+    destination: &Path,
+    bytes: &[u8],
+    mode_of: Option<&Path>,
+) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(destination)?;
+    if let Some(metadata) = mode_of
+        .and_then(|path| std::fs::metadata(path).ok())
+        .filter(std::fs::Metadata::is_file)
+    {
+        file.set_permissions(metadata.permissions())?;
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// Temporary files named `.cardsmith-XXXXXX.tmp`, created 0644 (less the umask).
 fn temp_builder() -> tempfile::Builder<'static, 'static> {
     let mut builder = tempfile::Builder::new();

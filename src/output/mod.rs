@@ -106,7 +106,9 @@ pub fn write_build(
     let pending = match (lock, &lock_path) {
         (Some(lock), Some(lock_path)) => {
             let pending = pending_path(lock_path, &stage.name, &generation);
-            file::write_atomically(&pending, lock.bytes, Some(lock_path))
+            // Written in place: a pending lock is trusted only once its generation is in `out/`,
+            // which happens after this write is complete and synced.
+            file::write_new(&pending, lock.bytes, Some(lock_path))
                 .map_err(|source| WriteError::at(&pending, source))?;
             Some((pending, lock_path.clone()))
         }

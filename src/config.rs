@@ -57,11 +57,6 @@ impl Config {
         self.root.join(&self.project.build.out)
     }
 
-    /// The lock file: note ids and modification times for Anki.
-    pub fn lock_path(&self) -> PathBuf {
-        self.root.join(crate::lock::LOCK_FILE)
-    }
-
     /// Where the project's template overrides live.
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")

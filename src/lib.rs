@@ -14,9 +14,6 @@ pub mod lang;
 pub mod lines;
 pub mod lint;
 pub mod load;
-pub mod lock;
-#[cfg(test)]
-mod mangle;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -24,16 +21,15 @@ pub mod render;
 pub mod report;
 pub mod templates;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use config::{Config, ConfigError};
 use diagnostic::Diagnostic;
-use load::LoadError;
-use lock::{LockChanges, LockError, Lockfile};
+use load::{LoadError, Loaded};
 use model::Course;
 use output::WriteError;
-use render::apkg::NoteSet;
-use render::{RenderContext, RenderError};
+use render::{Artifact, Notice, RenderContext, RenderError};
 use templates::{TemplateError, Templates};
 
 /// A failure of the environment (as opposed to a problem in the content, which is a
@@ -69,17 +65,9 @@ pub enum Error {
     /// Writing outputs failed.
     #[error(transparent)]
     Write(#[from] WriteError),
-    /// `cardsmith.lock` is unreadable or invalid.
-    #[error(transparent)]
-    Lock(#[from] LockError),
-    /// `build --locked` and the build would change `cardsmith.lock`.
-    #[error(
-        "`cardsmith.lock` is out of date ({changes}); run `cardsmith build` and commit the lock"
-    )]
-    LockOutdated {
-        /// What the build would change.
-        changes: LockChanges,
-    },
+    /// `build --locked` and the build would change a renderer's state file (`cardsmith.lock`).
+    #[error("{0}")]
+    Outdated(RenderError),
 }
 
 /// The content of a project after checking.
@@ -135,21 +123,39 @@ pub struct BuildReport {
     /// Outputs of an earlier build that this one no longer makes (a lesson renamed or removed),
     /// now deleted.
     pub removed: Vec<PathBuf>,
-    /// Items in `cardsmith.lock` that are no longer in the source: Anki keeps their notes.
-    pub removed_items: Vec<String>,
-    /// Items that switched between `cloze` and another kind: Anki will not update their notes.
-    pub switched_notetype: Vec<String>,
+    /// What the renderers want the user to know (e.g. notes Anki keeps).
+    pub notices: Vec<Notice>,
+}
+
+/// Everything the renderers of a build produced, not yet written.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    /// Files under the output folder, in renderer order.
+    pub artifacts: Vec<Artifact>,
+    /// The new text of the state file at the project root (see [`render::state_file`]), when it
+    /// changed; committed together with the outputs.
+    pub state: Option<Artifact>,
+    /// See [`BuildReport::notices`].
+    pub notices: Vec<Notice>,
 }
 
 /// Loads, parses and lints every lesson of the project and reports every problem.
 pub fn check(config: &Config) -> Result<Checked, Error> {
     let loaded = load::load_sources(&config.root, &config.source_dir())?;
+    check_sources(loaded, config)
+}
+
+/// Every check `check` and `build` run, over lesson text already in memory (an editor's buffers,
+/// a watch mode's cache, a test's fixture): parse, references, each renderer's own checks, lint.
+/// Reads no lesson from disk; the one file system access is whether referenced images exist.
+pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> {
+    let settings = lint::Settings::new(config.project.lint.clone())?;
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(assets::check_references(&course, &config.root));
-    diagnostics.extend(render::apkg::check(&course));
-    diagnostics.extend(render::sheet::check(&course));
-    let settings = lint::Settings::new(config.project.lint.clone())?;
+    for renderer in render::renderers() {
+        diagnostics.extend(renderer.check(&course, config));
+    }
     diagnostics.extend(lint::lint(&course, &settings));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
@@ -159,61 +165,43 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
     })
 }
 
-/// Checks, then (if there are no errors) renders every output and writes them all atomically,
-/// then `cardsmith.lock` when it changed. When anything fails, the previous outputs are left
-/// untouched.
-pub fn build(config: &Config) -> Result<BuildReport, Error> {
-    let mut checked = check(config)?;
-    let refused = |checked| BuildReport {
-        checked,
-        written: Vec::new(),
-        removed: Vec::new(),
-        removed_items: Vec::new(),
-        switched_notetype: Vec::new(),
-    };
-    if checked.has_errors() {
-        return Ok(refused(checked));
-    }
-    let templates = Templates::load(Some(&config.templates_dir()))?;
-
-    // A build killed between its commit and its lock rename left the lock pending: finish that
-    // before the lock is read (see `output`).
-    output::recover(&config.out_dir(), Some(&config.lock_path()))?;
-    // The lock stage: note hashes in, note ids and modification times out (see `lock`).
-    let previous = Lockfile::read(&config.lock_path())?;
-    let notes = match NoteSet::collect(&checked.course, &config.root, &templates) {
-        Ok(notes) => notes,
-        Err(RenderError::Content(mut found)) => {
-            checked.diagnostics.append(&mut found);
-            diagnostic::sort(&mut checked.diagnostics);
-            return Ok(refused(checked));
-        }
-        Err(source) => {
-            return Err(Error::Render {
-                renderer: "apkg",
-                source,
-            });
-        }
-    };
-    let lock = previous.updated(&notes.note_states(), &notes.notetype_hashes(), now_millis());
-    let changes = previous.changes_to(&lock);
-    if config.locked && !changes.is_empty() {
-        return Err(Error::LockOutdated { changes });
-    }
-
-    let ctx = RenderContext {
-        course: &checked.course,
-        config,
-        templates: &templates,
-        lock: &lock,
-        notes: &notes,
-    };
-    let mut artifacts = Vec::new();
+/// The render stage over checked content without errors: every renderer in order, each given the
+/// text of its state file from `states` (by file name; absent when the file does not exist).
+/// Writes nothing. Problems only rendering finds (the sheet does not fit its page) are added to
+/// `checked`; when any is an error the result is `None`, and nothing may be written.
+pub fn render(
+    checked: &mut Checked,
+    config: &Config,
+    templates: &Templates,
+    states: &BTreeMap<&'static str, String>,
+    now_millis: i64,
+) -> Result<Option<Outputs>, Error> {
+    let mut outputs = Outputs::default();
     let mut content_problems = Vec::new();
-    for renderer in render::default_renderers() {
+    for renderer in render::renderers() {
+        let ctx = RenderContext {
+            course: &checked.course,
+            config,
+            templates,
+            now_millis,
+            state: renderer
+                .state_file()
+                .and_then(|file| states.get(file))
+                .map(String::as_str),
+        };
         match renderer.render(&ctx) {
-            Ok(mut produced) => artifacts.append(&mut produced),
+            Ok(mut rendered) => {
+                outputs.artifacts.append(&mut rendered.artifacts);
+                outputs.notices.append(&mut rendered.notices);
+                if let (Some(file), Some(text)) = (renderer.state_file(), rendered.state) {
+                    outputs.state = Some(Artifact {
+                        path: PathBuf::from(file),
+                        bytes: text.into_bytes(),
+                    });
+                }
+            }
             Err(RenderError::Content(mut found)) => content_problems.append(&mut found),
+            Err(error @ RenderError::Outdated { .. }) => return Err(Error::Outdated(error)),
             Err(source) => {
                 return Err(Error::Render {
                     renderer: renderer.name(),
@@ -226,29 +214,61 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
         checked.diagnostics.append(&mut content_problems);
         diagnostic::sort(&mut checked.diagnostics);
         if checked.has_errors() {
-            return Ok(refused(checked));
+            return Ok(None);
         }
     }
-    let lock_text = lock.to_text();
-    let lock_path = config.lock_path();
-    let lock_update = (lock != previous).then(|| output::LockUpdate {
-        root: &config.root,
-        path: &lock_path,
-        bytes: lock_text.as_bytes(),
-    });
+    Ok(Some(outputs))
+}
+
+/// Checks, then (if there are no errors) renders every output and writes them all atomically,
+/// together with the renderers' state file (`cardsmith.lock`) when it changed. When anything
+/// fails, the previous outputs are left untouched.
+pub fn build(config: &Config) -> Result<BuildReport, Error> {
+    let mut checked = check(config)?;
+    let refused = |checked| BuildReport {
+        checked,
+        written: Vec::new(),
+        removed: Vec::new(),
+        notices: Vec::new(),
+    };
+    if checked.has_errors() {
+        return Ok(refused(checked));
+    }
+    let templates = Templates::load(Some(&config.templates_dir()))?;
+    let state_file = render::state_file();
+    let state_path = state_file.map(|file| config.root.join(file));
+    // A build killed between its commit and its state rename left the state file pending: finish
+    // that before it is read (see `output`).
+    output::recover(&config.out_dir(), state_path.as_deref())?;
+    let mut states = BTreeMap::new();
+    if let Some(file) = state_file
+        && let Some(text) = load::read_state(&config.root, file)?
+    {
+        states.insert(file, text);
+    }
+    let Some(outputs) = render(&mut checked, config, &templates, &states, now_millis())? else {
+        return Ok(refused(checked));
+    };
+    let state_update = match (&state_path, &outputs.state) {
+        (Some(path), Some(state)) => Some(output::LockUpdate {
+            root: &config.root,
+            path,
+            bytes: &state.bytes,
+        }),
+        _ => None,
+    };
     let output::Written { written, removed } =
-        output::write_build(&config.out_dir(), &artifacts, lock_update)?;
+        output::write_build(&config.out_dir(), &outputs.artifacts, state_update)?;
     Ok(BuildReport {
         checked,
         written,
         removed,
-        removed_items: changes.removed,
-        switched_notetype: changes.switched_notetype,
+        notices: outputs.notices,
     })
 }
 
 /// The wall clock, in milliseconds since the epoch. Only new or changed notes take it (see
-/// [`Lockfile::updated`]); a clock before 1970 counts as 0.
+/// [`render::apkg::lock::Lockfile::updated`]); a clock before 1970 counts as 0.
 fn now_millis() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -42,6 +42,14 @@ pub enum LoadError {
         /// The folder.
         path: PathBuf,
     },
+    /// A file the load stage reads failed for a reason other than being absent.
+    #[error("failed to read `{}`", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Walking the folder failed.
     #[error("failed to list `{}`", path.display())]
     Walk {
@@ -109,6 +117,27 @@ pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError>
         loaded.files.push(SourceFile { path: shown, text });
     }
     Ok(loaded)
+}
+
+/// The text of a renderer's state file `name` at the project root (`cardsmith.lock`); `None`
+/// when it does not exist yet.
+pub fn read_state(root: &Path, name: &str) -> Result<Option<String>, LoadError> {
+    let path = root.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(LoadError::Read { path, source }),
+    }
+}
+
+impl From<Vec<SourceFile>> for Loaded {
+    /// Lesson text already in memory (an editor's buffers): nothing failed to load.
+    fn from(files: Vec<SourceFile>) -> Self {
+        Loaded {
+            files,
+            ..Loaded::default()
+        }
+    }
 }
 
 /// Decodes a file as UTF-8 without its byte-order mark. Invalid UTF-8 gives the lossy text (so the

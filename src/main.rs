@@ -229,26 +229,8 @@ fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {
         let shown = path.strip_prefix(&config.root).unwrap_or(path);
         let _ = writeln!(stderr, "removed {} (its lesson is gone)", shown.display());
     }
-    if !report.removed_items.is_empty() {
-        let count = report.removed_items.len();
-        let _ = writeln!(
-            stderr,
-            "note: {} left the source since `cardsmith.lock` was written: {}\n  \
-             Anki never deletes notes on import; find them in Anki's browser with: {}",
-            report::plural(count, "item"),
-            report.removed_items.join(", "),
-            cardsmith::lock::anki_search(&report.removed_items)
-        );
-    }
-    for id in &report.switched_notetype {
-        let _ = writeln!(
-            stderr,
-            "warning: item `{id}` switched between `kind: cloze` and another kind, which changes \
-             its Anki note type: Anki will not update the note it already has (it reports it as \
-             conflicting). Give the item a new id, or delete the old note in Anki ({}) before \
-             importing",
-            cardsmith::lock::anki_search(std::slice::from_ref(id))
-        );
+    for notice in &report.notices {
+        let _ = writeln!(stderr, "{}: {}", notice.level.as_str(), notice.message);
     }
     let items = report.checked.course.items().count();
     let _ = writeln!(

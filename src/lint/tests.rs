@@ -8,41 +8,54 @@ use std::path::{Path, PathBuf};
 
 use test_case::test_case;
 
+use std::collections::BTreeMap;
+
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::lint::registry::RULES;
-use crate::lint::{LintConfig, Settings, lint};
+use crate::lint::{Settings, lint};
+use crate::load::Loaded;
 use crate::model::SourceFile;
+use crate::templates::Templates;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
 }
 
-/// Runs every stage on the fixture of `code`; returns its files and the diagnostics of `code`.
+/// Runs the stages of `cardsmith build` on the fixture of `code` (in memory, writing nothing):
+/// the checks, then, for a code the checks never raise (S017, the sheet's fit), the render stage.
+/// Returns its files and the diagnostics of `code`.
 fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let dir = fixtures();
     let bytes = std::fs::read(dir.join(format!("{code}.md"))).expect("fixture exists");
-    let config: LintConfig = match std::fs::read_to_string(dir.join(format!("{code}.toml"))) {
-        Ok(text) => toml::from_str(&text).expect("fixture settings are valid"),
-        Err(_) => LintConfig::default(),
-    };
-    let settings = Settings::new(config).expect("fixture settings are valid");
+    let mut config = Config::load(&dir).expect("the fixture folder has no cardsmith.toml");
+    if let Ok(text) = std::fs::read_to_string(dir.join(format!("{code}.toml"))) {
+        config.project.lint = toml::from_str(&text).expect("fixture settings are valid");
+    }
     let (text, unreadable) = crate::load::decode(FileId(0), &bytes);
-    let files = vec![SourceFile {
-        path: PathBuf::from(format!("{code}.md")),
-        text,
-    }];
-    let (course, mut diagnostics) = crate::parse::parse_course(files);
-    diagnostics.extend(unreadable);
-    diagnostics.extend(crate::assets::check_references(&course, &dir));
-    diagnostics.extend(crate::render::apkg::check(&course));
-    diagnostics.extend(crate::render::sheet::check(&course));
-    // The sheet's fit (S017) runs only in `build`; the fixture goes through it here.
-    #[cfg(feature = "pdf")]
-    diagnostics.extend(crate::render::sheet::overflows(&course));
-    diagnostics.extend(lint(&course, &settings));
+    let loaded = Loaded {
+        files: vec![SourceFile {
+            path: PathBuf::from(format!("{code}.md")),
+            text,
+        }],
+        diagnostics: unreadable.into_iter().collect(),
+        io_failed: false,
+    };
+    let mut checked = crate::check_sources(loaded, &config).expect("fixture settings are valid");
+    let raised = |checked: &crate::Checked| {
+        checked
+            .diagnostics
+            .iter()
+            .any(|diagnostic| diagnostic.code.code == code)
+    };
+    if !raised(&checked) && !checked.has_errors() {
+        let templates = Templates::embedded();
+        crate::render(&mut checked, &config, &templates, &BTreeMap::new(), 0)
+            .expect("the fixture renders");
+    }
+    let mut diagnostics = checked.diagnostics;
     diagnostics.retain(|diagnostic| diagnostic.code.code == code);
-    crate::diagnostic::sort(&mut diagnostics);
-    (course.files, diagnostics)
+    (checked.course.files, diagnostics)
 }
 
 #[test_case("S001")]
@@ -168,7 +181,7 @@ fn mangled_lessons_never_panic_the_linter() {
         toml::from_str(include_str!("../../cardsmith.toml")).expect("the seed's config is valid");
     let settings = Settings::new(config.lint).expect("valid");
     for source in &sources {
-        for text in crate::mangle::variants(source, 20, 0x2545_F491_4F6C_DD1D) {
+        for text in crate::parse::mangle::variants(source, 20, 0x2545_F491_4F6C_DD1D) {
             let files = vec![SourceFile {
                 path: "mangled.md".into(),
                 text,

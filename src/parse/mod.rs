@@ -524,4 +524,6 @@ pub fn slugify(text: &str) -> String {
 }
 
 #[cfg(test)]
+pub(crate) mod mangle;
+#[cfg(test)]
 mod tests;

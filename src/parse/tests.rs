@@ -234,7 +234,7 @@ fn question_keeps_inline_markdown() {
 #[test]
 fn mangled_lessons_never_panic() {
     let seed = include_str!("../../source/data-pipelines/probes.md");
-    for text in crate::mangle::variants(seed, 300, 0x9E37_79B9_7F4A_7C15) {
+    for text in crate::parse::mangle::variants(seed, 300, 0x9E37_79B9_7F4A_7C15) {
         let file = SourceFile {
             path: "mangled.md".into(),
             text,

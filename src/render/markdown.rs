@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Artifact, RenderContext, RenderError, Renderer};
+use super::{Artifact, RenderContext, RenderError, Rendered, Renderer};
 use crate::model::{Item, Lesson};
 
 /// Writes one Markdown study guide per lesson through the `lesson.md` template.
@@ -16,7 +16,7 @@ impl Renderer for MarkdownRenderer {
         "markdown"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         ctx.course
             .lessons
             .iter()
@@ -27,7 +27,8 @@ impl Renderer for MarkdownRenderer {
                     bytes: normalize_blank_lines(&text).into_bytes(),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, RenderError>>()
+            .map(Rendered::from)
     }
 }
 

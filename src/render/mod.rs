@@ -12,7 +12,6 @@ use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::lock::Lockfile;
 use crate::model::Course;
 use crate::templates::{TemplateError, Templates};
 
@@ -25,7 +24,8 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
-/// What every renderer gets.
+/// What every renderer gets. Nothing in it belongs to one output format: a renderer that keeps
+/// state between builds (the Anki lock) gets its own file back as [`RenderContext::state`].
 #[derive(Debug)]
 pub struct RenderContext<'a> {
     /// The checked content (no error diagnostics).
@@ -34,18 +34,81 @@ pub struct RenderContext<'a> {
     pub config: &'a Config,
     /// Embedded templates with the project's overrides.
     pub templates: &'a Templates,
-    /// `cardsmith.lock` as updated by this build: note ids and modification times.
-    pub lock: &'a Lockfile,
-    /// The Anki notes the lock was computed from (HTML fields, media read once per build).
-    pub notes: &'a apkg::NoteSet,
+    /// The wall clock of this build, in milliseconds since the epoch (a renderer never reads the
+    /// clock itself: same context, same bytes).
+    pub now_millis: i64,
+    /// The text of this renderer's [`Renderer::state_file`] as the previous build left it; `None`
+    /// when it has none or the file does not exist yet.
+    pub state: Option<&'a str>,
 }
 
-/// One output format.
+/// What a renderer produced.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Output files, under `out/`.
+    pub artifacts: Vec<Artifact>,
+    /// The new text of the renderer's [`Renderer::state_file`], when it changed.
+    pub state: Option<String>,
+    /// Things the user should know that are not about a place in a lesson (printed after the
+    /// build, e.g. notes Anki keeps although their item is gone).
+    pub notices: Vec<Notice>,
+}
+
+impl From<Vec<Artifact>> for Rendered {
+    /// The output of a stateless renderer with nothing to say.
+    fn from(artifacts: Vec<Artifact>) -> Self {
+        Rendered {
+            artifacts,
+            ..Rendered::default()
+        }
+    }
+}
+
+/// A message about a build as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// How much it matters.
+    pub level: NoticeLevel,
+    /// The text, without a `note:`/`warning:` prefix.
+    pub message: String,
+}
+
+/// How much a [`Notice`] matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// For information.
+    Note,
+    /// Something will not behave as the author may expect.
+    Warning,
+}
+
+impl NoticeLevel {
+    /// `note` or `warning`, as printed before the message.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeLevel::Note => "note",
+            NoticeLevel::Warning => "warning",
+        }
+    }
+}
+
+/// One output format: its checks, its state and its files.
 pub trait Renderer {
     /// Short name: `markdown`, `apkg`, `sheet`.
     fn name(&self) -> &'static str;
+    /// Problems only this format has, found without rendering, so that `check` reports them as
+    /// `build` would.
+    fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
+        let _ = (course, config);
+        Vec::new()
+    }
+    /// A file at the project root that this renderer keeps between builds and that is committed
+    /// with the lessons (`cardsmith.lock`); `None` for a stateless format.
+    fn state_file(&self) -> Option<&'static str> {
+        None
+    }
     /// Produces this format's files. Must be deterministic: same context, same bytes.
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError>;
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError>;
 }
 
 /// Why a renderer failed.
@@ -57,6 +120,14 @@ pub enum RenderError {
     /// The content cannot be rendered in this format; the diagnostics say where and why.
     #[error("{} problem(s) in the content", .0.len())]
     Content(Vec<Diagnostic>),
+    /// `build --locked` and the build would change the renderer's state file.
+    #[error("`{file}` is out of date ({changes}); run `cardsmith build` and commit it")]
+    Outdated {
+        /// The state file.
+        file: &'static str,
+        /// What the build would change.
+        changes: String,
+    },
     /// Anything else, with its context.
     #[error("{context}")]
     Other {
@@ -67,11 +138,44 @@ pub enum RenderError {
     },
 }
 
-/// The renderers of a build, in the order they run (fixed, so output is reproducible).
-pub fn default_renderers() -> Vec<Box<dyn Renderer>> {
+/// Every renderer, in the order they run (fixed, so output is reproducible). Adding an output
+/// format is a module plus one line here.
+pub fn renderers() -> Vec<Box<dyn Renderer>> {
     vec![
         Box::new(markdown::MarkdownRenderer),
         Box::new(apkg::ApkgRenderer),
         Box::new(sheet::SheetRenderer),
     ]
+}
+
+/// The state file of the renderer list (`cardsmith.lock`), if a renderer keeps one. [`crate::output`]
+/// commits one state file together with the outputs, so at most one renderer may keep state
+/// (tested below); a second would need `output` to commit several.
+pub fn state_file() -> Option<&'static str> {
+    renderers()
+        .iter()
+        .find_map(|renderer| renderer.state_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renderer_names_are_unique_and_at_most_one_keeps_state() {
+        let renderers = renderers();
+        let mut names: Vec<&str> = renderers.iter().map(|renderer| renderer.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), renderers.len());
+        let stateful = renderers
+            .iter()
+            .filter(|r| r.state_file().is_some())
+            .count();
+        assert!(
+            stateful <= 1,
+            "output commits one state file with the outputs"
+        );
+        assert_eq!(state_file(), Some("cardsmith.lock"));
+    }
 }

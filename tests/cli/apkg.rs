@@ -526,6 +526,25 @@ fn a_cloze_item_without_deletion_is_an_error() {
     assert!(stderr_of(&output, &project).contains("S016"));
 }
 
+/// Regression: `check` looked for a deletion in the Markdown and `build` in the highlighted HTML,
+/// so a cloze whose only deletion sits in a fenced code block passed `check` and failed `build`.
+#[test]
+fn check_and_build_agree_on_a_deletion_inside_a_code_block() {
+    let project = Project::new();
+    project.write(
+        "source/lesson.md",
+        "---\nid: l\ntitle: L\ndeck: D\n---\n\n### Which flag? {#q}\n\n```sh\ngrep {{c1::-r}} x\n```\n\n\
+         ```card\nkind: cloze\n```\n\n### Inline? {#inline}\n\nUse `{{c1::-r}}`.\n\n```card\nkind: cloze\n```\n",
+    );
+    let check = project.run(&["check"], 1);
+    let build = project.run(&["build"], 1);
+    for (command, stderr) in [("check", &check), ("build", &build)] {
+        assert_eq!(stderr.matches("S016").count(), 1, "{command}: {stderr}");
+        assert!(stderr.contains("lesson.md:7:1"), "{command}: {stderr}");
+    }
+    assert!(project.out_files().is_empty(), "nothing written");
+}
+
 #[test]
 fn locked_build_refuses_a_stale_lock_and_writes_nothing() {
     let project = Project::with_seed();

@@ -2,14 +2,15 @@
 //! that import, update in place on re-import, and never duplicate. The format and what Anki keys
 //! on are documented in `docs/anki.md`.
 //!
-//! Two steps: [`NoteSet::collect`] turns the course into notes (fields as HTML, tags, card
-//! ordinals, media) and hashes them; `build` records the hashes in `cardsmith.lock`
-//! ([`crate::lock`]), which gives each note its id and `mod`; then [`ApkgRenderer`] writes the
-//! packages from both. Written with rusqlite and zip: see the issue for why not genanki-rs.
+//! Three steps, all in [`ApkgRenderer::render`]: [`NoteSet::collect`] turns the course into notes
+//! (fields as HTML, tags, card ordinals, media) and hashes them; the lock stage records the hashes
+//! in `cardsmith.lock` ([`lock`]), which gives each note its id and `mod`; then the packages are
+//! written from both. Written with rusqlite and zip: see the issue for why not genanki-rs.
 
 pub mod collection;
 pub mod html;
 pub mod ids;
+pub mod lock;
 pub mod media;
 pub mod notetype;
 pub mod package;
@@ -22,13 +23,15 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use self::collection::{CardRow, CollectionData, NoteRow};
+use self::lock::{LOCK_FILE, Lockfile, NoteState};
 use self::media::MediaFiles;
 use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
-use super::{Artifact, RenderContext, RenderError, Renderer};
+use super::{Artifact, Notice, NoticeLevel, RenderContext, RenderError, Rendered, Renderer};
 use crate::codes;
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::lock::{Lockfile, NoteState};
 use crate::model::{CardKind, Course, Item};
+use crate::report::plural;
 use crate::templates::Templates;
 
 /// Writes the Anki packages.
@@ -40,25 +43,92 @@ impl Renderer for ApkgRenderer {
         "apkg"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+    /// A `cloze` item whose answer has no deletion (S016), judged on the answer's HTML as the
+    /// package holds it, so that `check` and `build` agree (a `{{c1::` in a code block is split by
+    /// the highlighter and is no deletion for Anki).
+    fn check(&self, course: &Course, _config: &Config) -> Vec<Diagnostic> {
+        course
+            .items()
+            .filter(|(_, item)| {
+                item.card.kind == CardKind::Cloze
+                    && cloze_ords(&html::block(&item.answer, &BTreeMap::new())).is_empty()
+            })
+            .map(|(_, item)| cloze_without_deletion(item))
+            .collect()
+    }
+
+    fn state_file(&self) -> Option<&'static str> {
+        Some(LOCK_FILE)
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = ctx.notes;
+        let set = NoteSet::collect(ctx.course, &ctx.config.root, ctx.templates)?;
+
+        // The lock stage: note hashes in, note ids and modification times out (see `lock`).
+        let previous = Lockfile::parse(ctx.state).map_err(|error| RenderError::Other {
+            context: error.to_string(),
+            source: Box::new(error),
+        })?;
+        let lock = previous.updated(&set.note_states(), &set.notetype_hashes(), ctx.now_millis);
+        let changes = previous.changes_to(&lock);
+        if ctx.config.locked && !changes.is_empty() {
+            return Err(RenderError::Outdated {
+                file: LOCK_FILE,
+                changes: changes.to_string(),
+            });
+        }
+
         let mut artifacts = Vec::new();
         for (index, lesson) in ctx.course.lessons.iter().enumerate() {
             let notes: Vec<&Note> = set.notes.iter().filter(|n| n.lesson == index).collect();
             artifacts.push(Artifact {
                 path: PathBuf::from(format!("{}.apkg", lesson.id)),
-                bytes: set.package(&notes, ctx.lock)?,
+                bytes: set.package(&notes, &lock)?,
             });
         }
         let all: Vec<&Note> = set.notes.iter().collect();
         artifacts.push(Artifact {
             path: all_path.clone(),
-            bytes: set.package(&all, ctx.lock)?,
+            bytes: set.package(&all, &lock)?,
         });
-        Ok(artifacts)
+        Ok(Rendered {
+            artifacts,
+            state: (lock != previous).then(|| lock.to_text()),
+            notices: notices(&changes),
+        })
     }
+}
+
+/// What the user must do in Anki after this build: notes Anki keeps, notes it will not update.
+fn notices(changes: &lock::LockChanges) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    if !changes.removed.is_empty() {
+        notices.push(Notice {
+            level: NoticeLevel::Note,
+            message: format!(
+                "{} left the source since `{LOCK_FILE}` was written: {}\n  \
+                 Anki never deletes notes on import; find them in Anki's browser with: {}",
+                plural(changes.removed.len(), "item"),
+                changes.removed.join(", "),
+                lock::anki_search(&changes.removed)
+            ),
+        });
+    }
+    for id in &changes.switched_notetype {
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            message: format!(
+                "item `{id}` switched between `kind: cloze` and another kind, which changes \
+                 its Anki note type: Anki will not update the note it already has (it reports it as \
+                 conflicting). Give the item a new id, or delete the old note in Anki ({}) before \
+                 importing",
+                lock::anki_search(std::slice::from_ref(id))
+            ),
+        });
+    }
+    notices
 }
 
 /// One item as an Anki note, before the lock gives it times.
@@ -326,18 +396,6 @@ fn check_all_path(all: &Path, course: &Course) -> Result<(), RenderError> {
         )));
     }
     Ok(())
-}
-
-/// Problems only the Anki deck cares about, found without rendering (so `check` reports them
-/// too): a `cloze` item whose answer has no deletion.
-pub fn check(course: &Course) -> Vec<Diagnostic> {
-    course
-        .items()
-        .filter(|(_, item)| {
-            item.card.kind == CardKind::Cloze && cloze_ords(&item.answer).is_empty()
-        })
-        .map(|(_, item)| cloze_without_deletion(item))
-        .collect()
 }
 
 fn cloze_without_deletion(item: &Item) -> Diagnostic {

@@ -21,10 +21,10 @@ use std::path::PathBuf;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::{Artifact, RenderContext, RenderError, Renderer};
+use super::{Artifact, RenderContext, RenderError, Rendered, Renderer};
 #[cfg(feature = "pdf")]
 use crate::codes;
-use crate::config::SheetConfig;
+use crate::config::{Config, SheetConfig};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Course, Item, Lesson};
 use crate::parse::markdown_options;
@@ -39,46 +39,6 @@ pub const GUTTER_MM: f64 = 4.0;
 /// Longest excerpt of an answer shown when an item has neither required points nor `sheet:`.
 const EXCERPT_CHARS: usize = 160;
 
-/// The sheet's checks that need no layout, run by `check` and `build`: characters the PDF's fonts
-/// lack (S018, warnings). Without the `pdf` feature there is no PDF, hence nothing to check.
-pub fn check(course: &Course) -> Vec<Diagnostic> {
-    #[cfg(feature = "pdf")]
-    {
-        course
-            .lessons
-            .iter()
-            .flat_map(|lesson| glyphs::check(course, &SheetView::of(course, lesson)))
-            .collect()
-    }
-    #[cfg(not(feature = "pdf"))]
-    {
-        let _ = course;
-        Vec::new()
-    }
-}
-
-/// The overflow diagnostics (S017) of every lesson with the default settings and template: the
-/// fit `build` runs, for the lint fixture tests.
-#[cfg(all(test, feature = "pdf"))]
-pub(crate) fn overflows(course: &Course) -> Vec<Diagnostic> {
-    let templates = crate::templates::Templates::embedded();
-    let config = SheetConfig::default();
-    course
-        .lessons
-        .iter()
-        .flat_map(|lesson| {
-            match pdf::fit(
-                &SheetView::of(course, lesson),
-                &config,
-                templates.raw("sheet.typ"),
-            ) {
-                Err(pdf::FitError::Content(found)) => found,
-                Ok(_) | Err(pdf::FitError::Template(_)) => Vec::new(),
-            }
-        })
-        .collect()
-}
-
 /// Writes `<lesson-id>.pdf` (with the `pdf` feature) and `<lesson-id>.sheet.html` per lesson.
 #[derive(Debug, Default)]
 pub struct SheetRenderer;
@@ -88,7 +48,25 @@ impl Renderer for SheetRenderer {
         "sheet"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Artifact>, RenderError> {
+    /// Characters the PDF's fonts lack (S018, warnings): the checks that need no layout. Without
+    /// the `pdf` feature there is no PDF, hence nothing to check.
+    fn check(&self, course: &Course, _config: &Config) -> Vec<Diagnostic> {
+        #[cfg(feature = "pdf")]
+        {
+            course
+                .lessons
+                .iter()
+                .flat_map(|lesson| glyphs::check(course, &SheetView::of(course, lesson)))
+                .collect()
+        }
+        #[cfg(not(feature = "pdf"))]
+        {
+            let _ = course;
+            Vec::new()
+        }
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let config = &ctx.config.project.sheet;
         let mut artifacts = Vec::new();
         // Only the PDF fit finds content problems.
@@ -141,7 +119,7 @@ impl Renderer for SheetRenderer {
             });
         }
         if problems.is_empty() {
-            Ok(artifacts)
+            Ok(Rendered::from(artifacts))
         } else {
             Err(RenderError::Content(problems))
         }

@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -79,30 +78,15 @@ pub struct NoteState {
     pub hash: String,
 }
 
-/// Why the lock file could not be read.
+/// Why the lock file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    /// The file exists but cannot be read.
-    #[error("failed to read `{}`", path.display())]
-    Read {
-        /// The lock file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
     /// The file is not a lock file this cardsmith understands.
-    #[error("invalid `{}` (fix it, or delete it to start over: see docs/anki.md)", path.display())]
-    Parse {
-        /// The lock file.
-        path: PathBuf,
-        /// toml's message.
-        source: Box<toml::de::Error>,
-    },
+    #[error("invalid `{LOCK_FILE}` (fix it, or delete it to start over: see docs/anki.md)")]
+    Parse(#[source] Box<toml::de::Error>),
     /// Written by a newer cardsmith.
-    #[error("`{}` has version {found}; this cardsmith reads version {VERSION}", path.display())]
+    #[error("`{LOCK_FILE}` has version {found}; this cardsmith reads version {VERSION}")]
     Version {
-        /// The lock file.
-        path: PathBuf,
         /// The version found.
         found: u32,
     },
@@ -119,27 +103,15 @@ impl Default for Lockfile {
 }
 
 impl Lockfile {
-    /// Reads the lock at `path`; an absent file is an empty lock.
-    pub fn read(path: &Path) -> Result<Lockfile, LockError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Lockfile::default());
-            }
-            Err(source) => {
-                return Err(LockError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
+    /// Parses the text of a lock file; no file (`None`) is an empty lock.
+    pub fn parse(text: Option<&str>) -> Result<Lockfile, LockError> {
+        let Some(text) = text else {
+            return Ok(Lockfile::default());
         };
-        let lock: Lockfile = toml::from_str(&text).map_err(|source| LockError::Parse {
-            path: path.to_path_buf(),
-            source: Box::new(source),
-        })?;
+        let lock: Lockfile =
+            toml::from_str(text).map_err(|source| LockError::Parse(Box::new(source)))?;
         if lock.version != VERSION {
             return Err(LockError::Version {
-                path: path.to_path_buf(),
                 found: lock.version,
             });
         }
@@ -429,20 +401,16 @@ mod tests {
             &[("cardsmith".to_owned(), "9".to_owned())],
             T0,
         );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join(LOCK_FILE);
-        std::fs::write(&path, lock.to_text()).expect("write");
-        assert_eq!(Lockfile::read(&path).expect("reads"), lock);
+        assert_eq!(
+            Lockfile::parse(Some(&lock.to_text())).expect("parses"),
+            lock
+        );
         assert!(lock.to_text().starts_with("# cardsmith.lock"));
     }
 
     #[test]
     fn a_missing_lock_is_empty() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        assert_eq!(
-            Lockfile::read(&dir.path().join(LOCK_FILE)).expect("reads"),
-            Lockfile::default()
-        );
+        assert_eq!(Lockfile::parse(None).expect("parses"), Lockfile::default());
     }
 
     #[test]

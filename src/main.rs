@@ -108,9 +108,11 @@ fn check(
             }
         }
     }
-    let coverage = options
-        .coverage
-        .then(|| lint::coverage::coverage(&checked.course));
+    let coverage = options.coverage.then(|| {
+        // `check` validated `[lint]` already; coverage counts the same synonyms.
+        let settings = lint::Settings::new(config.project.lint.clone()).unwrap_or_default();
+        lint::coverage::coverage(&checked.course, &settings)
+    });
     let mut stdout = std::io::stdout().lock();
     if options.statistics && format == ReportFormat::Json {
         let rows = report::count_by_code(&checked.diagnostics);

@@ -190,15 +190,16 @@ pub struct RedFlag {
     pub span: Span,
 }
 
-/// One alternative of `match` or `unless`: a phrase or a `/regex/`, compiled.
+/// One alternative of `match` or `unless`: a phrase, an exact phrase or a `/regex/`.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    /// As written in the `card` block (with slashes for a regex).
+    /// As written in the `card` block (with slashes for a regex, `=` for an exact phrase).
     pub source: String,
-    /// Phrase or regex.
+    /// Phrase, exact phrase or regex.
     pub kind: PatternKind,
-    /// What is searched for in the answer text.
-    pub regex: Regex,
+    /// The compiled regex of an exact phrase or a regex (phrases are matched on words by
+    /// `lint::matching`).
+    pub regex: Option<Regex>,
     /// Where it is written.
     pub span: Span,
 }
@@ -206,23 +207,10 @@ pub struct Pattern {
 /// How a [`Pattern`] was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatternKind {
-    /// Case-insensitive, whole words, hyphens and spaces interchangeable.
+    /// Words: stemmed, in any order within one sentence, not negated (docs/lint.md).
     Phrase,
+    /// `=words`: these words in this order; case and whitespace aside.
+    Exact,
     /// `/regex/`, used as written.
     Regex,
-}
-
-impl Pattern {
-    /// Every match of the pattern in `text`, as byte ranges into it.
-    pub fn find_all<'t>(
-        &'t self,
-        text: &'t str,
-    ) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
-        self.regex.find_iter(text).map(|found| found.range())
-    }
-
-    /// Whether the pattern occurs in `text`.
-    pub fn is_found_in(&self, text: &str) -> bool {
-        self.regex.is_match(text)
-    }
 }

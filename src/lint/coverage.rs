@@ -1,9 +1,15 @@
-//! `cardsmith check --coverage`: per item, which required points its answer makes, and a total.
+//! `cardsmith check --coverage`: per item, which required points its answer makes and why (the
+//! sentence and the words that made it), which it misses and why (the closest sentence and the
+//! words it lacks, or the negation it sits under), and a total. Plain data: printing is the
+//! command's business.
 
 use serde::Serialize;
 
+use crate::diagnostic::FileId;
 use crate::lines::Lines;
-use crate::lint::text::PlainText;
+use crate::lint::matching::Query;
+use crate::lint::text::trimmed_range;
+use crate::lint::{Context, Settings};
 use crate::model::Course;
 
 /// Coverage of the whole project.
@@ -27,26 +33,110 @@ pub struct ItemCoverage {
     /// The item id.
     pub item_id: String,
     /// Points the answer makes.
-    pub made: Vec<String>,
+    pub made: Vec<PointMade>,
     /// Points it does not make.
-    pub missing: Vec<String>,
+    pub missing: Vec<PointMissing>,
 }
 
-/// Computes coverage.
-pub fn coverage(course: &Course) -> Coverage {
+/// A point made, and what made it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointMade {
+    /// The point as written.
+    pub point: String,
+    /// The alternative that matched, as written.
+    pub matched: String,
+    /// The sentence, on one line, and where it starts.
+    pub sentence: Place,
+    /// The words that made it, each where it is.
+    pub words: Vec<Place>,
+}
+
+/// A point missed, and how near the answer came.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointMissing {
+    /// The point as written.
+    pub point: String,
+    /// The sentence that holds most of its words (`None`: no sentence holds any, or the point
+    /// has only regex alternatives).
+    pub closest: Option<Place>,
+    /// The point's words that sentence lacks.
+    pub lacking: Vec<String>,
+    /// The negation cue that kept a match from counting, when one did.
+    pub negated_by: Option<Place>,
+}
+
+/// Some text of the answer and where it starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    /// The text, on one line.
+    pub text: String,
+    /// 1-based line in the lesson file.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Place {
+    fn new(lines: &Lines<'_>, file: FileId, text: &str, source: usize) -> Place {
+        let at = lines.line_column(file, source);
+        Place {
+            text: crate::lint::text::one_line(text),
+            line: at.line,
+            column: at.column,
+        }
+    }
+}
+
+/// Computes coverage with the project's `[lint]` settings (synonyms count).
+pub fn coverage(course: &Course, settings: &Settings) -> Coverage {
+    let context = Context::new(course, settings);
     let lines = Lines::new(&course.files);
     let mut items = Vec::new();
     let (mut points, mut made_total) = (0, 0);
-    for (lesson, item) in course.items() {
+    for (lesson, item, answer, doc) in context.answers() {
         let file = course.file(lesson.file);
-        let answer = PlainText::of_answer(&file.text, item);
+        let place = |range: std::ops::Range<usize>| {
+            Place::new(
+                &lines,
+                lesson.file,
+                &answer.text[range.clone()],
+                answer.source_range(range).start,
+            )
+        };
         let (mut made, mut missing) = (Vec::new(), Vec::new());
         for point in &item.card.must {
-            if point.patterns.iter().any(|p| p.is_found_in(&answer.text)) {
-                made.push(point.point.clone());
-            } else {
-                missing.push(point.point.clone());
+            let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
+            let judgement = context
+                .matcher
+                .judge(&lesson.lang, &queries, doc, &answer.text);
+            if let Some((index, found)) = judgement.made {
+                let sentence = trimmed_range(&answer.text, doc.sentences[found.sentence].clone());
+                made.push(PointMade {
+                    point: point.point.clone(),
+                    matched: point.patterns[index].source.clone(),
+                    sentence: place(sentence),
+                    words: found.words.iter().cloned().map(&place).collect(),
+                });
+                continue;
             }
+            let (closest, lacking) = match judgement.closest {
+                Some((_, closest)) => (
+                    closest.sentence.map(|sentence| {
+                        place(trimmed_range(&answer.text, doc.sentences[sentence].clone()))
+                    }),
+                    closest.lacking,
+                ),
+                None => (None, Vec::new()),
+            };
+            missing.push(PointMissing {
+                point: point.point.clone(),
+                closest,
+                lacking,
+                negated_by: judgement
+                    .negated
+                    .and_then(|(_, found)| found.negated_by)
+                    .map(place),
+            });
         }
         points += made.len() + missing.len();
         made_total += made.len();
@@ -68,7 +158,8 @@ pub fn coverage(course: &Course) -> Coverage {
 }
 
 impl Coverage {
-    /// The human report: one line per item, the points missing under it, then the total.
+    /// The human report: one line per item; under it each point made with the words that made
+    /// it, each point missed with the closest sentence and what it lacks; then the total.
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
@@ -85,10 +176,42 @@ impl Coverage {
                 if total == 0 { " (no `must:`)" } else { "" }
             );
             for point in &item.made {
-                let _ = writeln!(out, "  + {point}");
+                let words = point
+                    .words
+                    .iter()
+                    .map(|word| format!("`{}` {}:{}", word.text, word.line, word.column))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = writeln!(out, "  + {}", point.point);
+                let _ = writeln!(
+                    out,
+                    "      {}:{}: {}",
+                    point.sentence.line, point.sentence.column, point.sentence.text
+                );
+                let _ = writeln!(out, "      by {words}");
             }
             for point in &item.missing {
-                let _ = writeln!(out, "  - {point}");
+                let _ = writeln!(out, "  - {}", point.point);
+                if let Some(cue) = &point.negated_by {
+                    let _ = writeln!(
+                        out,
+                        "      said only under the negation `{}` at {}:{}",
+                        cue.text, cue.line, cue.column
+                    );
+                } else if let Some(closest) = &point.closest {
+                    let lacking = point
+                        .lacking
+                        .iter()
+                        .map(|word| format!("`{word}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let _ = writeln!(
+                        out,
+                        "      closest {}:{}: {}",
+                        closest.line, closest.column, closest.text
+                    );
+                    let _ = writeln!(out, "      lacks {lacking}");
+                }
             }
         }
         let percent = if self.points == 0 {

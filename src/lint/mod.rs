@@ -11,6 +11,7 @@
 pub mod baseline;
 pub mod coverage;
 pub mod fix;
+pub mod matching;
 pub mod registry;
 pub mod rules;
 pub mod settings;
@@ -98,21 +99,61 @@ pub struct Context<'a> {
     pub course: &'a Course,
     /// The resolved `[lint]` settings.
     pub settings: &'a Settings,
+    /// Phrases compiled for each lesson's language; see [`matching`].
+    pub matcher: matching::Matcher,
     answers: Vec<PlainText>,
+    /// Each answer reduced for matching, once.
+    docs: Vec<matching::Doc>,
 }
 
 impl<'a> Context<'a> {
     /// Prepares the shared per-item data.
     pub fn new(course: &'a Course, settings: &'a Settings) -> Self {
-        let answers = course
+        let answers: Vec<PlainText> = course
             .items()
             .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
             .collect();
+        let mut matcher = matching::Matcher::new(settings.synonym_groups());
+        let mut docs = Vec::with_capacity(answers.len());
+        let mut languages: Vec<&str> = Vec::new();
+        for ((lesson, item), answer) in course.items().zip(&answers) {
+            docs.push(matcher.doc(&lesson.lang, &answer.text));
+            let card = &item.card;
+            let patterns = card.must.iter().flat_map(|point| &point.patterns).chain(
+                card.avoid
+                    .iter()
+                    .flat_map(|flag| flag.patterns.iter().chain(&flag.unless)),
+            );
+            for pattern in patterns {
+                matcher.prepare(&lesson.lang, pattern.into());
+            }
+            if !languages.contains(&lesson.lang.as_str()) {
+                languages.push(&lesson.lang);
+            }
+        }
+        for rule in &settings.project_rules {
+            for pattern in rule.first.iter().chain(&rule.second) {
+                for lang in &languages {
+                    matcher.prepare(lang, pattern.into());
+                }
+            }
+        }
         Context {
             course,
             settings,
+            matcher,
             answers,
+            docs,
         }
+    }
+
+    /// Every item with its lesson, its answer's plain text and the answer reduced for matching.
+    pub fn answers(
+        &self,
+    ) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText, &matching::Doc)> {
+        self.items()
+            .zip(&self.docs)
+            .map(|((lesson, item, answer), doc)| (lesson, item, answer, doc))
     }
 
     /// Every item with its lesson and its answer's plain text.

@@ -20,6 +20,9 @@
 //! tags = ["streaming"]        # scope: items with any of these tags (optional)
 //! lessons = ["pipeline-probes"]  # scope: these lessons (optional)
 //! level = "error"             # optional, else the severity of P002/R002
+//!
+//! [lint.synonyms]             # words that count as one when matching phrases
+//! store = ["persist", "save", "keep", "land"]
 //! ```
 //!
 //! The structure codes of the parse stage (S001-S013) are always on and always errors: a lesson
@@ -32,6 +35,7 @@ use serde::Deserialize;
 use crate::diagnostic::Severity;
 use crate::lint::RuleMeta;
 use crate::lint::registry;
+use crate::model::PatternKind;
 use regex::Regex;
 
 /// `[lint]` as written.
@@ -52,6 +56,8 @@ pub struct LintConfig {
     pub near_duplicate_similarity: f64,
     /// Project-wide rules.
     pub rules: Vec<ProjectRuleConfig>,
+    /// Synonym groups for matching phrases: each key with the words that count as it.
+    pub synonyms: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for LintConfig {
@@ -64,6 +70,7 @@ impl Default for LintConfig {
             max_enumeration: 5,
             near_duplicate_similarity: 0.85,
             rules: Vec::new(),
+            synonyms: BTreeMap::new(),
         }
     }
 }
@@ -135,8 +142,10 @@ pub struct ProjectRuleConfig {
 pub struct ConfigPattern {
     /// As written.
     pub source: String,
-    /// What is searched for.
-    pub regex: Regex,
+    /// Phrase, exact phrase or regex.
+    pub kind: PatternKind,
+    /// The regex of an exact phrase or a regex.
+    pub regex: Option<Regex>,
 }
 
 /// A project-wide rule, compiled.
@@ -219,24 +228,28 @@ impl Settings {
                 "`near-duplicate-similarity` must be between 0 and 1".to_owned(),
             ));
         }
+        check_synonyms(&config.synonyms)?;
         let mut project_rules = Vec::new();
+        let mut cache = crate::parse::PatternCache::default();
         for rule in &config.rules {
-            let compile =
+            let mut compile =
                 |key: &str, sources: &[String]| -> Result<Vec<ConfigPattern>, SettingsError> {
                     sources
                         .iter()
                         .map(|source| {
-                            crate::parse::compile_pattern(source)
-                            .map(|(_, regex)| ConfigPattern {
+                            cache
+                            .compile(source)
+                            .map(|(kind, regex)| ConfigPattern {
                                 source: source.clone(),
+                                kind,
                                 regex,
                             })
                             .map_err(|reason| {
-                            SettingsError(format!(
-                                "rule `{}`: `{key}` entry `{source}` can never match: {reason}",
-                                rule.name
-                            ))
-                        })
+                                SettingsError(format!(
+                                    "rule `{}`: `{key}` entry `{source}` can never match: {reason}",
+                                    rule.name
+                                ))
+                            })
                         })
                         .collect()
                 };
@@ -276,6 +289,15 @@ impl Settings {
         })
     }
 
+    /// The `[lint.synonyms]` groups, each with its key first.
+    pub fn synonym_groups(&self) -> Vec<Vec<String>> {
+        self.config
+            .synonyms
+            .iter()
+            .map(|(key, words)| std::iter::once(key).chain(words).cloned().collect())
+            .collect()
+    }
+
     /// Whether the rule with `code` runs.
     pub fn is_enabled(&self, code: &str) -> bool {
         let matches = |selectors: &[String]| {
@@ -293,6 +315,29 @@ impl Settings {
             .copied()
             .unwrap_or(rule.default_severity)
     }
+}
+
+/// Each synonym is one word, and in one group only: a word in two groups would make both one.
+fn check_synonyms(synonyms: &BTreeMap<String, Vec<String>>) -> Result<(), SettingsError> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (key, words) in synonyms {
+        for word in std::iter::once(key).chain(words) {
+            let folded = word.trim().to_lowercase();
+            if folded.is_empty() || !folded.chars().all(|c| c.is_alphanumeric() || c == '\'') {
+                return Err(SettingsError(format!(
+                    "[lint.synonyms] `{key}`: `{word}` is not one word; a synonym is a single word (phrases can list alternatives in `match:`)"
+                )));
+            }
+            if let Some(other) = seen.insert(folded, key)
+                && other != key
+            {
+                return Err(SettingsError(format!(
+                    "[lint.synonyms]: `{word}` is in both `{other}` and `{key}`; merge the groups"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -343,5 +388,16 @@ mod tests {
         let incomplete =
             "[[rules]]\nname = \"x\"\nextends = \"conditional\"\nmessage = \"m\"\nfirst = [\"a\"]";
         assert!(settings(incomplete).is_err());
+    }
+
+    #[test]
+    fn synonyms_are_single_words_in_one_group() {
+        let good = settings("[synonyms]\nstore = [\"persist\", \"save\"]").expect("valid");
+        assert_eq!(good.synonym_groups(), [["store", "persist", "save"]]);
+        let phrase = settings("[synonyms]\nstore = [\"write down\"]").expect_err("two words");
+        assert!(phrase.to_string().contains("not one word"), "{phrase}");
+        let twice = settings("[synonyms]\nstore = [\"keep\"]\nhold = [\"keep\"]")
+            .expect_err("in two groups");
+        assert!(twice.to_string().contains("merge"), "{twice}");
     }
 }

@@ -188,7 +188,7 @@ fn mangled_lessons_never_panic_the_linter() {
             }];
             let (course, _) = crate::parse::parse_course(files);
             let diagnostics = lint(&course, &settings);
-            let _ = crate::lint::coverage::coverage(&course).render();
+            let _ = crate::lint::coverage::coverage(&course, &settings).render();
             let _ = crate::lint::fix::add_missing_ids(&course, &diagnostics);
             for format in [
                 crate::report::ReportFormat::Full,

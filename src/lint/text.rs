@@ -139,6 +139,37 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `range` of `text` without the whitespace at its ends.
+pub fn trimmed_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.end - (slice.len() - slice.trim_end().len());
+    start..end.max(start)
+}
+
+/// The matched words of a match as one line: neighbours as written (`exactly-once`), words
+/// with others between them joined by ` … ` (`exactly-once … costs`).
+pub fn matched_words(text: &str, words: &[Range<usize>]) -> String {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for range in words {
+        match runs.last_mut() {
+            Some(run)
+                if run.end <= range.start
+                    && !text[run.end..range.start]
+                        .chars()
+                        .any(char::is_alphanumeric) =>
+            {
+                run.end = range.end;
+            }
+            _ => runs.push(range.clone()),
+        }
+    }
+    runs.into_iter()
+        .map(|range| one_line(&text[range]))
+        .collect::<Vec<_>>()
+        .join(" … ")
+}
+
 /// Number of whitespace-separated tokens that hold a letter or digit.
 pub fn count_words(text: &str) -> usize {
     text.split_whitespace()

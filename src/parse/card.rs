@@ -23,6 +23,7 @@ pub fn parse(
     text: &str,
     content: Range<usize>,
     block: Range<usize>,
+    patterns: &mut pattern::Cache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Card {
     let mut card = Card {
@@ -36,6 +37,7 @@ pub fn parse(
         offset: content.start,
         fence: block.start..block.start + text[block.clone()].find('\n').unwrap_or(0),
         cursor: 0,
+        cache: patterns,
         diagnostics,
     };
     let value: Value = match serde_norway::from_str(yaml_text) {
@@ -118,6 +120,8 @@ struct Reader<'a, 'd> {
     fence: Range<usize>,
     /// Position in `yaml` of the last thing located, so that equal strings map to successive places.
     cursor: usize,
+    /// Alternatives compiled so far in this parse run.
+    cache: &'d mut pattern::Cache,
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
@@ -425,7 +429,7 @@ impl Reader<'_, '_> {
                 }
             };
             let span = self.locate_pattern(&source);
-            match pattern::compile(&source) {
+            match self.cache.compile(&source) {
                 Ok((kind, regex)) => patterns.push(Pattern { source, kind, regex, span }),
                 Err(reason) => self.diagnostics.push(
                     Diagnostic::error(codes::INVALID_PATTERN, span, format!("`{source}` can never match: {reason}"))

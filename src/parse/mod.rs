@@ -21,6 +21,8 @@ use crate::model::{Card, Course, Item, Lesson, SourceFile, Topic};
 
 pub use card::KNOWN_KEYS as CARD_KEYS;
 pub use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
+pub use pattern::Cache as PatternCache;
+pub use pattern::build as build_regex;
 pub use pattern::compile as compile_pattern;
 
 /// The pulldown-cmark extensions every stage uses to read lesson Markdown.
@@ -37,13 +39,14 @@ pub fn markdown_options() -> Options {
 pub fn parse_course(files: Vec<SourceFile>) -> (Course, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut lessons = Vec::new();
+    let mut patterns = pattern::Cache::default();
     for (index, file) in files.iter().enumerate() {
         let stem = file
             .path
             .file_stem()
             .and_then(|stem| stem.to_str())
             .unwrap_or("lesson");
-        let (lesson, mut found) = parse_lesson(FileId(index), &file.text, stem);
+        let (lesson, mut found) = parse_lesson_with(FileId(index), &file.text, stem, &mut patterns);
         diagnostics.append(&mut found);
         lessons.push(lesson);
     }
@@ -55,10 +58,20 @@ pub fn parse_course(files: Vec<SourceFile>) -> (Course, Vec<Diagnostic>) {
 /// Parses one lesson. Always returns a lesson (with stand-ins for what is missing) so that every
 /// problem in the file is reported in one run; any error diagnostic means it must not be built.
 pub fn parse_lesson(file: FileId, text: &str, file_stem: &str) -> (Lesson, Vec<Diagnostic>) {
+    parse_lesson_with(file, text, file_stem, &mut pattern::Cache::default())
+}
+
+/// [`parse_lesson`] sharing compiled alternatives with the other lessons of a run.
+fn parse_lesson_with(
+    file: FileId,
+    text: &str,
+    file_stem: &str,
+    patterns: &mut pattern::Cache,
+) -> (Lesson, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let (front, body_start) = front_matter::parse(file, text, file_stem, &mut diagnostics);
     let blocks = top_level_blocks(text, body_start);
-    let (topics, items) = build_items(file, text, &blocks, &mut diagnostics);
+    let (topics, items) = build_items(file, text, &blocks, patterns, &mut diagnostics);
     let lesson = Lesson {
         file,
         id: front.id,
@@ -213,6 +226,7 @@ fn build_items(
     file: FileId,
     text: &str,
     blocks: &[(Block, Range<usize>)],
+    patterns: &mut pattern::Cache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Topic>, Vec<Item>) {
     let mut topics: Vec<Topic> = Vec::new();
@@ -268,8 +282,14 @@ fn build_items(
             Block::CardFence { content } => {
                 match &mut open {
                     Some(item) if item.card.is_none() => {
-                        let card =
-                            card::parse(file, text, content.clone(), range.clone(), diagnostics);
+                        let card = card::parse(
+                            file,
+                            text,
+                            content.clone(),
+                            range.clone(),
+                            patterns,
+                            diagnostics,
+                        );
                         item.card = Some((card, range.clone()));
                     }
                     Some(item) => diagnostics.push(

@@ -1,53 +1,135 @@
-//! Compiling the alternatives of `match` and `unless` into regexes.
+//! Checking and compiling the alternatives of `match` and `unless` (and of project rules).
 //!
-//! A phrase matches as itself: case-insensitive, on whole words, with hyphens and runs of
-//! whitespace interchangeable ("at least once" finds "at-least-once" and a line break inside it).
-//! `/regex/` is used as written (Rust `regex` syntax; add `(?i)` for case-insensitivity).
+//! Three kinds, told apart by their first character:
+//! - a **phrase** (`idempotent writes`): matched on words by the lint stage's matcher
+//!   (`lint::matching`); here it is only checked to hold a word;
+//! - an **exact phrase** (`=exactly once`): these words in this order, adjacent and on word
+//!   boundaries; only case and the amount of whitespace may differ;
+//! - a **regex** (`/overhead|latency/`): Rust `regex` syntax, used as written, so case-sensitive
+//!   unless it says `(?i)`.
+//!
+//! Regexes are bounded: a compiled size limit, a lazy-DFA cache limit and a length limit, and each
+//! distinct source is compiled once per parse run ([`Cache`]), so a lesson repeating one costly
+//! regex a thousand times pays for it once.
 
-use regex::Regex;
+use std::collections::HashMap;
+
+use regex::{Regex, RegexBuilder};
 
 use crate::model::PatternKind;
 
-/// Compiles one alternative. The error is a one-line explanation fit for a diagnostic.
-pub fn compile(source: &str) -> Result<(PatternKind, Regex), String> {
-    if let Some(inner) = source
+/// Longest alternative accepted, in bytes.
+pub const MAX_SOURCE_LEN: usize = 500;
+/// Compiled size a regex may take (`RegexBuilder::size_limit`).
+pub const REGEX_SIZE_LIMIT: usize = 512 << 10;
+/// Lazy DFA cache per regex (`RegexBuilder::dfa_size_limit`).
+pub const REGEX_DFA_LIMIT: usize = 256 << 10;
+/// Distinct regexes (and exact phrases) one parse run compiles; beyond it each is an error.
+pub const MAX_DISTINCT_REGEXES: usize = 256;
+
+/// A compiled alternative: its kind and, for an exact phrase or a regex, the regex.
+pub type Compiled = (PatternKind, Option<Regex>);
+
+/// Each distinct source compiled once.
+#[derive(Debug, Default)]
+pub struct Cache {
+    compiled: HashMap<String, Result<Compiled, String>>,
+    regexes: usize,
+}
+
+impl Cache {
+    /// Compiles `source`, or returns what compiling it gave before.
+    pub fn compile(&mut self, source: &str) -> Result<Compiled, String> {
+        if let Some(known) = self.compiled.get(source) {
+            return known.clone();
+        }
+        let result = if needs_regex(source) && self.regexes >= MAX_DISTINCT_REGEXES {
+            Err(format!(
+                "more than {MAX_DISTINCT_REGEXES} distinct regexes and exact phrases in one run; \
+                 write plain phrases, which cost no regex"
+            ))
+        } else {
+            if needs_regex(source) {
+                self.regexes += 1;
+            }
+            compile(source)
+        };
+        self.compiled.insert(source.to_owned(), result.clone());
+        result
+    }
+}
+
+fn needs_regex(source: &str) -> bool {
+    source.starts_with('=') || regex_body(source).is_some()
+}
+
+fn regex_body(source: &str) -> Option<&str> {
+    source
         .strip_prefix('/')
         .and_then(|rest| rest.strip_suffix('/'))
         .filter(|_| source.len() >= 2)
-    {
+}
+
+/// Compiles one alternative. The error is a one-line explanation fit for a diagnostic.
+pub fn compile(source: &str) -> Result<Compiled, String> {
+    if source.len() > MAX_SOURCE_LEN {
+        return Err(format!(
+            "{} bytes long, over the limit of {MAX_SOURCE_LEN}; split it into shorter alternatives",
+            source.len()
+        ));
+    }
+    if let Some(inner) = regex_body(source) {
         if inner.is_empty() {
             return Err("empty regex `//` would match every answer".to_owned());
         }
-        return Regex::new(inner)
-            .map(|regex| (PatternKind::Regex, regex))
-            .map_err(|error| regex_error_summary(&error));
+        return build(inner).map(|regex| (PatternKind::Regex, Some(regex)));
     }
-    phrase_regex(source).map(|regex| (PatternKind::Phrase, regex))
+    if let Some(exact) = source.strip_prefix('=') {
+        return exact_regex(exact).map(|regex| (PatternKind::Exact, Some(regex)));
+    }
+    if !source.chars().any(char::is_alphanumeric) {
+        return Err("a phrase without a letter or digit would match every answer".to_owned());
+    }
+    Ok((PatternKind::Phrase, None))
 }
 
-fn phrase_regex(phrase: &str) -> Result<Regex, String> {
-    let words: Vec<&str> = phrase
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|word| !word.is_empty())
-        .collect();
+/// Builds a regex within the size limits.
+pub fn build(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_LIMIT)
+        .build()
+        .map_err(|error| match error {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "the regex compiles to more than {limit} bytes; use narrower classes \
+                 (`[a-z]` or `(?-u:\\w)` for `\\w`) or fewer repetitions"
+            ),
+            other => regex_error_summary(&other),
+        })
+}
+
+/// `=words`: the words as written, in order, adjacent, on word boundaries; case and runs of
+/// whitespace aside. Inline Markdown in it (`**`, backticks) is dropped as in answers.
+fn exact_regex(phrase: &str) -> Result<Regex, String> {
+    let plain = crate::lint::matching::strip_markdown(phrase);
+    let words: Vec<&str> = plain.split_whitespace().collect();
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
-        return Err("empty phrase would match every answer".to_owned());
+        return Err("empty exact phrase `=` would match every answer".to_owned());
     };
     let body = words
         .iter()
         .map(|word| regex::escape(word))
         .collect::<Vec<_>>()
-        .join(r"[\s\-]+");
+        .join(r"\s+");
     // `\b` only makes sense next to a word character: "C++" must still match before a space.
     let starts_in_word = first.chars().next().is_some_and(is_word_char);
     let ends_in_word = last.chars().next_back().is_some_and(is_word_char);
-    let pattern = format!(
+    build(&format!(
         "(?i){}{}{}",
         if starts_in_word { r"\b" } else { "" },
         body,
         if ends_in_word { r"\b" } else { "" }
-    );
-    Regex::new(&pattern).map_err(|error| regex_error_summary(&error))
+    ))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -68,34 +150,40 @@ fn regex_error_summary(error: &regex::Error) -> String {
 mod tests {
     use super::*;
 
-    fn matches(pattern: &str, text: &str) -> bool {
-        compile(pattern).expect("valid").1.is_match(text)
+    fn regex_matches(pattern: &str, text: &str) -> bool {
+        compile(pattern)
+            .expect("valid")
+            .1
+            .expect("a regex")
+            .is_match(text)
     }
 
     #[test]
-    fn phrase_is_case_insensitive_and_whole_word() {
-        assert!(matches("Cost", "the cost of it"));
-        assert!(!matches("cost", "it costs"));
-        assert!(!matches("cost", "lowcost"));
+    fn kinds_are_told_apart_by_their_first_character() {
+        assert_eq!(
+            compile("idempotent writes").map(|c| c.0),
+            Ok(PatternKind::Phrase)
+        );
+        assert_eq!(
+            compile("=exactly once").map(|c| c.0),
+            Ok(PatternKind::Exact)
+        );
+        assert_eq!(compile("/a|b/").map(|c| c.0), Ok(PatternKind::Regex));
     }
 
     #[test]
-    fn phrase_treats_hyphens_and_spaces_alike() {
-        assert!(matches("at least once", "at-least-once delivery"));
-        assert!(matches("exactly-once", "exactly once"));
-        assert!(matches("predicate pushdown", "predicate\n pushdown"));
-    }
-
-    #[test]
-    fn phrase_with_symbols_matches_literally() {
-        assert!(matches("C++", "we use C++ here"));
-        assert!(matches("97%", "reads 97% less"));
+    fn exact_phrase_ignores_case_and_spacing_only() {
+        assert!(regex_matches("=Exactly once", "it is exactly\n  once"));
+        assert!(!regex_matches("=exactly once", "exactly-once"));
+        assert!(!regex_matches("=cost", "it costs"));
+        assert!(regex_matches("=C++", "we use C++ here"));
+        assert!(regex_matches("=**no-cache**", "send no-cache"));
     }
 
     #[test]
     fn regex_is_used_as_written() {
-        assert!(matches("/overhead|latency/", "adds latency"));
-        assert!(!matches("/Latency/", "adds latency"));
+        assert!(regex_matches("/overhead|latency/", "adds latency"));
+        assert!(!regex_matches("/Latency/", "adds latency"));
     }
 
     #[test]
@@ -109,5 +197,24 @@ mod tests {
     fn empty_alternatives_are_errors() {
         assert!(compile("//").is_err());
         assert!(compile("  - ").is_err());
+        assert!(compile("=").is_err());
+    }
+
+    #[test]
+    fn costly_regexes_are_refused_and_compiled_once() {
+        let error = compile(r"/\w{100}x/").expect_err("too big");
+        assert!(error.contains("more than"), "{error}");
+        assert!(compile(&"a".repeat(MAX_SOURCE_LEN + 1)).is_err());
+        let mut cache = Cache::default();
+        for _ in 0..1000 {
+            assert!(cache.compile(r"/\w{100}x/").is_err());
+        }
+        assert_eq!(cache.regexes, 1);
+        for n in 1..MAX_DISTINCT_REGEXES {
+            assert!(cache.compile(&format!("/x{n}/")).is_ok());
+        }
+        let error = cache.compile("/one-too-many/").expect_err("over the cap");
+        assert!(error.contains("distinct regexes"), "{error}");
+        assert!(cache.compile("a plain phrase").is_ok());
     }
 }

@@ -369,7 +369,7 @@ fn fix_adds_unique_ids_and_rewrites_the_file() {
 
 #[test]
 fn coverage_per_item_and_in_total_in_text_and_json() {
-    let project = seed_with("a full reload weekly", "a full reload now and then");
+    let project = seed_with(" and a full reload weekly", "");
     let (status, stdout, _) = run(&project, &["check", "--coverage"]);
     assert_eq!(status, 1);
     assert!(
@@ -380,6 +380,17 @@ fn coverage_per_item_and_in_total_in_text_and_json() {
         stdout.contains("  - the weekly full reload as a safety net\n"),
         "{stdout}"
     );
+    // Why: the sentence that comes closest, where it is, and the words it lacks.
+    assert!(
+        stdout.contains("      closest 17:75: I run the incremental load daily as a safety net,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      lacks `full`, `reload`\n"),
+        "{stdout}"
+    );
+    // What made a point: the sentence and each word with its line and column.
+    assert!(stdout.contains("  + high-water mark\n      12:1: With a high-water mark.\n      by `high` 12:10, `water` 12:15, `mark` 12:21\n"), "{stdout}");
     assert!(
         stdout.contains("coverage: 18/19 required points made (94.7%) in 5 items"),
         "{stdout}"
@@ -393,10 +404,15 @@ fn coverage_per_item_and_in_total_in_text_and_json() {
         value["coverage"]["items"][0]["item_id"],
         "batch-high-water-mark"
     );
-    assert_eq!(
-        value["coverage"]["items"][0]["missing"][0],
-        "the weekly full reload as a safety net"
-    );
+    let missing = &value["coverage"]["items"][0]["missing"][0];
+    assert_eq!(missing["point"], "the weekly full reload as a safety net");
+    assert_eq!(missing["lacking"], serde_json::json!(["full", "reload"]));
+    assert_eq!(missing["closest"]["line"], 17);
+    let made = &value["coverage"]["items"][0]["made"][0];
+    assert_eq!(made["point"], "high-water mark");
+    assert_eq!(made["words"][0]["text"], "high");
+    assert_eq!(made["words"][0]["line"], 12);
+    assert_eq!(made["words"][0]["column"], 10);
     assert_eq!(value["diagnostics"][0]["code"], "P001");
 }
 

@@ -4,12 +4,14 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::settings::Extends;
+use crate::lint::text::matched_words;
 
 declare_rule! {
     /// ## What it does
     /// Runs the project's `existence` rules from `[[lint.rules]]` in `cardsmith.toml` (Vale's
     /// existence rules): every occurrence of any of `tokens` in an answer in the rule's scope is
     /// reported at the matched words, with the rule's message (`%s` stands for the words).
+    /// Tokens are matched as `must:` alternatives are (P001); a negated occurrence is not reported.
     ///
     /// ## Why is this bad?
     /// Some wording is wrong wherever it appears: "just use X" waves a trade-off away, a
@@ -28,23 +30,25 @@ declare_rule! {
     pub ForbiddenPhrase, code = "R002", name = "forbidden-phrase", severity = Error,
 }
 
-/// One diagnostic per occurrence.
+/// One diagnostic per occurrence outside a negation.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let matcher = &context.matcher;
     for rule in &context.settings.project_rules {
         if rule.config.extends != Extends::Existence {
             continue;
         }
-        for (lesson, item, answer) in context.items() {
+        for (lesson, item, answer, doc) in context.answers() {
             if !rule.applies_to(lesson, item) {
                 continue;
             }
             for pattern in &rule.first {
-                for found in pattern.regex.find_iter(&answer.text) {
-                    let words = crate::lint::text::one_line(found.as_str());
+                let found = matcher.find(&lesson.lang, pattern.into(), doc, &answer.text);
+                for found in found.iter().filter(|found| found.negated_by.is_none()) {
+                    let words = matched_words(&answer.text, &found.words);
                     let mut diagnostic = context
                         .diagnostic(
                             &ForbiddenPhrase::META,
-                            Span::new(lesson.file, answer.source_range(found.range())),
+                            Span::new(lesson.file, answer.source_range(found.range.clone())),
                             format!(
                                 "{} ({})",
                                 rule.config.message.replace("%s", &words),

@@ -4,12 +4,14 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::settings::Extends;
+use crate::lint::text::matched_words;
 
 declare_rule! {
     /// ## What it does
     /// Runs the project's `conditional` rules from `[[lint.rules]]` in `cardsmith.toml` (Vale's
     /// conditional rules): when an answer in the rule's scope mentions any of `first`, it must
-    /// also mention one of `second`. Reported at the first mention, with the rule's own message.
+    /// also mention one of `second`. Entries are matched as `must:` alternatives are (P001), so a
+    /// negated mention counts for neither. Reported at the first mention, with the rule's message.
     ///
     /// ## Why is this bad?
     /// Some points belong with a topic wherever it comes up, across every lesson: an answer
@@ -32,24 +34,26 @@ declare_rule! {
 
 /// One diagnostic per rule and item, at the first mention of `first`.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let matcher = &context.matcher;
     for rule in &context.settings.project_rules {
         if rule.config.extends != Extends::Conditional {
             continue;
         }
-        for (lesson, item, answer) in context.items() {
+        for (lesson, item, answer, doc) in context.answers() {
             if !rule.applies_to(lesson, item)
                 || rule
                     .second
                     .iter()
-                    .any(|pattern| pattern.regex.is_match(&answer.text))
+                    .any(|pattern| matcher.is_made(&lesson.lang, pattern.into(), doc, &answer.text))
             {
                 continue;
             }
             let first = rule
                 .first
                 .iter()
-                .filter_map(|pattern| pattern.regex.find(&answer.text))
-                .min_by_key(|found| found.start());
+                .flat_map(|pattern| matcher.find(&lesson.lang, pattern.into(), doc, &answer.text))
+                .filter(|found| found.negated_by.is_none())
+                .min_by_key(|found| found.range.start);
             let Some(found) = first else { continue };
             let wanted = rule
                 .second
@@ -60,13 +64,13 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let mut diagnostic = context
                 .diagnostic(
                     &MissingConditionalPoint::META,
-                    Span::new(lesson.file, answer.source_range(found.range())),
+                    Span::new(lesson.file, answer.source_range(found.range.clone())),
                     format!("{} ({})", rule.config.message, rule.config.name),
                     Some(item),
                 )
                 .with_label(format!(
                     "`{}` needs one of {wanted} in the same answer",
-                    crate::lint::text::one_line(found.as_str())
+                    matched_words(&answer.text, &found.words)
                 ))
                 .with_help(rule.config.help.clone().unwrap_or_else(|| {
                     format!(

@@ -1,14 +1,23 @@
 //! P001 `missing-required-point` (the doc comment below is what `cardsmith rule P001` prints).
 
+use std::collections::HashMap;
+
+use regex::Regex;
+
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::lint::matching::{Doc, Query};
+use crate::lint::text::{one_line, trimmed_range};
+use crate::model::{Pattern, PatternKind};
 
 declare_rule! {
     /// ## What it does
     /// Flags an answer that never makes a point its item lists under `must:`. A point is made
-    /// when any of its `match` alternatives is found in the answer's text (phrases:
-    /// case-insensitive, whole words, hyphens and spaces alike; `/regex/` as written).
+    /// when any of its `match` alternatives is found in the answer: a phrase when one sentence
+    /// holds all its content words (stemmed, in any order, compounds and synonyms alike) and none
+    /// of them is negated; `=exact words` verbatim; `/regex/` as written (case-sensitive unless
+    /// `(?i)`). The message names the words the closest sentence lacks (docs/lint.md, Matching).
     ///
     /// ## Why is this bad?
     /// The card exists to drill that point: an answer without it trains the wrong recall, and an
@@ -27,21 +36,50 @@ declare_rule! {
     pub MissingRequiredPoint, code = "P001", name = "missing-required-point", severity = Error,
 }
 
-/// One diagnostic per point no alternative of which is found, at the question, with the `must`
-/// entry as a related place and the alternatives tried in the help.
+/// One diagnostic per point none of whose alternatives is made, at the question, with the `must`
+/// entry and the closest sentence as related places.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, item, answer) in context.items() {
+    let mut insensitive = CaseHints::default();
+    for (lesson, item, answer, doc) in context.answers() {
         if answer.text.trim().is_empty() {
             continue; // An empty answer is reported once, as S006, not once per point.
         }
         for point in &item.card.must {
-            if point.patterns.is_empty()
-                || point
-                    .patterns
-                    .iter()
-                    .any(|pattern| pattern.is_found_in(&answer.text))
-            {
+            if point.patterns.is_empty() {
                 continue; // No patterns: its entry was invalid and is reported by the parser.
+            }
+            let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
+            let judgement = context
+                .matcher
+                .judge(&lesson.lang, &queries, doc, &answer.text);
+            if judgement.made.is_some() {
+                continue;
+            }
+            let mut message = format!("answer omits the required point `{}`", point.point);
+            let mut diagnostic_related = Vec::new();
+            if let Some((index, negated)) = &judgement.negated {
+                let cue = negated.negated_by.clone().unwrap_or_default();
+                message.push_str(&format!(
+                    ": `{}` is said only under the negation `{}`",
+                    point.patterns[*index].source,
+                    one_line(&answer.text[cue.clone()])
+                ));
+                diagnostic_related.push((
+                    Span::new(lesson.file, answer.source_range(cue)),
+                    "negated here".to_owned(),
+                ));
+            } else if let Some((_, closest)) = &judgement.closest
+                && let Some(sentence) = closest.sentence
+            {
+                message.push_str(&format!(
+                    ": the closest sentence lacks {}",
+                    quoted_list(&closest.lacking)
+                ));
+                let range = trimmed_range(&answer.text, doc.sentences[sentence].clone());
+                diagnostic_related.push((
+                    Span::new(lesson.file, answer.source_range(range)),
+                    format!("closest sentence: lacks {}", quoted_list(&closest.lacking)),
+                ));
             }
             let tried = point
                 .patterns
@@ -49,20 +87,79 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|pattern| format!("`{}`", pattern.source))
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.push(
-                context
-                    .diagnostic(
-                        &MissingRequiredPoint::META,
-                        item.question_span.clone(),
-                        format!("answer omits the required point `{}`", point.point),
-                        Some(item),
-                    )
-                    .with_label("the answer to this question never makes the point")
-                    .with_related(point.span.clone(), "required here")
-                    .with_help(format!(
-                        "tried {tried}: state the point in the answer, or add the wording it uses to `match:`"
-                    )),
+            let mut help = format!(
+                "tried {tried}: state the point in the answer, or add the wording it uses to `match:`"
             );
+            if let Some(hint) = point
+                .patterns
+                .iter()
+                .find_map(|pattern| insensitive.hint(context, lesson, pattern, doc, &answer.text))
+            {
+                help = hint;
+            }
+            let mut diagnostic = context
+                .diagnostic(
+                    &MissingRequiredPoint::META,
+                    item.question_span.clone(),
+                    message,
+                    Some(item),
+                )
+                .with_label("the answer to this question never makes the point")
+                .with_related(point.span.clone(), "required here");
+            for (span, label) in diagnostic_related {
+                diagnostic = diagnostic.with_related(span, label);
+            }
+            out.push(diagnostic.with_help(help));
         }
     }
+}
+
+/// `(?i)` variants of case-sensitive regexes, each compiled once per run, only for regexes of
+/// points that were missed.
+#[derive(Default)]
+struct CaseHints {
+    compiled: HashMap<String, Option<Regex>>,
+}
+
+impl CaseHints {
+    /// A help text when `pattern` is a case-sensitive regex whose `(?i)` variant would make the
+    /// point.
+    fn hint(
+        &mut self,
+        context: &Context<'_>,
+        lesson: &crate::model::Lesson,
+        pattern: &Pattern,
+        doc: &Doc,
+        text: &str,
+    ) -> Option<String> {
+        if pattern.kind != PatternKind::Regex || pattern.source.contains("(?i") {
+            return None;
+        }
+        let body = &pattern.source[1..pattern.source.len() - 1];
+        let regex = self
+            .compiled
+            .entry(pattern.source.clone())
+            .or_insert_with(|| crate::parse::build_regex(&format!("(?i){body}")).ok())
+            .as_ref()?;
+        let query = Query {
+            source: &pattern.source,
+            kind: PatternKind::Regex,
+            regex: Some(regex),
+        };
+        context.matcher.is_made(&lesson.lang, query, doc, text).then(|| {
+            format!(
+                "`{}` would match ignoring case: regexes are case-sensitive; write `/(?i){body}/`",
+                pattern.source
+            )
+        })
+    }
+}
+
+/// `a`, `b` and `c` as "`a`, `b`, `c`".
+fn quoted_list(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|word| format!("`{word}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -3,12 +3,14 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::lint::text::matched_words;
 
 declare_rule! {
     /// ## What it does
     /// Flags an answer that says something its item lists under `avoid:`: one of the flag's
-    /// `match` alternatives is found, and none of its `unless` alternatives is. The diagnostic
-    /// points at the matched words themselves.
+    /// `match` alternatives is found, and none of its `unless` alternatives is. Alternatives are
+    /// matched as for `must:` (P001): a phrase's words within one sentence, and a negated match
+    /// ("we never drop events") raises nothing. The diagnostic points at the matched words.
     ///
     /// ## Why is this bad?
     /// These are the phrasings an interviewer hears as a red flag (a trade-off waved away, a
@@ -27,21 +29,23 @@ declare_rule! {
     pub RaisedRedFlag, code = "R001", name = "raised-red-flag", severity = Error,
 }
 
-/// One diagnostic per occurrence of a raised flag, at the matched words.
+/// One diagnostic per sentence (or regex match) that raises the flag, at the matched words.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (lesson, item, answer) in context.items() {
+    let matcher = &context.matcher;
+    for (lesson, item, answer, doc) in context.answers() {
         for flag in &item.card.avoid {
             if flag
                 .unless
                 .iter()
-                .any(|pattern| pattern.is_found_in(&answer.text))
+                .any(|pattern| matcher.is_made(&lesson.lang, pattern.into(), doc, &answer.text))
             {
                 continue;
             }
             for pattern in &flag.patterns {
-                for found in pattern.find_all(&answer.text) {
-                    let words = crate::lint::text::one_line(&answer.text[found.clone()]);
-                    let span = Span::new(lesson.file, answer.source_range(found));
+                let found = matcher.find(&lesson.lang, pattern.into(), doc, &answer.text);
+                for found in found.iter().filter(|found| found.negated_by.is_none()) {
+                    let words = matched_words(&answer.text, &found.words);
+                    let span = Span::new(lesson.file, answer.source_range(found.range.clone()));
                     let mut help = "reword the answer".to_owned();
                     if !flag.unless.is_empty() {
                         let unless = flag

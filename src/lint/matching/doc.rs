@@ -1,0 +1,98 @@
+//! An answer reduced once for matching: its sentences, an index from word key to where the word
+//! occurs (compounds joined as well as split), and its negated stretches.
+
+use std::ops::Range;
+
+use super::lexicon::{Interner, Lexicon};
+use super::negation::{self, Negation};
+use super::normalise::{self, Word};
+use super::sentence;
+
+/// Where a word (or a compound of up to three words) occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Byte range in the answer's plain text.
+    pub range: Range<usize>,
+    /// Index of its sentence.
+    pub sentence: usize,
+}
+
+/// An answer, indexed.
+#[derive(Debug, Default)]
+pub struct Doc {
+    /// Sentence ranges in the plain text.
+    pub sentences: Vec<Range<usize>>,
+    /// (key, unit), sorted by key then position.
+    index: Vec<(u32, Unit)>,
+    /// Negated stretches, in order.
+    pub negations: Vec<Negation>,
+}
+
+impl Doc {
+    /// Reduces the plain text of an answer.
+    pub fn new(text: &str, lexicon: &Lexicon, interner: &mut Interner) -> Doc {
+        let sentences = sentence::split(text);
+        let words = normalise::words(text, lexicon.split_elision);
+        let negations = negation::find(text, &words, lexicon.words);
+        let mut index = Vec::with_capacity(words.len() * 2);
+        for (at, word) in words.iter().enumerate() {
+            let sentence = sentence::index_of(&sentences, word.range.start);
+            let key = if word.unspaced {
+                word.folded.clone()
+            } else {
+                lexicon.key(&word.folded)
+            };
+            index.push((
+                interner.id(key),
+                Unit {
+                    range: word.range.clone(),
+                    sentence,
+                },
+            ));
+            // `push-down` and `push down` also stand as `pushdown`; three words as one too.
+            for span in 2..=3 {
+                if let Some(joined) = compound(&words, at, span) {
+                    index.push((
+                        interner.id(lexicon.key(&joined)),
+                        Unit {
+                            range: words[at + 1 - span].range.start..word.range.end,
+                            sentence,
+                        },
+                    ));
+                }
+            }
+        }
+        index.sort_by_key(|(key, unit)| (*key, unit.range.start));
+        Doc {
+            sentences,
+            index,
+            negations,
+        }
+    }
+
+    /// Where the word with `key` occurs, in order.
+    pub fn units(&self, key: u32) -> &[(u32, Unit)] {
+        let start = self.index.partition_point(|(k, _)| *k < key);
+        let end = self.index.partition_point(|(k, _)| *k <= key);
+        &self.index[start..end]
+    }
+
+    /// Whether some negation blocks `range`, given the words of the match.
+    pub fn negated_by(&self, range: &Range<usize>, matched: &[Range<usize>]) -> Option<&Negation> {
+        self.negations
+            .iter()
+            .find(|negation| negation.blocks(range, matched))
+    }
+}
+
+/// The folded words `words[at + 1 - span..=at]` written as one, when they form a compound
+/// (joined by hyphens or spaces only, all in a spaced script).
+fn compound(words: &[Word], at: usize, span: usize) -> Option<String> {
+    let first = (at + 1).checked_sub(span)?;
+    let parts = &words[first..=at];
+    if parts.iter().any(|word| word.unspaced) || !parts[1..].iter().all(|word| word.joins_previous)
+    {
+        return None;
+    }
+    Some(parts.iter().map(|word| word.folded.as_str()).collect())
+}

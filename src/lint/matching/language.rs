@@ -1,0 +1,365 @@
+//! What the matcher knows of each language: its Snowball stemmer, its stop words, its negation
+//! cues and the words that end a negation's scope. docs/lint.md lists them for English.
+//!
+//! The lists are short on purpose. A stop word is dropped from a phrase (so "the cost of
+//! exactly-once" needs only `cost`, `exactly`, `once`); a word that can carry the point ("down",
+//! "not", "all", "only") is never one. Cues are the words NegEx starts a negated scope with.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// One language's word lists, all case-folded.
+pub struct Words {
+    /// The Snowball stemmer, `None` for scripts matched on substrings.
+    pub stemmer: Option<Algorithm>,
+    /// Words dropped from phrases.
+    pub stop: &'static [&'static str],
+    /// Negation cues, each one or more words (`instead of`).
+    pub cues: &'static [&'static str],
+    /// Phrases that look like a cue but negate nothing (`not only`): NegEx's pseudo-triggers.
+    pub pseudo: &'static [&'static str],
+    /// Words that end a negation's scope before the next punctuation mark.
+    pub terminators: &'static [&'static str],
+    /// A word ending in this negates too (`don't`, `isn't`), for languages with such contractions.
+    pub contraction: Option<&'static str>,
+}
+
+/// The lists of a validated language code (`Lesson::lang`).
+pub fn words(code: &str) -> &'static Words {
+    match code {
+        "de" => &GERMAN,
+        "fr" => &FRENCH,
+        "es" => &SPANISH,
+        "it" => &ITALIAN,
+        "pt" => &PORTUGUESE,
+        "nl" => &DUTCH,
+        "sv" => &SWEDISH,
+        "da" => &DANISH,
+        "no" | "nb" => &NORWEGIAN,
+        "fi" => &FINNISH,
+        "ru" => &RUSSIAN,
+        "tr" => &TURKISH,
+        "hu" => &HUNGARIAN,
+        "ro" => &ROMANIAN,
+        "el" => &GREEK,
+        "ar" => &ARABIC,
+        "ta" => &TAMIL,
+        "zh" => &CHINESE,
+        "th" => &THAI,
+        "ja" | "ko" => &NO_CUES,
+        _ => &ENGLISH,
+    }
+}
+
+impl Words {
+    /// A stemmer for the language, or `None` when its words are not stemmed.
+    pub fn stemmer(&self) -> Option<Stemmer> {
+        self.stemmer.map(Stemmer::create)
+    }
+}
+
+const fn spaced(
+    algorithm: Algorithm,
+    stop: &'static [&'static str],
+    cues: &'static [&'static str],
+    terminators: &'static [&'static str],
+) -> Words {
+    Words {
+        stemmer: Some(algorithm),
+        stop,
+        cues,
+        pseudo: &[],
+        terminators,
+        contraction: None,
+    }
+}
+
+/// English.
+pub const ENGLISH: Words = Words {
+    stemmer: Some(Algorithm::English),
+    stop: &[
+        "a", "about", "also", "an", "and", "are", "as", "at", "be", "been", "being", "by", "can",
+        "could", "did", "do", "does", "each", "every", "for", "from", "had", "has", "have", "he",
+        "her", "his", "i", "if", "in", "into", "is", "it", "it's", "its", "may", "mean", "means",
+        "might", "me", "my", "of", "on", "onto", "or", "our", "ours", "shall", "she", "should",
+        "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+        "this", "those", "to", "too", "us", "was", "we", "were", "what", "when", "where", "which",
+        "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    ],
+    cues: &[
+        "not",
+        "no",
+        "never",
+        "nor",
+        "neither",
+        "none",
+        "nothing",
+        "cannot",
+        "without",
+        "instead of",
+        "rather than",
+        "no longer",
+        "avoid",
+        "avoids",
+        "avoided",
+        "avoiding",
+    ],
+    pseudo: &[
+        "not only",
+        "not just",
+        "no doubt",
+        "no matter",
+        "nothing but",
+    ],
+    terminators: &[
+        "but", "however", "although", "though", "whereas", "yet", "except", "unless",
+    ],
+    contraction: Some("n't"),
+};
+
+const GERMAN: Words = spaced(
+    Algorithm::German,
+    &[
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+        "eines", "und", "oder", "zu", "im", "in", "am", "an", "auf", "für", "von", "vom", "mit",
+        "ist", "sind", "wird", "werden", "es", "wir", "sie", "ich", "du", "er", "dass", "als",
+    ],
+    &[
+        "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "ohne",
+        "statt", "anstatt", "weder",
+    ],
+    &["aber", "sondern", "jedoch", "obwohl"],
+);
+
+const FRENCH: Words = spaced(
+    Algorithm::French,
+    &[
+        "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "et", "ou", "à", "au", "aux",
+        "en", "dans", "sur", "pour", "par", "avec", "est", "sont", "il", "elle", "on", "nous",
+        "vous", "ils", "elles", "que", "qu", "qui", "ce", "se", "s",
+    ],
+    &[
+        "ne",
+        "n",
+        "pas",
+        "jamais",
+        "sans",
+        "aucun",
+        "aucune",
+        "ni",
+        "plutôt que",
+        "au lieu de",
+    ],
+    &["mais", "cependant", "pourtant", "bien que"],
+);
+
+const SPANISH: Words = spaced(
+    Algorithm::Spanish,
+    &[
+        "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "y", "o", "a", "al",
+        "en", "con", "por", "para", "es", "son", "se", "que", "lo", "su", "sus",
+    ],
+    &[
+        "no",
+        "nunca",
+        "jamás",
+        "sin",
+        "ni",
+        "ningún",
+        "ninguna",
+        "ninguno",
+        "tampoco",
+        "en lugar de",
+        "en vez de",
+    ],
+    &["pero", "sino", "aunque", "sin embargo"],
+);
+
+const ITALIAN: Words = spaced(
+    Algorithm::Italian,
+    &[
+        "il", "lo", "la", "i", "gli", "le", "l", "un", "uno", "una", "di", "del", "della", "e",
+        "o", "a", "al", "in", "con", "per", "su", "è", "sono", "si", "che",
+    ],
+    &[
+        "non",
+        "mai",
+        "senza",
+        "nessun",
+        "nessuno",
+        "nessuna",
+        "né",
+        "invece di",
+        "anziché",
+    ],
+    &["ma", "però", "tuttavia", "sebbene"],
+);
+
+const PORTUGUESE: Words = spaced(
+    Algorithm::Portuguese,
+    &[
+        "o", "a", "os", "as", "um", "uma", "de", "do", "da", "dos", "das", "e", "ou", "em", "no",
+        "na", "com", "por", "para", "é", "são", "se", "que",
+    ],
+    &[
+        "não",
+        "nunca",
+        "jamais",
+        "sem",
+        "nenhum",
+        "nenhuma",
+        "nem",
+        "em vez de",
+        "ao invés de",
+    ],
+    &["mas", "porém", "contudo", "embora"],
+);
+
+const DUTCH: Words = spaced(
+    Algorithm::Dutch,
+    &[
+        "de", "het", "een", "en", "of", "van", "in", "op", "te", "voor", "met", "is", "zijn",
+        "wordt", "worden", "we", "wij", "je", "dat", "die",
+    ],
+    &["niet", "geen", "nooit", "zonder", "noch", "in plaats van"],
+    &["maar", "echter", "hoewel"],
+);
+
+const SWEDISH: Words = spaced(
+    Algorithm::Swedish,
+    &[
+        "en", "ett", "och", "eller", "att", "i", "på", "av", "för", "med", "till", "är", "som",
+        "det", "den", "de", "vi",
+    ],
+    &["inte", "ej", "aldrig", "utan", "ingen", "inget", "inga"],
+    &["men", "dock", "fast"],
+);
+
+const DANISH: Words = spaced(
+    Algorithm::Danish,
+    &[
+        "en", "et", "og", "eller", "at", "i", "på", "af", "for", "med", "til", "er", "som", "det",
+        "den", "de", "vi",
+    ],
+    &["ikke", "aldrig", "uden", "ingen", "intet"],
+    &["men", "dog", "selvom"],
+);
+
+const NORWEGIAN: Words = spaced(
+    Algorithm::Norwegian,
+    &[
+        "en", "et", "ei", "og", "eller", "å", "i", "på", "av", "for", "med", "til", "er", "som",
+        "det", "den", "de", "vi",
+    ],
+    &["ikke", "aldri", "uten", "ingen", "intet"],
+    &["men", "dog", "selv om"],
+);
+
+const FINNISH: Words = spaced(
+    Algorithm::Finnish,
+    &["ja", "tai", "on", "ovat", "se", "ne", "että", "kun"],
+    &[
+        "ei", "en", "et", "emme", "ette", "eivät", "ilman", "koskaan",
+    ],
+    &["mutta", "vaikka", "kuitenkin"],
+);
+
+const RUSSIAN: Words = spaced(
+    Algorithm::Russian,
+    &[
+        "и", "или", "в", "во", "на", "с", "со", "к", "по", "для", "из", "от", "это", "что", "мы",
+    ],
+    &["не", "нет", "никогда", "без", "ни", "вместо"],
+    &["но", "однако", "хотя"],
+);
+
+const TURKISH: Words = spaced(
+    Algorithm::Turkish,
+    &["ve", "veya", "ile", "bir", "bu", "şu", "da", "de", "için"],
+    &["değil", "yok", "asla", "hiç", "olmadan", "yerine"],
+    &["ama", "fakat", "ancak"],
+);
+
+const HUNGARIAN: Words = spaced(
+    Algorithm::Hungarian,
+    &["a", "az", "egy", "és", "vagy", "hogy", "is", "van", "mi"],
+    &["nem", "ne", "soha", "sosem", "nélkül", "nincs", "helyett"],
+    &["de", "azonban", "bár"],
+);
+
+const ROMANIAN: Words = spaced(
+    Algorithm::Romanian,
+    &[
+        "un", "o", "și", "sau", "de", "la", "în", "pe", "cu", "pentru", "este", "sunt", "că",
+    ],
+    &["nu", "niciodată", "fără", "nici", "în loc de"],
+    &["dar", "însă", "deși"],
+);
+
+const GREEK: Words = spaced(
+    Algorithm::Greek,
+    &[
+        "ο",
+        "η",
+        "το",
+        "οι",
+        "τα",
+        "ένα",
+        "μια",
+        "και",
+        "ή",
+        "σε",
+        "με",
+        "για",
+        "από",
+        "είναι",
+    ],
+    &["δεν", "μην", "μη", "ποτέ", "χωρίς", "όχι", "αντί"],
+    &["αλλά", "όμως", "αν και"],
+);
+
+const ARABIC: Words = spaced(
+    Algorithm::Arabic,
+    &[
+        "في", "من", "على", "إلى", "و", "أو", "عن", "مع", "هذا", "هذه",
+    ],
+    &["لا", "لم", "لن", "ليس", "بدون", "غير", "بدلا من"],
+    &["لكن", "ولكن", "رغم"],
+);
+
+const TAMIL: Words = spaced(
+    Algorithm::Tamil,
+    &["மற்றும்", "அல்லது", "ஒரு", "இது", "அது"],
+    &["இல்லை", "அல்ல", "இன்றி", "இல்லாமல்"],
+    &["ஆனால்"],
+);
+
+/// Chinese: matched on substrings; cues precede what they negate.
+const CHINESE: Words = Words {
+    stemmer: None,
+    stop: &[],
+    cues: &["不", "没有", "没", "别", "无", "非", "未", "勿", "而不是"],
+    pseudo: &["不仅", "不但", "不只"],
+    terminators: &["但是", "但", "然而", "不过"],
+    contraction: None,
+};
+
+/// Thai: matched on substrings; cues precede what they negate.
+const THAI: Words = Words {
+    stemmer: None,
+    stop: &[],
+    cues: &["ไม่", "ไม่เคย", "อย่า", "แทนที่จะ", "โดยไม่"],
+    pseudo: &["ไม่เพียง"],
+    terminators: &["แต่"],
+    contraction: None,
+};
+
+/// Japanese and Korean negate with a suffix on the verb, which a forward scope cannot find: no
+/// negation is detected there (docs/lint.md says so).
+const NO_CUES: Words = Words {
+    stemmer: None,
+    stop: &[],
+    cues: &[],
+    pseudo: &[],
+    terminators: &[],
+    contraction: None,
+};

@@ -1,0 +1,80 @@
+//! One language's way of reducing a word to the key it is matched by: fold, stem, then synonyms.
+//! Keys are interned to numbers so an answer's index is small and compared cheaply.
+
+use std::collections::HashMap;
+
+use rust_stemmers::Stemmer;
+
+use super::language::{self, Words};
+
+/// Numbers for keys, shared by every answer and phrase of one lint run.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The number of `key`, assigned on first sight.
+    pub fn id(&mut self, key: String) -> u32 {
+        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        *self.ids.entry(key).or_insert(next)
+    }
+}
+
+/// The word lists, stemmer and synonyms of one language.
+pub struct Lexicon {
+    /// The lists.
+    pub words: &'static Words,
+    stemmer: Option<Stemmer>,
+    /// Stem → the stem of its synonym group's first word.
+    synonyms: HashMap<String, String>,
+    /// Split `l'api` (French, Italian).
+    pub split_elision: bool,
+    /// The script separates words with spaces.
+    pub spaced: bool,
+}
+
+impl Lexicon {
+    /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first).
+    pub fn new(code: &str, groups: &[Vec<String>]) -> Lexicon {
+        let words = language::words(code);
+        let mut lexicon = Lexicon {
+            words,
+            stemmer: words.stemmer(),
+            synonyms: HashMap::new(),
+            split_elision: matches!(code, "fr" | "it"),
+            spaced: crate::lang::of(code).spaced,
+        };
+        for group in groups {
+            let Some(first) = group.first() else { continue };
+            let canonical = lexicon.stem(&super::normalise::fold(first));
+            for word in group {
+                let stem = lexicon.stem(&super::normalise::fold(word));
+                lexicon.synonyms.insert(stem, canonical.clone());
+            }
+        }
+        lexicon
+    }
+
+    /// The Snowball stem of a folded word (the word itself without a stemmer).
+    pub fn stem(&self, folded: &str) -> String {
+        match &self.stemmer {
+            Some(stemmer) => stemmer.stem(folded).into_owned(),
+            None => folded.to_owned(),
+        }
+    }
+
+    /// The matching key of a folded word: its stem, or its synonym group's.
+    pub fn key(&self, folded: &str) -> String {
+        let stem = self.stem(folded);
+        match self.synonyms.get(&stem) {
+            Some(canonical) => canonical.clone(),
+            None => stem,
+        }
+    }
+
+    /// Whether a folded word is a stop word.
+    pub fn is_stop(&self, folded: &str) -> bool {
+        self.words.stop.contains(&folded)
+    }
+}

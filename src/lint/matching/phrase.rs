@@ -1,0 +1,139 @@
+//! A phrase reduced the way answers are: Markdown stripped, folded, stop words dropped, stemmed,
+//! synonyms applied; neighbouring words may also stand as one compound.
+
+use super::lexicon::{Interner, Lexicon};
+use super::normalise::{self, fold};
+
+/// Most alternatives one phrase expands to by joining neighbours into compounds: a long phrase
+/// keeps its first ones (the words all split) rather than growing without bound.
+const MAX_ALTERNATIVES: usize = 64;
+
+/// One content word of a phrase, as written.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The word as the author wrote it (for messages).
+    pub shown: String,
+}
+
+/// What one needle of an alternative looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Needle {
+    /// A word key (interned).
+    Key(u32),
+    /// A substring of a sentence's folded text without whitespace (scripts without spaces).
+    Substring(String),
+}
+
+/// One way of making the phrase: every needle in one sentence.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// Each needle with the terms it stands for (`first..end` into [`Phrase::terms`]).
+    pub needles: Vec<(Needle, std::ops::Range<usize>)>,
+}
+
+/// A compiled phrase.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    /// Its content words.
+    pub terms: Vec<Term>,
+    /// The ways to make it; the first has every term on its own.
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Phrase {
+    /// Reduces `source` (a phrase of `match`, `unless`, `must` or a project rule).
+    pub fn new(source: &str, lexicon: &Lexicon, interner: &mut Interner) -> Phrase {
+        let plain = strip_markdown(source);
+        if !lexicon.spaced {
+            // The whole phrase is one substring of the normalised answer.
+            let needle: String = fold(&plain)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            return Phrase {
+                terms: vec![Term {
+                    shown: plain.trim().to_owned(),
+                }],
+                alternatives: vec![Alternative {
+                    needles: vec![(Needle::Substring(needle), 0..1)],
+                }],
+            };
+        }
+        let words = normalise::words(&plain, lexicon.split_elision);
+        let all_stop = words
+            .iter()
+            .all(|word| word.unspaced || lexicon.is_stop(&word.folded));
+        // Content words with whether each can join the one before into a compound.
+        let mut kept: Vec<(String, String, bool, bool)> = Vec::new();
+        let mut previous_kept = false;
+        for word in &words {
+            if !all_stop && !word.unspaced && lexicon.is_stop(&word.folded) {
+                previous_kept = false;
+                continue;
+            }
+            let joins = previous_kept && word.joins_previous && !word.unspaced;
+            kept.push((
+                word.folded.clone(),
+                plain[word.range.clone()].to_owned(),
+                joins,
+                word.unspaced,
+            ));
+            previous_kept = !word.unspaced;
+        }
+        let terms = kept
+            .iter()
+            .map(|(_, shown, _, _)| Term {
+                shown: shown.clone(),
+            })
+            .collect();
+        let mut needles_of = |first: usize, end: usize| -> Needle {
+            if kept[first].3 {
+                return Needle::Substring(kept[first].0.clone());
+            }
+            let joined: String = kept[first..end].iter().map(|k| k.0.as_str()).collect();
+            Needle::Key(interner.id(lexicon.key(&joined)))
+        };
+        let mut alternatives = Vec::new();
+        let mut stack = vec![(0usize, Vec::new())];
+        while let Some((at, needles)) = stack.pop() {
+            if alternatives.len() >= MAX_ALTERNATIVES {
+                break;
+            }
+            if at == kept.len() {
+                alternatives.push(Alternative { needles });
+                continue;
+            }
+            // Pushed in reverse so the all-split alternative comes out first.
+            for span in (1..=3).rev() {
+                let end = at + span;
+                if end > kept.len() || (span > 1 && !kept[at + 1..end].iter().all(|k| k.2)) {
+                    continue;
+                }
+                let mut next = needles.clone();
+                next.push((needles_of(at, end), at..end));
+                stack.push((end, next));
+            }
+        }
+        Phrase {
+            terms,
+            alternatives,
+        }
+    }
+
+    /// Whether the phrase has nothing to look for.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// A phrase as a reader sees it: `**bold**`, `` `code` `` and other inline Markdown reduced to
+/// their text.
+pub fn strip_markdown(source: &str) -> String {
+    let plain = crate::lint::text::PlainText::of_markdown(source, 0..source.len(), None);
+    let text = plain.text.trim_end_matches('\n');
+    if text.trim().is_empty() {
+        source.to_owned()
+    } else {
+        text.replace('\n', " ")
+    }
+}

@@ -1,0 +1,156 @@
+//! Finding a compiled pattern in an indexed answer.
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::doc::{Doc, Unit};
+use super::normalise::fold;
+use super::phrase::{Alternative, Needle, Phrase};
+
+/// One place a pattern is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// From the first matched word to the last, in the plain text.
+    pub range: Range<usize>,
+    /// The sentence it is in.
+    pub sentence: usize,
+    /// The matched words themselves, in text order.
+    pub words: Vec<Range<usize>>,
+    /// The cue of the negation that covers it; such a match neither makes a point nor raises a
+    /// flag.
+    pub negated_by: Option<Range<usize>>,
+}
+
+/// Every sentence that holds all of an alternative's needles; one [`Found`] per sentence, an
+/// un-negated one when the sentence has one.
+pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    for alternative in &phrase.alternatives {
+        for hit in alternative_hits(alternative, doc, text) {
+            match found.iter_mut().find(|f| f.sentence == hit.sentence) {
+                Some(existing) if existing.negated_by.is_some() && hit.negated_by.is_none() => {
+                    *existing = hit;
+                }
+                Some(_) => {}
+                None => found.push(hit),
+            }
+        }
+    }
+    found.sort_by_key(|f| f.range.start);
+    found
+}
+
+/// The occurrences of each needle of an alternative.
+pub fn occurrences(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Vec<Unit>> {
+    alternative
+        .needles
+        .iter()
+        .map(|(needle, _)| match needle {
+            Needle::Key(key) => doc.units(*key).iter().map(|(_, u)| u.clone()).collect(),
+            Needle::Substring(needle) => substrings(needle, doc, text),
+        })
+        .collect()
+}
+
+fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Found> {
+    let occurrences = occurrences(alternative, doc, text);
+    if occurrences.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    let mut sentences: Vec<usize> = occurrences[0].iter().map(|u| u.sentence).collect();
+    sentences.dedup();
+    let mut hits = Vec::new();
+    for sentence in sentences {
+        let in_sentence: Vec<Vec<&Unit>> = occurrences
+            .iter()
+            .map(|units| units.iter().filter(|u| u.sentence == sentence).collect())
+            .collect();
+        if in_sentence.iter().any(Vec::is_empty) {
+            continue;
+        }
+        // Start from the first occurrence of each needle, then move each to one no negation
+        // covers (a cue matched as one of the words negates nothing); twice, since a move can
+        // free another needle.
+        let mut chosen: Vec<&Unit> = in_sentence.iter().map(|units| units[0]).collect();
+        for _ in 0..2 {
+            for (slot, units) in in_sentence.iter().enumerate() {
+                let ranges: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
+                if let Some(free) = units
+                    .iter()
+                    .find(|u| doc.negated_by(&u.range, &ranges).is_none())
+                {
+                    chosen[slot] = free;
+                }
+            }
+        }
+        let mut words: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
+        let negated_by = words
+            .iter()
+            .find_map(|range| doc.negated_by(range, &words))
+            .map(|negation| negation.cue.clone());
+        words.sort_by_key(|range| range.start);
+        words.dedup();
+        hits.push(Found {
+            range: words[0].start..words.iter().map(|w| w.end).max().unwrap_or(words[0].end),
+            sentence,
+            words,
+            negated_by,
+        });
+    }
+    hits
+}
+
+/// Where `needle` occurs in the folded text of each sentence, whitespace ignored.
+fn substrings(needle: &str, doc: &Doc, text: &str) -> Vec<Unit> {
+    let mut units = Vec::new();
+    if needle.is_empty() {
+        return units;
+    }
+    for (index, sentence) in doc.sentences.iter().enumerate() {
+        // The folded sentence without whitespace, each byte of it mapped back to the plain text.
+        let mut folded = String::new();
+        let mut origin = Vec::new();
+        for (at, c) in text[sentence.clone()].char_indices() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let start = sentence.start + at;
+            for piece in fold(c.encode_utf8(&mut [0; 4])).chars() {
+                for _ in 0..piece.len_utf8() {
+                    origin.push((start, start + c.len_utf8()));
+                }
+                folded.push(piece);
+            }
+        }
+        for (at, _) in folded.match_indices(needle) {
+            let start = origin[at].0;
+            let end = origin[at + needle.len() - 1].1;
+            units.push(Unit {
+                range: start..end,
+                sentence: index,
+            });
+        }
+    }
+    units
+}
+
+/// Every match of a regex (`/regex/` or `=exact words`) in the plain text.
+pub fn regex(regex: &Regex, doc: &Doc, text: &str) -> Vec<Found> {
+    regex
+        .find_iter(text)
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let range = m.range();
+            let negated_by = doc
+                .negated_by(&range, std::slice::from_ref(&range))
+                .map(|negation| negation.cue.clone());
+            Found {
+                sentence: super::sentence::index_of(&doc.sentences, range.start),
+                words: vec![range.clone()],
+                range,
+                negated_by,
+            }
+        })
+        .collect()
+}

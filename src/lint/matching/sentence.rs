@@ -1,0 +1,76 @@
+//! Splitting an answer into sentences: a point is made within one sentence.
+//!
+//! A sentence ends at `.`, `!`, `?`, `;` or `:` followed by whitespace or the end of the text
+//! (so `1.5`, `e.g.x` and `http://` do not split), at their full-width forms (`。`, `！`, `？`,
+//! `；`, `：`), and at a line break: the plain text ends every paragraph, list item, table cell
+//! and heading with one, so each list item is a sentence of its own.
+
+use std::ops::Range;
+
+/// The byte ranges of the sentences of `text`, in order; empty ones are kept so that indexes
+/// stay stable, whitespace-only ones are dropped.
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let end = at + c.len_utf8();
+        let ends = match c {
+            '\n' | '。' | '！' | '？' | '；' | '：' => true,
+            '.' | '!' | '?' | ';' | ':' => {
+                chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
+            }
+            _ => false,
+        };
+        if ends {
+            if !text[start..end].trim().is_empty() {
+                sentences.push(start..end);
+            }
+            start = end;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        sentences.push(start..text.len());
+    }
+    sentences
+}
+
+/// The index of the sentence holding byte `offset`, given [`split`]'s ranges.
+pub fn index_of(sentences: &[Range<usize>], offset: usize) -> usize {
+    sentences
+        .partition_point(|sentence| sentence.end <= offset)
+        .min(sentences.len().saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        split(text)
+            .into_iter()
+            .map(|range| text[range].trim())
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_sentence_punctuation_and_lines() {
+        assert_eq!(
+            pieces("One is 1.5 long. Two; three: four\n- five\n"),
+            ["One is 1.5 long.", "Two;", "three:", "four", "- five"]
+        );
+        assert_eq!(
+            pieces("见 http://x.y 好。再见"),
+            ["见 http://x.y 好。", "再见"]
+        );
+    }
+
+    #[test]
+    fn finds_the_sentence_of_an_offset() {
+        let text = "Ab. Cd.";
+        let sentences = split(text);
+        assert_eq!(index_of(&sentences, 0), 0);
+        assert_eq!(index_of(&sentences, 5), 1);
+        assert_eq!(index_of(&sentences, 99), 1);
+    }
+}

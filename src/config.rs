@@ -33,13 +33,13 @@ impl Config {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => ProjectConfig::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        project
-            .sheet
-            .validate()
-            .map_err(|message| ConfigError::Invalid {
+        project.validate(root).map_err(|error| match error {
+            Invalid::Message(message) => ConfigError::Invalid {
                 path: path.clone(),
                 message,
-            })?;
+            },
+            Invalid::Lint(error) => ConfigError::Lint(error),
+        })?;
         Ok(Config {
             root: root.to_path_buf(),
             project,
@@ -82,6 +82,34 @@ impl ProjectConfig {
     pub fn parse(text: &str) -> Result<ProjectConfig, toml::de::Error> {
         toml::from_str(text)
     }
+
+    /// Checks every value serde cannot, for the project at `root`: the one place, run when the
+    /// configuration is loaded, so that `check` refuses what `build` would.
+    fn validate(&self, root: &Path) -> Result<(), Invalid> {
+        self.build.validate(root).map_err(Invalid::Message)?;
+        self.apkg.validate().map_err(Invalid::Message)?;
+        self.sheet.validate().map_err(Invalid::Message)?;
+        crate::lint::Settings::new(self.lint.clone()).map_err(Invalid::Lint)?;
+        Ok(())
+    }
+}
+
+/// What [`ProjectConfig::validate`] found.
+enum Invalid {
+    Message(String),
+    Lint(crate::lint::SettingsError),
+}
+
+/// Names at the project root that belong to cardsmith; `[build] out` may not take them.
+const RESERVED_AT_ROOT: &[&str] = &[CONFIG_FILE, crate::lock::LOCK_FILE, "templates"];
+
+/// A relative path made only of plain names (no `..`, `.`, root or prefix), lexically resolved.
+fn plain_relative(path: &Path) -> Option<PathBuf> {
+    let plain = !path.as_os_str().is_empty()
+        && path
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+    plain.then(|| path.to_path_buf())
 }
 
 /// `[build]` in `cardsmith.toml`.
@@ -92,6 +120,48 @@ pub struct BuildConfig {
     pub source: PathBuf,
     /// Output folder, relative to the root.
     pub out: PathBuf,
+}
+
+impl BuildConfig {
+    /// `out` must be a folder of its own inside the project: a build replaces it as a whole, so
+    /// it may not be, hold or sit inside the lesson folder, and may not be the root, the lock,
+    /// `cardsmith.toml` or `templates/`.
+    fn validate(&self, root: &Path) -> Result<(), String> {
+        let Some(out) = plain_relative(&self.out) else {
+            return Err(format!(
+                "`build.out` (\"{}\") must be a folder inside the project, such as \"out\" (a build replaces it as a whole)",
+                self.out.display()
+            ));
+        };
+        if let Some(first) = out.components().next()
+            && out.components().count() == 1
+            && RESERVED_AT_ROOT
+                .iter()
+                .any(|name| first.as_os_str() == *name)
+        {
+            return Err(format!(
+                "`build.out` (\"{}\") names a file or folder of the project itself; choose another folder, such as \"out\"",
+                self.out.display()
+            ));
+        }
+        let source =
+            crate::assets::normalize_lexically(&self.source).unwrap_or_else(|| self.source.clone());
+        let overlaps = |a: &Path, b: &Path| a.starts_with(b) || b.starts_with(a);
+        // Lexically, and through symlinks for the folders that exist.
+        let real = |path: &Path| std::fs::canonicalize(root.join(path)).ok();
+        let real_overlap = match (real(&out), real(&source)) {
+            (Some(out), Some(source)) => overlaps(&out, &source),
+            _ => false,
+        };
+        if source.as_os_str().is_empty() || overlaps(&out, &source) || real_overlap {
+            return Err(format!(
+                "`build.out` (\"{}\") and `build.source` (\"{}\") overlap; a build would overwrite or delete lessons",
+                self.out.display(),
+                self.source.display()
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for BuildConfig {
@@ -109,6 +179,35 @@ impl Default for BuildConfig {
 pub struct ApkgConfig {
     /// File name (under `out/`) of the package holding every lesson.
     pub all: PathBuf,
+}
+
+impl ApkgConfig {
+    /// `all` must be an `.apkg` file inside `out/`, and not one of cardsmith's own names there
+    /// (the manifest, temporary files). Which lesson packages it could collide with is known only
+    /// with the lessons: the Anki renderer checks that.
+    fn validate(&self) -> Result<(), String> {
+        let shown = self.all.display();
+        let Some(all) = plain_relative(&self.all) else {
+            return Err(format!(
+                "`apkg.all` (\"{shown}\") must be a file name inside the output folder, such as \"all.apkg\""
+            ));
+        };
+        let name = all
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with(".cardsmith-") {
+            return Err(format!(
+                "`apkg.all` (\"{shown}\") takes a name cardsmith keeps for itself in the output folder"
+            ));
+        }
+        if !name.ends_with(".apkg") || name == ".apkg" {
+            return Err(format!(
+                "`apkg.all` (\"{shown}\") must end in `.apkg`: it is an Anki package, and any other name could be another output"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for ApkgConfig {
@@ -227,6 +326,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// `[lint]` is well-formed but means nothing sensible.
+    #[error(transparent)]
+    Lint(crate::lint::SettingsError),
     /// The file is not valid TOML or has unknown keys.
     #[error("invalid `{}`", path.display())]
     Parse {

@@ -88,6 +88,18 @@ pub fn write_build(
         .filter(|entry| !current.iter().any(|made| made == entry))
         .collect();
     let made: HashSet<&str> = current.iter().map(String::as_str).collect();
+    if made.len() != current.len() {
+        // Two renderers claiming one path would silently lose an output.
+        let twice = current
+            .iter()
+            .find(|entry| current.iter().filter(|other| other == entry).count() > 1)
+            .cloned()
+            .unwrap_or_default();
+        return Err(WriteError::at(
+            out_dir.join(&twice),
+            std::io::Error::other("two outputs of this build have this path"),
+        ));
+    }
     let removed = stage.carry_over(&out_dir, &made, &stale)?;
 
     let mut written = Vec::with_capacity(artifacts.len() + 1);

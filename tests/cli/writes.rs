@@ -121,3 +121,70 @@ fn a_build_replaces_out_as_a_whole_and_keeps_user_files() {
         "nothing is left beside out/"
     );
 }
+
+#[test]
+fn output_paths_from_config_never_name_sources_or_cardsmith_s_own_files() {
+    let cases = [
+        ("[build]\nout = \"source\"\n", "overlap"),
+        ("[build]\nout = \"source/out\"\n", "overlap"),
+        (
+            "[build]\nout = \".\"\n",
+            "must be a folder inside the project",
+        ),
+        (
+            "[build]\nout = \"../elsewhere\"\n",
+            "must be a folder inside the project",
+        ),
+        (
+            "[build]\nout = \"cardsmith.lock\"\n",
+            "names a file or folder of the project",
+        ),
+        (
+            "[build]\nout = \"templates\"\n",
+            "names a file or folder of the project",
+        ),
+        ("[build]\nsource = \"out/lessons\"\n", "overlap"),
+        ("[apkg]\nall = \"base.md\"\n", "must end in `.apkg`"),
+        (
+            "[apkg]\nall = \".cardsmith-manifest\"\n",
+            "keeps for itself",
+        ),
+        (
+            "[apkg]\nall = \"../escape.apkg\"\n",
+            "must be a file name inside the output folder",
+        ),
+    ];
+    for (config, expected) in cases {
+        let project = Project::new();
+        project.write("source/a.md", LESSON);
+        project.write("cardsmith.toml", config);
+        // `check` refuses what `build` would: the configuration is validated when it is loaded.
+        for command in ["check", "build"] {
+            let stderr = project.run(&[command], 2);
+            assert!(
+                stderr.contains("invalid `[ROOT]/cardsmith.toml`") && stderr.contains(expected),
+                "{config} / {command}: {stderr}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(project.root().join("source/a.md")).expect("lesson"),
+            LESSON,
+            "{config}: the lesson is untouched"
+        );
+        assert!(
+            !project.root().join("out").exists(),
+            "{config}: nothing built"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_out_folder_that_links_to_the_lessons_is_refused() {
+    let project = Project::new();
+    project.write("source/a.md", LESSON);
+    std::os::unix::fs::symlink("source", project.root().join("out")).expect("symlink");
+    let stderr = project.run(&["build"], 2);
+    assert!(stderr.contains("overlap"), "{stderr}");
+    assert_eq!(names(&project.root().join("source")), ["a.md"]);
+}

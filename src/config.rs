@@ -101,7 +101,11 @@ enum Invalid {
 }
 
 /// Names at the project root that belong to cardsmith; `[build] out` may not take them.
-const RESERVED_AT_ROOT: &[&str] = &[CONFIG_FILE, crate::lock::LOCK_FILE, "templates"];
+const RESERVED_AT_ROOT: &[&str] = &[
+    CONFIG_FILE,
+    crate::render::apkg::lock::LOCK_FILE,
+    "templates",
+];
 
 /// A relative path made only of plain names (no `..`, `.`, root or prefix), lexically resolved.
 fn plain_relative(path: &Path) -> Option<PathBuf> {

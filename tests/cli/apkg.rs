@@ -587,7 +587,9 @@ fn the_all_package_name_is_configurable_and_checked() {
         .cardsmith(&["build"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("invalid `[apkg] all"));
+        .stderr(predicates::str::contains(
+            "`apkg.all` (\"../escape.apkg\") must be a file name inside the output folder",
+        ));
 }
 
 #[test]

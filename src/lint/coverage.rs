@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::diagnostic::FileId;
 use crate::lines::Lines;
-use crate::lint::matching::Query;
 use crate::lint::text::trimmed_range;
 use crate::lint::{Context, Settings};
 use crate::model::Course;
@@ -93,8 +92,7 @@ pub fn coverage(course: &Course, settings: &Settings) -> Coverage {
     let lines = Lines::new(&course.files);
     let mut items = Vec::new();
     let (mut points, mut made_total) = (0, 0);
-    for (lesson, item, answer, doc) in context.answers() {
-        let file = course.file(lesson.file);
+    for (lesson, item, answer, matches) in context.answers() {
         let place = |range: std::ops::Range<usize>| {
             Place::new(
                 &lines,
@@ -103,28 +101,22 @@ pub fn coverage(course: &Course, settings: &Settings) -> Coverage {
                 answer.source_range(range).start,
             )
         };
+        let sentence = |index: usize| trimmed_range(&answer.text, matches.sentences[index].clone());
         let (mut made, mut missing) = (Vec::new(), Vec::new());
-        for point in &item.card.must {
-            let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
-            let judgement = context
-                .matcher
-                .judge(&lesson.lang, &queries, doc, &answer.text);
-            if let Some((index, found)) = judgement.made {
-                let sentence = trimmed_range(&answer.text, doc.sentences[found.sentence].clone());
+        for (point, judgement) in item.card.must.iter().zip(&matches.points) {
+            if let Some((index, found)) = &judgement.made {
                 made.push(PointMade {
                     point: point.point.clone(),
-                    matched: point.patterns[index].source.clone(),
-                    sentence: place(sentence),
+                    matched: point.patterns[*index].source.clone(),
+                    sentence: place(sentence(found.sentence)),
                     words: found.words.iter().cloned().map(&place).collect(),
                 });
                 continue;
             }
-            let (closest, lacking) = match judgement.closest {
+            let (closest, lacking) = match &judgement.closest {
                 Some((_, closest)) => (
-                    closest.sentence.map(|sentence| {
-                        place(trimmed_range(&answer.text, doc.sentences[sentence].clone()))
-                    }),
-                    closest.lacking,
+                    closest.sentence.map(|index| place(sentence(index))),
+                    closest.lacking.clone(),
                 ),
                 None => (None, Vec::new()),
             };
@@ -134,14 +126,15 @@ pub fn coverage(course: &Course, settings: &Settings) -> Coverage {
                 lacking,
                 negated_by: judgement
                     .negated
-                    .and_then(|(_, found)| found.negated_by)
+                    .as_ref()
+                    .and_then(|(_, found)| found.negated_by.clone())
                     .map(place),
             });
         }
         points += made.len() + missing.len();
         made_total += made.len();
         items.push(ItemCoverage {
-            path: file.path.display().to_string(),
+            path: course.file(lesson.file).path.display().to_string(),
             line: lines
                 .line_column(lesson.file, item.heading_span.range.start)
                 .line,

@@ -99,11 +99,9 @@ pub struct Context<'a> {
     pub course: &'a Course,
     /// The resolved `[lint]` settings.
     pub settings: &'a Settings,
-    /// Phrases compiled for each lesson's language; see [`matching`].
-    pub matcher: matching::Matcher,
     answers: Vec<PlainText>,
-    /// Each answer reduced for matching, once.
-    docs: Vec<matching::Doc>,
+    /// What the matcher found in each answer, searched once (see [`matching`]).
+    matches: Vec<matching::AnswerMatches>,
 }
 
 impl<'a> Context<'a> {
@@ -114,46 +112,35 @@ impl<'a> Context<'a> {
             .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
             .collect();
         let mut matcher = matching::Matcher::new(settings.synonym_groups());
-        let mut docs = Vec::with_capacity(answers.len());
-        let mut languages: Vec<&str> = Vec::new();
-        for ((lesson, item), answer) in course.items().zip(&answers) {
-            docs.push(matcher.doc(&lesson.lang, &answer.text));
-            let card = &item.card;
-            let patterns = card.must.iter().flat_map(|point| &point.patterns).chain(
-                card.avoid
-                    .iter()
-                    .flat_map(|flag| flag.patterns.iter().chain(&flag.unless)),
-            );
-            for pattern in patterns {
-                matcher.prepare(&lesson.lang, pattern.into());
-            }
-            if !languages.contains(&lesson.lang.as_str()) {
-                languages.push(&lesson.lang);
-            }
-        }
-        for rule in &settings.project_rules {
-            for pattern in rule.first.iter().chain(&rule.second) {
-                for lang in &languages {
-                    matcher.prepare(lang, pattern.into());
-                }
-            }
-        }
+        let mut variants = matching::CaseVariants::default();
+        let matches = course
+            .items()
+            .zip(&answers)
+            .map(|((lesson, item), answer)| {
+                matcher.answer_matches(
+                    lesson,
+                    item,
+                    &answer.text,
+                    &settings.project_rules,
+                    &mut variants,
+                )
+            })
+            .collect();
         Context {
             course,
             settings,
-            matcher,
             answers,
-            docs,
+            matches,
         }
     }
 
-    /// Every item with its lesson, its answer's plain text and the answer reduced for matching.
+    /// Every item with its lesson, its answer's plain text and what the matcher found in it.
     pub fn answers(
         &self,
-    ) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText, &matching::Doc)> {
+    ) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText, &matching::AnswerMatches)> {
         self.items()
-            .zip(&self.docs)
-            .map(|((lesson, item, answer), doc)| (lesson, item, answer, doc))
+            .zip(&self.matches)
+            .map(|((lesson, item, answer), matches)| (lesson, item, answer, matches))
     }
 
     /// Every item with its lesson and its answer's plain text.

@@ -476,3 +476,196 @@ fn rule_explains_one_rule_or_lists_all() {
     let rules: Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(rules.as_array().map(Vec::len), Some(all.lines().count()));
 }
+
+/// A lesson with one item per `(answer, card block)`, ids `q1`, `q2`, ...
+fn lesson_of(items: &[(&str, &str)]) -> String {
+    let mut text = String::from("---\nid: matching\ntitle: Matching\ndeck: Tests\n---\n");
+    for (index, (answer, card)) in items.iter().enumerate() {
+        let n = index + 1;
+        text.push_str(&format!(
+            "\n### Which point does answer {n} make? {{#q{n}}}\n\n{answer}\n\n```card\n{card}\n```\n"
+        ));
+    }
+    text
+}
+
+/// The item, code and message of each matching diagnostic (P and R codes), one line each.
+fn messages_of(project: &Project) -> Vec<String> {
+    let (_, diagnostics) = json_of(project, &[]);
+    diagnostics
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .is_some_and(|code| code.starts_with(['P', 'R']))
+        })
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["item_id"].as_str().unwrap_or("-"),
+                d["code"],
+                d["message"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn points_are_made_by_paraphrase_and_flags_are_not_raised_by_negation() {
+    let project = Project::new();
+    project.write(
+        "source/matching.md",
+        &lesson_of(&[
+            // Stems, any order, compounds: made.
+            (
+                "The queue is persisted, and compaction removes the older duplicate keys.",
+                "must: [compacts duplicate keys]",
+            ),
+            (
+                "The planner pushes the filter down into the scan.",
+                "must: [filter push-down]",
+            ),
+            // Negated: not made, and the message says so.
+            (
+                "We never enable write-ahead logging here.",
+                "must: [write-ahead logging]",
+            ),
+            // Negated red flags raise nothing; the un-negated one does.
+            (
+                "Never retry a payment without an idempotency key. Don't poll the API.",
+                "avoid: [poll the API, retry a payment]",
+            ),
+            ("We poll the API every minute.", "avoid: [poll the API]"),
+            // Inline Markdown in a phrase, and a phrase in a script without spaces.
+            (
+                "Set `max-age=0` with **stale-while-revalidate**.",
+                "must: [\"`max-age=0`\", \"**stale-while-revalidate**\"]",
+            ),
+            (
+                "ノードは過半数の合意で書き込みを確定します。",
+                "must: [過半数の合意]",
+            ),
+        ]),
+    );
+    let messages = messages_of(&project);
+    assert_eq!(
+        messages,
+        [
+            "q3 \"P001\" \"answer omits the required point `write-ahead logging`: `write-ahead logging` is said only under the negation `never`\"",
+            "q5 \"R001\" \"answer raises the red flag `poll the API`\"",
+        ],
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn a_missed_point_names_the_words_the_closest_sentence_lacks() {
+    let project = Project::new();
+    project.write(
+        "source/matching.md",
+        &lesson_of(&[(
+            "Raft elects a leader by majority vote. Entries are replicated to the followers.",
+            "must: [entries committed by a majority]",
+        )]),
+    );
+    let stderr = project.run(&["check"], 1);
+    assert!(
+        stderr.contains(
+            "answer omits the required point `entries committed by a majority`: the closest sentence lacks `committed`, `majority`"
+        ) || stderr.contains("the closest sentence lacks `entries`, `committed`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("closest sentence: lacks"), "{stderr}");
+}
+
+#[test]
+fn a_case_sensitive_regex_that_would_match_ignoring_case_gets_a_hint() {
+    let project = Project::new();
+    project.write(
+        "source/matching.md",
+        &lesson_of(&[(
+            "Store each raw response before parsing it.",
+            "must: [{point: keeps raw responses, match: [\"/store (each|the) raw/\"]}]",
+        )]),
+    );
+    let stderr = project.run(&["check"], 1);
+    assert!(
+        stderr.contains("`/store (each|the) raw/` would match ignoring case: regexes are case-sensitive; write `/(?i)store (each|the) raw/`"),
+        "{stderr}"
+    );
+}
+
+/// Issue 11, finding 4: a thousand costly regexes in a 50 KB lesson took 54 s and 5.7 GB. Each
+/// distinct alternative is now compiled once, a regex is refused past a compiled size limit, and
+/// one run compiles a bounded number of distinct regexes.
+#[test]
+fn a_thousand_costly_regexes_are_refused_quickly() {
+    let project = Project::new();
+    let same: Vec<(String, String)> = (0..1000)
+        .map(|_| {
+            (
+                "Some answer text here.".to_owned(),
+                "must: [{point: p, match: [\"/\\\\w{100}x/\"]}]".to_owned(),
+            )
+        })
+        .collect();
+    let items: Vec<(&str, &str)> = same.iter().map(|(a, c)| (a.as_str(), c.as_str())).collect();
+    let lesson = lesson_of(&items);
+    assert!(lesson.len() > 50_000, "{} bytes", lesson.len());
+    project.write("source/matching.md", &lesson);
+    let output = project
+        .cardsmith(&["check", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    let value: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let diagnostics: Vec<&Value> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|d| d["code"] == "S008")
+        .collect();
+    assert_eq!(diagnostics.len(), 1000);
+    assert!(
+        diagnostics.iter().all(|d| d["code"] == "S008"
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("compiles to more than"))),
+        "{:?}",
+        diagnostics[0]
+    );
+
+    // A thousand distinct ones: past the cap, each is refused without compiling.
+    let distinct: Vec<(String, String)> = (0..1000)
+        .map(|n| {
+            (
+                "Some answer text here.".to_owned(),
+                format!("must: [{{point: p, match: [\"/\\\\w{{100}}x{n}/\"]}}]"),
+            )
+        })
+        .collect();
+    let items: Vec<(&str, &str)> = distinct
+        .iter()
+        .map(|(a, c)| (a.as_str(), c.as_str()))
+        .collect();
+    project.write("source/matching.md", &lesson_of(&items));
+    let output = project
+        .cardsmith(&["check", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("runs");
+    let value: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let messages: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|d| d["code"] == "S008")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 1000);
+    let capped = messages
+        .iter()
+        .filter(|m| m.contains("distinct regexes"))
+        .count();
+    assert_eq!(capped, 1000 - 256, "{:?}", &messages[250..260]);
+}

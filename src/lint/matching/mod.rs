@@ -8,6 +8,7 @@
 //! of them negated. `/regex/` and `=exact words` are regexes compiled once by the parse stage,
 //! searched in the plain text, negation applied too. docs/lint.md states the rules.
 
+mod answers;
 mod doc;
 mod explain;
 pub mod language;
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
+pub use answers::{AnswerMatches, CaseVariants};
 pub use doc::Doc;
 pub use explain::Closest;
 pub use phrase::{Phrase, strip_markdown};

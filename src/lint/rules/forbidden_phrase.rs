@@ -32,17 +32,16 @@ declare_rule! {
 
 /// One diagnostic per occurrence outside a negation.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let matcher = &context.matcher;
     for rule in &context.settings.project_rules {
         if rule.config.extends != Extends::Existence {
             continue;
         }
-        for (lesson, item, answer, doc) in context.answers() {
+        for (lesson, item, answer, matches) in context.answers() {
             if !rule.applies_to(lesson, item) {
                 continue;
             }
             for pattern in &rule.first {
-                let found = matcher.find(&lesson.lang, pattern.into(), doc, &answer.text);
+                let found = matches.found(&pattern.source);
                 for found in found.iter().filter(|found| found.negated_by.is_none()) {
                     let words = matched_words(&answer.text, &found.words);
                     let mut diagnostic = context

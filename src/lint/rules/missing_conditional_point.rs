@@ -34,24 +34,23 @@ declare_rule! {
 
 /// One diagnostic per rule and item, at the first mention of `first`.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let matcher = &context.matcher;
     for rule in &context.settings.project_rules {
         if rule.config.extends != Extends::Conditional {
             continue;
         }
-        for (lesson, item, answer, doc) in context.answers() {
+        for (lesson, item, answer, matches) in context.answers() {
             if !rule.applies_to(lesson, item)
                 || rule
                     .second
                     .iter()
-                    .any(|pattern| matcher.is_made(&lesson.lang, pattern.into(), doc, &answer.text))
+                    .any(|pattern| matches.is_made(&pattern.source))
             {
                 continue;
             }
             let first = rule
                 .first
                 .iter()
-                .flat_map(|pattern| matcher.find(&lesson.lang, pattern.into(), doc, &answer.text))
+                .flat_map(|pattern| matches.found(&pattern.source))
                 .filter(|found| found.negated_by.is_none())
                 .min_by_key(|found| found.range.start);
             let Some(found) = first else { continue };

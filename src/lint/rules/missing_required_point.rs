@@ -1,15 +1,9 @@
 //! P001 `missing-required-point` (the doc comment below is what `cardsmith rule P001` prints).
 
-use std::collections::HashMap;
-
-use regex::Regex;
-
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
-use crate::lint::matching::{Doc, Query};
 use crate::lint::text::{one_line, trimmed_range};
-use crate::model::{Pattern, PatternKind};
 
 declare_rule! {
     /// ## What it does
@@ -39,24 +33,22 @@ declare_rule! {
 /// One diagnostic per point none of whose alternatives is made, at the question, with the `must`
 /// entry and the closest sentence as related places.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut insensitive = CaseHints::default();
-    for (lesson, item, answer, doc) in context.answers() {
+    for (lesson, item, answer, matches) in context.answers() {
         if answer.text.trim().is_empty() {
             continue; // An empty answer is reported once, as S006, not once per point.
         }
-        for point in &item.card.must {
-            if point.patterns.is_empty() {
+        for ((point, judgement), hint) in item
+            .card
+            .must
+            .iter()
+            .zip(&matches.points)
+            .zip(&matches.case_hints)
+        {
+            if point.patterns.is_empty() || judgement.made.is_some() {
                 continue; // No patterns: its entry was invalid and is reported by the parser.
             }
-            let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
-            let judgement = context
-                .matcher
-                .judge(&lesson.lang, &queries, doc, &answer.text);
-            if judgement.made.is_some() {
-                continue;
-            }
             let mut message = format!("answer omits the required point `{}`", point.point);
-            let mut diagnostic_related = Vec::new();
+            let mut related = Vec::new();
             if let Some((index, negated)) = &judgement.negated {
                 let cue = negated.negated_by.clone().unwrap_or_default();
                 message.push_str(&format!(
@@ -64,39 +56,36 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     point.patterns[*index].source,
                     one_line(&answer.text[cue.clone()])
                 ));
-                diagnostic_related.push((
+                related.push((
                     Span::new(lesson.file, answer.source_range(cue)),
                     "negated here".to_owned(),
                 ));
             } else if let Some((_, closest)) = &judgement.closest
                 && let Some(sentence) = closest.sentence
             {
-                message.push_str(&format!(
-                    ": the closest sentence lacks {}",
-                    quoted_list(&closest.lacking)
-                ));
-                let range = trimmed_range(&answer.text, doc.sentences[sentence].clone());
-                diagnostic_related.push((
+                let lacking = quoted_list(&closest.lacking);
+                message.push_str(&format!(": the closest sentence lacks {lacking}"));
+                let range = trimmed_range(&answer.text, matches.sentences[sentence].clone());
+                related.push((
                     Span::new(lesson.file, answer.source_range(range)),
-                    format!("closest sentence: lacks {}", quoted_list(&closest.lacking)),
+                    format!("closest sentence: lacks {lacking}"),
                 ));
             }
-            let tried = point
-                .patterns
-                .iter()
-                .map(|pattern| format!("`{}`", pattern.source))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut help = format!(
-                "tried {tried}: state the point in the answer, or add the wording it uses to `match:`"
-            );
-            if let Some(hint) = point
-                .patterns
-                .iter()
-                .find_map(|pattern| insensitive.hint(context, lesson, pattern, doc, &answer.text))
-            {
-                help = hint;
-            }
+            let help = match hint.map(|index| &point.patterns[index].source) {
+                Some(source) => format!(
+                    "`{source}` would match ignoring case: regexes are case-sensitive; write `/(?i){}/`",
+                    &source[1..source.len() - 1]
+                ),
+                None => format!(
+                    "tried {}: state the point in the answer, or add the wording it uses to `match:`",
+                    point
+                        .patterns
+                        .iter()
+                        .map(|pattern| format!("`{}`", pattern.source))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             let mut diagnostic = context
                 .diagnostic(
                     &MissingRequiredPoint::META,
@@ -106,52 +95,11 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label("the answer to this question never makes the point")
                 .with_related(point.span.clone(), "required here");
-            for (span, label) in diagnostic_related {
+            for (span, label) in related {
                 diagnostic = diagnostic.with_related(span, label);
             }
             out.push(diagnostic.with_help(help));
         }
-    }
-}
-
-/// `(?i)` variants of case-sensitive regexes, each compiled once per run, only for regexes of
-/// points that were missed.
-#[derive(Default)]
-struct CaseHints {
-    compiled: HashMap<String, Option<Regex>>,
-}
-
-impl CaseHints {
-    /// A help text when `pattern` is a case-sensitive regex whose `(?i)` variant would make the
-    /// point.
-    fn hint(
-        &mut self,
-        context: &Context<'_>,
-        lesson: &crate::model::Lesson,
-        pattern: &Pattern,
-        doc: &Doc,
-        text: &str,
-    ) -> Option<String> {
-        if pattern.kind != PatternKind::Regex || pattern.source.contains("(?i") {
-            return None;
-        }
-        let body = &pattern.source[1..pattern.source.len() - 1];
-        let regex = self
-            .compiled
-            .entry(pattern.source.clone())
-            .or_insert_with(|| crate::parse::build_regex(&format!("(?i){body}")).ok())
-            .as_ref()?;
-        let query = Query {
-            source: &pattern.source,
-            kind: PatternKind::Regex,
-            regex: Some(regex),
-        };
-        context.matcher.is_made(&lesson.lang, query, doc, text).then(|| {
-            format!(
-                "`{}` would match ignoring case: regexes are case-sensitive; write `/(?i){body}/`",
-                pattern.source
-            )
-        })
     }
 }
 

@@ -31,18 +31,17 @@ declare_rule! {
 
 /// One diagnostic per sentence (or regex match) that raises the flag, at the matched words.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let matcher = &context.matcher;
-    for (lesson, item, answer, doc) in context.answers() {
+    for (lesson, item, answer, matches) in context.answers() {
         for flag in &item.card.avoid {
             if flag
                 .unless
                 .iter()
-                .any(|pattern| matcher.is_made(&lesson.lang, pattern.into(), doc, &answer.text))
+                .any(|pattern| matches.is_made(&pattern.source))
             {
                 continue;
             }
             for pattern in &flag.patterns {
-                let found = matcher.find(&lesson.lang, pattern.into(), doc, &answer.text);
+                let found = matches.found(&pattern.source);
                 for found in found.iter().filter(|found| found.negated_by.is_none()) {
                     let words = matched_words(&answer.text, &found.words);
                     let span = Span::new(lesson.file, answer.source_range(found.range.clone()));

@@ -74,6 +74,9 @@ pub enum Command {
         /// Folder of the new project (created if missing; must not hold a project already).
         dir: PathBuf,
     },
+    /// Run the language server on stdin/stdout: diagnostics while you type, for your editor
+    /// (setup: docs/editors.md).
+    Lsp,
 }
 
 /// `--color`.
@@ -142,6 +145,8 @@ pub enum Invocation {
     Rule { code: Option<String>, json: bool },
     /// `init DIR`.
     Init { dir: PathBuf },
+    /// `lsp`: each document names its own project, so no config is read here.
+    Lsp,
 }
 
 impl Invocation {
@@ -207,6 +212,7 @@ impl Invocation {
             Command::Init { dir } => Invocation::Init {
                 dir: root.join(dir),
             },
+            Command::Lsp => Invocation::Lsp,
         })
     }
 }

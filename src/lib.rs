@@ -14,6 +14,7 @@ pub mod lang;
 pub mod lines;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod parse;

@@ -59,6 +59,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("next: cd {} && cardsmith build", dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        Invocation::Lsp => {
+            let (connection, io_threads) = lsp_server::Connection::stdio();
+            cardsmith::lsp::run(&connection)?;
+            drop(connection);
+            io_threads
+                .join()
+                .context("the language server's stdio failed")?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -197,18 +206,7 @@ fn explain_rules(code: Option<&str>, json: bool) -> anyhow::Result<String> {
             serde_json::to_string_pretty(&describe(rule)).expect("always serializes")
         ));
     }
-    Ok(format!(
-        "# {} ({})\n\nDefault severity: {}.{}\n\n{}",
-        rule.meta.code.name,
-        rule.meta.code.code,
-        rule.meta.default_severity.as_str(),
-        if rule.is_parse_stage() {
-            " Emitted while reading lessons: always on, cannot be suppressed."
-        } else {
-            ""
-        },
-        rule.meta.explanation()
-    ))
+    Ok(rule.documentation())
 }
 
 fn build(config: &Config, color: bool) -> anyhow::Result<ExitCode> {

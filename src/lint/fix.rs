@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::codes;
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::model::Course;
 use crate::parse::slugify;
 
@@ -20,11 +20,26 @@ pub struct FixedFile {
     pub ids_added: usize,
 }
 
-/// Adds ` {#slug}` to every question heading without an id: the slug of the question, made unique
-/// in the project with `-2`, `-3`, ... Returns only the files that change. Files with an
-/// `unreadable-file` diagnostic are left alone: their text was decoded lossily, and writing it
-/// back would destroy the bytes that are not UTF-8.
-pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<FixedFile> {
+/// One id to add: ` {#slug}` at the end of a question heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingId {
+    /// The heading without an id (the span of its S004 diagnostic).
+    pub heading: Span,
+    /// The new id: the slug of the question, unique in the project.
+    pub slug: String,
+}
+
+impl MissingId {
+    /// What to insert at `heading.range.end`.
+    pub fn insertion(&self) -> String {
+        format!(" {{#{}}}", self.slug)
+    }
+}
+
+/// The id every question heading without one should get: the slug of the question, made unique
+/// in the project with `-2`, `-3`, ... Files with an `unreadable-file` diagnostic are left alone:
+/// their text was decoded lossily, and writing it back would destroy the bytes that are not UTF-8.
+pub fn missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<MissingId> {
     let unreadable: HashSet<FileId> = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.code == codes::UNREADABLE_FILE)
@@ -35,13 +50,12 @@ pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<Fixed
         .filter(|(_, item)| item.id_span.is_some())
         .map(|(_, item)| item.id.clone())
         .collect();
-    let mut fixed = Vec::new();
+    let mut missing = Vec::new();
     for lesson in course
         .lessons
         .iter()
         .filter(|lesson| !unreadable.contains(&lesson.file))
     {
-        let mut inserts: Vec<(usize, String)> = Vec::new();
         for item in lesson.items.iter().filter(|item| item.id_span.is_none()) {
             let base = slugify(&item.question);
             let mut slug = base.clone();
@@ -51,21 +65,36 @@ pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<Fixed
                 n += 1;
             }
             taken.insert(slug.clone());
-            inserts.push((item.heading_span.range.end, format!(" {{#{slug}}}")));
+            missing.push(MissingId {
+                heading: item.heading_span.clone(),
+                slug,
+            });
         }
-        if inserts.is_empty() {
-            continue;
-        }
-        let mut text = course.file(lesson.file).text.clone();
-        for (at, insert) in inserts.iter().rev() {
-            text.insert_str(*at, insert);
-        }
-        fixed.push(FixedFile {
-            file: lesson.file,
-            text,
-            ids_added: inserts.len(),
-        });
     }
+    missing
+}
+
+/// Adds every [`missing_ids`] id to its file. Returns only the files that change.
+pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<FixedFile> {
+    let mut fixed: Vec<FixedFile> = Vec::new();
+    // `missing_ids` goes file by file, in order within each file: insert from the back so the
+    // earlier offsets hold.
+    for missing in missing_ids(course, diagnostics).iter().rev() {
+        let file = missing.heading.file;
+        if fixed.last().is_none_or(|last| last.file != file) {
+            fixed.push(FixedFile {
+                file,
+                text: course.file(file).text.clone(),
+                ids_added: 0,
+            });
+        }
+        let current = fixed.last_mut().expect("pushed above");
+        current
+            .text
+            .insert_str(missing.heading.range.end, &missing.insertion());
+        current.ids_added += 1;
+    }
+    fixed.reverse();
     fixed
 }
 

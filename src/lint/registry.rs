@@ -44,6 +44,23 @@ impl RuleEntry {
     pub fn is_parse_stage(&self) -> bool {
         matches!(self.source, Source::Parse)
     }
+
+    /// What `cardsmith rule CODE` prints, and an editor shows on hover: name, code, default
+    /// severity, then the explanation (Markdown).
+    pub fn documentation(&self) -> String {
+        format!(
+            "# {} ({})\n\nDefault severity: {}.{}\n\n{}",
+            self.meta.code.name,
+            self.meta.code.code,
+            self.meta.default_severity.as_str(),
+            if self.is_parse_stage() {
+                " Emitted while reading lessons: always on, cannot be suppressed."
+            } else {
+                ""
+            },
+            self.meta.explanation()
+        )
+    }
 }
 
 const fn parse(meta: RuleMeta) -> RuleEntry {

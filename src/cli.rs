@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use cardsmith::config::Config;
+use cardsmith::commands::{build, check};
+use cardsmith::config::{self, Config};
 use cardsmith::report::ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -13,7 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "cardsmith", version, about, long_about = None)]
 pub struct Args {
-    /// Run as if started in DIR (the project root).
+    /// Run as if started in DIR. The project root is the nearest folder at or above it that holds
+    /// `cardsmith.toml` (DIR itself when none does).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub directory: Option<PathBuf>,
 
@@ -34,6 +36,9 @@ pub enum Command {
         /// Fail instead of updating `cardsmith.lock` (for CI: the committed lock must be current).
         #[arg(long)]
         locked: bool,
+        /// How to print diagnostics (json, sarif and github go to stdout).
+        #[arg(long, value_enum, default_value_t = FormatChoice::Human)]
+        format: FormatChoice,
     },
     /// Check every lesson and report problems; writes nothing (except with `--fix`/`--baseline`).
     Check {
@@ -71,7 +76,9 @@ pub enum Command {
     },
     /// Create a new content project in DIR (a config and one example lesson).
     Init {
-        /// Folder of the new project (created if missing; must not hold a project already).
+        /// Folder of the new project (created if missing; must not hold a project already). When
+        /// it already has lessons in `source/`, no example lesson is added.
+        #[arg(default_value = ".")]
         dir: PathBuf,
     },
     /// Run the language server on stdin/stdout: diagnostics while you type, for your editor
@@ -114,32 +121,30 @@ pub enum RuleFormatChoice {
     Json,
 }
 
-/// What `check` does besides reporting.
-#[derive(Debug, Default)]
-pub struct CheckOptions {
-    /// Absolute paths to report on; empty for all.
-    pub paths: Vec<PathBuf>,
-    /// `--statistics`.
-    pub statistics: bool,
-    /// `--fix`.
-    pub fix: bool,
-    /// `--coverage`.
-    pub coverage: bool,
-    /// `--baseline`, absolute.
-    pub baseline: Option<PathBuf>,
+impl From<FormatChoice> for ReportFormat {
+    fn from(choice: FormatChoice) -> Self {
+        match choice {
+            FormatChoice::Human => ReportFormat::Full,
+            FormatChoice::Concise => ReportFormat::Concise,
+            FormatChoice::Json => ReportFormat::Json,
+            FormatChoice::Sarif => ReportFormat::Sarif,
+            FormatChoice::Github => ReportFormat::Github,
+        }
+    }
 }
 
 /// A resolved invocation.
 #[derive(Debug)]
 pub enum Invocation {
     /// `build`.
-    Build { config: Config, color: bool },
+    Build {
+        config: Config,
+        options: build::Options,
+    },
     /// `check`.
     Check {
         config: Config,
-        color: bool,
-        format: ReportFormat,
-        options: CheckOptions,
+        options: check::Options,
     },
     /// `rule CODE` or `rule --all`.
     Rule { code: Option<String>, json: bool },
@@ -160,21 +165,30 @@ impl Invocation {
                     && std::io::stderr().is_terminal()
             }
         };
-        let root = match &args.directory {
-            Some(dir) => dir.clone(),
-            None => std::env::current_dir().context("failed to read the current directory")?,
+        let cwd = std::env::current_dir().context("failed to read the current directory")?;
+        // Where the user is: paths typed on the command line are relative to it.
+        let start = match &args.directory {
+            Some(dir) if !cwd.join(dir).is_dir() => {
+                anyhow::bail!("cannot run in `{}` (-C): no such directory", dir.display())
+            }
+            Some(dir) => cwd.join(dir),
+            None => cwd,
         };
+        let root = config::find_root(&start).unwrap_or_else(|| start.clone());
         let load_config = || {
             Config::load(&root)
                 .with_context(|| format!("failed to load the project at `{}`", root.display()))
         };
         Ok(match args.command {
-            Command::Build { locked } => Invocation::Build {
+            Command::Build { locked, format } => Invocation::Build {
                 config: Config {
                     locked,
                     ..load_config()?
                 },
-                color,
+                options: build::Options {
+                    format: format.into(),
+                    color,
+                },
             },
             Command::Check {
                 paths,
@@ -185,20 +199,14 @@ impl Invocation {
                 baseline,
             } => Invocation::Check {
                 config: load_config()?,
-                color,
-                format: match format {
-                    FormatChoice::Human => ReportFormat::Full,
-                    FormatChoice::Concise => ReportFormat::Concise,
-                    FormatChoice::Json => ReportFormat::Json,
-                    FormatChoice::Sarif => ReportFormat::Sarif,
-                    FormatChoice::Github => ReportFormat::Github,
-                },
-                options: CheckOptions {
-                    paths: paths.iter().map(|path| root.join(path)).collect(),
+                options: check::Options {
+                    format: format.into(),
+                    color,
+                    paths: paths.iter().map(|path| start.join(path)).collect(),
                     statistics,
                     fix,
                     coverage,
-                    baseline: baseline.map(|path| root.join(path)),
+                    baseline: baseline.map(|path| start.join(path)),
                 },
             },
             Command::Rule {
@@ -209,9 +217,13 @@ impl Invocation {
                 code,
                 json: output_format == RuleFormatChoice::Json,
             },
-            Command::Init { dir } => Invocation::Init {
-                dir: root.join(dir),
-            },
+            Command::Init { dir } => {
+                let dir = start.join(dir);
+                Invocation::Init {
+                    // `init` (DIR `.`) reports `cd /path/to/here`, not `cd /path/to/here/.`.
+                    dir: cardsmith::assets::normalize_lexically(&dir).unwrap_or(dir),
+                }
+            }
             Command::Lsp => Invocation::Lsp,
         })
     }
@@ -228,27 +240,23 @@ mod tests {
         Args::command().debug_assert();
     }
 
+    fn resolve(args: &[&str]) -> Invocation {
+        let args = Args::try_parse_from(std::iter::once("cardsmith").chain(args.iter().copied()))
+            .expect("parses");
+        Invocation::from_args(args).expect("resolves")
+    }
+
+    fn utf8(path: &std::path::Path) -> &str {
+        path.to_str().expect("utf-8 path")
+    }
+
     #[test]
     fn directory_flag_sets_the_project_root() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let args = Args::try_parse_from([
-            "cardsmith",
-            "-C",
-            dir.path().to_str().expect("utf-8 path"),
-            "check",
-            "--format",
-            "concise",
-        ])
-        .expect("parses");
-        match Invocation::from_args(args).expect("resolves") {
-            Invocation::Check {
-                config,
-                format,
-                options,
-                ..
-            } => {
+        match resolve(&["-C", utf8(dir.path()), "check", "--format", "concise"]) {
+            Invocation::Check { config, options } => {
                 assert_eq!(config.root, dir.path());
-                assert_eq!(format, ReportFormat::Concise);
+                assert_eq!(options.format, ReportFormat::Concise);
                 assert!(options.paths.is_empty() && !options.fix);
             }
             other => panic!("unexpected {other:?}"),
@@ -256,13 +264,48 @@ mod tests {
     }
 
     #[test]
-    fn check_paths_and_baseline_are_relative_to_the_root() {
+    fn the_root_is_the_nearest_folder_with_a_config_above_the_start() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().to_str().expect("utf-8 path");
-        let args = Args::try_parse_from([
-            "cardsmith",
+        let inner = dir.path().join("course");
+        std::fs::create_dir_all(inner.join("source/sql")).expect("mkdir");
+        std::fs::write(dir.path().join("cardsmith.toml"), "").expect("outer config");
+        std::fs::write(inner.join("cardsmith.toml"), "").expect("inner config");
+        let start = inner.join("source/sql");
+        match resolve(&["-C", utf8(&start), "check", "a.md", "--baseline", "b.json"]) {
+            Invocation::Check { config, options } => {
+                assert_eq!(config.root, inner);
+                // What was typed is relative to where the user is, not to the root.
+                assert_eq!(options.paths, [start.join("a.md")]);
+                assert_eq!(options.baseline, Some(start.join("b.json")));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match resolve(&["-C", utf8(&start), "build", "--format", "github"]) {
+            Invocation::Build { config, options } => {
+                assert_eq!(config.root, inner);
+                assert_eq!(options.format, ReportFormat::Github);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let args = Args::try_parse_from(["cardsmith", "-C", "/nonexistent/course", "check"])
+            .expect("parses");
+        let error = Invocation::from_args(args).expect_err("no such folder");
+        assert!(
+            error.to_string().contains("`/nonexistent/course`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn check_paths_and_baseline_are_relative_to_the_start() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let invocation = resolve(&[
             "-C",
-            root,
+            utf8(dir.path()),
             "check",
             "source/a.md",
             "--baseline",
@@ -270,13 +313,10 @@ mod tests {
             "--format",
             "sarif",
             "--statistics",
-        ])
-        .expect("parses");
-        match Invocation::from_args(args).expect("resolves") {
-            Invocation::Check {
-                format, options, ..
-            } => {
-                assert_eq!(format, ReportFormat::Sarif);
+        ]);
+        match invocation {
+            Invocation::Check { options, .. } => {
+                assert_eq!(options.format, ReportFormat::Sarif);
                 assert_eq!(options.paths, [dir.path().join("source/a.md")]);
                 assert_eq!(options.baseline, Some(dir.path().join("base.json")));
                 assert!(options.statistics);
@@ -293,11 +333,14 @@ mod tests {
     }
 
     #[test]
-    fn init_dir_is_relative_to_the_root() {
-        let args =
-            Args::try_parse_from(["cardsmith", "-C", "/tmp/base", "init", "new"]).expect("parses");
-        match Invocation::from_args(args).expect("resolves") {
-            Invocation::Init { dir } => assert_eq!(dir, PathBuf::from("/tmp/base/new")),
+    fn init_dir_is_relative_to_the_start_and_defaults_to_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match resolve(&["-C", utf8(dir.path()), "init", "new"]) {
+            Invocation::Init { dir: new } => assert_eq!(new, dir.path().join("new")),
+            other => panic!("unexpected {other:?}"),
+        }
+        match resolve(&["-C", utf8(dir.path()), "init"]) {
+            Invocation::Init { dir: new } => assert_eq!(new, dir.path()),
             other => panic!("unexpected {other:?}"),
         }
     }

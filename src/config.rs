@@ -10,6 +10,21 @@ use serde::Deserialize;
 /// Name of the optional project file at the project root.
 pub const CONFIG_FILE: &str = "cardsmith.toml";
 
+/// Name of the file the Anki renderer keeps between builds at the project root (see
+/// `render::apkg::lock`). Named here, with the rest of the project's layout, so that the
+/// configuration can keep outputs off it without reaching up into the renderers.
+pub const LOCK_FILE: &str = "cardsmith.lock";
+
+/// The project root for a run started in `start`: the nearest folder at or above it that holds
+/// `cardsmith.toml`, as cargo finds `Cargo.toml` and ruff its `pyproject.toml`; `None` when no
+/// folder up to the file system root has one.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|folder| folder.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
 /// Everything a run needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -101,11 +116,7 @@ enum Invalid {
 }
 
 /// Names at the project root that belong to cardsmith; `[build] out` may not take them.
-const RESERVED_AT_ROOT: &[&str] = &[
-    CONFIG_FILE,
-    crate::render::apkg::lock::LOCK_FILE,
-    "templates",
-];
+const RESERVED_AT_ROOT: &[&str] = &[CONFIG_FILE, LOCK_FILE, "templates"];
 
 /// A relative path made only of plain names (no `..`, `.`, root or prefix), lexically resolved.
 fn plain_relative(path: &Path) -> Option<PathBuf> {

@@ -7,9 +7,9 @@
 
 pub mod assets;
 pub mod codes;
+pub mod commands;
 pub mod config;
 pub mod diagnostic;
-pub mod init;
 pub mod lang;
 pub mod lines;
 pub mod lint;

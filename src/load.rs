@@ -68,24 +68,10 @@ pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError>
             path: display_path(root, source_dir),
         });
     }
-    let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(source_dir).sort_by_file_name() {
-        let entry = entry.map_err(|source| LoadError::Walk {
-            path: display_path(root, source_dir),
-            source,
-        })?;
-        let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
-        let is_hidden = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| name.starts_with('.'));
-        // A symlink is kept even when dangling, so that a broken link is reported, not skipped.
-        let is_file =
-            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
-        if is_file && is_markdown && !is_hidden {
-            paths.push(entry.into_path());
-        }
-    }
+    let paths = lesson_paths(source_dir).map_err(|source| LoadError::Walk {
+        path: display_path(root, source_dir),
+        source,
+    })?;
     if paths.is_empty() {
         return Err(LoadError::NoLessons {
             path: display_path(root, source_dir),
@@ -117,6 +103,26 @@ pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError>
         loaded.files.push(SourceFile { path: shown, text });
     }
     Ok(loaded)
+}
+
+/// Every lesson file under `source_dir`: `*.md`, not hidden, recursively, sorted by path.
+pub fn lesson_paths(source_dir: &Path) -> Result<Vec<PathBuf>, walkdir::Error> {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(source_dir).sort_by_file_name() {
+        let entry = entry?;
+        let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+        let is_hidden = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| name.starts_with('.'));
+        // A symlink is kept even when dangling, so that a broken link is reported, not skipped.
+        let is_file =
+            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
+        if is_file && is_markdown && !is_hidden {
+            paths.push(entry.into_path());
+        }
+    }
+    Ok(paths)
 }
 
 /// The text of a renderer's state file `name` at the project root (`cardsmith.lock`); `None`

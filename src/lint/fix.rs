@@ -74,12 +74,23 @@ pub fn missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<MissingId
     missing
 }
 
-/// Adds every [`missing_ids`] id to its file. Returns only the files that change.
-pub fn add_missing_ids(course: &Course, diagnostics: &[Diagnostic]) -> Vec<FixedFile> {
+/// Adds every [`missing_ids`] id to its file, in the files `in_scope` accepts (`check --fix
+/// PATHS` fixes only those; the ids stay the ones a fix of the whole project would add). Returns
+/// only the files that change.
+pub fn add_missing_ids(
+    course: &Course,
+    diagnostics: &[Diagnostic],
+    in_scope: impl Fn(FileId) -> bool,
+) -> Vec<FixedFile> {
     let mut fixed: Vec<FixedFile> = Vec::new();
     // `missing_ids` goes file by file, in order within each file: insert from the back so the
     // earlier offsets hold.
-    for missing in missing_ids(course, diagnostics).iter().rev() {
+    let all = missing_ids(course, diagnostics);
+    for missing in all
+        .iter()
+        .rev()
+        .filter(|missing| in_scope(missing.heading.file))
+    {
         let file = missing.heading.file;
         if fixed.last().is_none_or(|last| last.file != file) {
             fixed.push(FixedFile {
@@ -151,7 +162,7 @@ mod tests {
             FRONT.replace("ID", "b")
         );
         let (course, diagnostics) = course(&[&a, &b]);
-        let fixed = add_missing_ids(&course, &diagnostics);
+        let fixed = add_missing_ids(&course, &diagnostics, |_| true);
         assert_eq!(fixed.len(), 1);
         assert_eq!(fixed[0].ids_added, 2);
         assert!(
@@ -179,6 +190,6 @@ mod tests {
             crate::diagnostic::Span::new(FileId(0), 0..1),
             "not UTF-8",
         ));
-        assert!(add_missing_ids(&course, &diagnostics).is_empty());
+        assert!(add_missing_ids(&course, &diagnostics, |_| true).is_empty());
     }
 }

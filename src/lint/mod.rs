@@ -8,8 +8,6 @@
 //! 3. applies suppressions (`allow:` in a card block, `<!-- cardsmith: allow CODE -->` comments),
 //!    reporting those that suppressed nothing (L001).
 
-pub mod baseline;
-pub mod coverage;
 pub mod fix;
 pub mod matching;
 pub mod registry;

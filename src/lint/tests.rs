@@ -188,8 +188,9 @@ fn mangled_lessons_never_panic_the_linter() {
             }];
             let (course, _) = crate::parse::parse_course(files);
             let diagnostics = lint(&course, &settings);
-            let _ = crate::lint::coverage::coverage(&course, &settings).render();
-            let _ = crate::lint::fix::add_missing_ids(&course, &diagnostics);
+            let _ =
+                crate::commands::check::coverage::coverage(&course, &settings, |_| true).render();
+            let _ = crate::lint::fix::add_missing_ids(&course, &diagnostics, |_| true);
             for format in [
                 crate::report::ReportFormat::Full,
                 crate::report::ReportFormat::Concise,

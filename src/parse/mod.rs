@@ -282,6 +282,7 @@ fn build_items(
             Block::CardFence { content } => {
                 match &mut open {
                     Some(item) if item.card.is_none() => {
+                        let before = diagnostics.len();
                         let card = card::parse(
                             file,
                             text,
@@ -290,6 +291,11 @@ fn build_items(
                             patterns,
                             diagnostics,
                         );
+                        // Problems inside the card block (S003, S007, S008) belong to its item,
+                        // for the JSON report and the baseline alike.
+                        for diagnostic in &mut diagnostics[before..] {
+                            diagnostic.item_id.get_or_insert_with(|| item.id.clone());
+                        }
                         item.card = Some((card, range.clone()));
                     }
                     Some(item) => diagnostics.push(

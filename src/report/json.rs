@@ -19,7 +19,7 @@
 //! - `severity`: `error` or `warning`. `help` and `item_id` are `null` when absent.
 //!
 //! With `--coverage` the output is an object instead: `{"diagnostics": [...], "coverage": {...}}`
-//! (see [`crate::lint::coverage::Coverage`]: `items` with `path`, `line`, `item_id`, `made`,
+//! (see [`crate::commands::check::coverage::Coverage`]: `items` with `path`, `line`, `item_id`, `made`,
 //! `missing`; `points`; `made`). The fields above are stable: new ones may be added, none removed.
 
 use serde::Serialize;

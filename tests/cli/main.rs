@@ -5,6 +5,7 @@ mod support;
 
 mod apkg;
 mod build;
+mod commands;
 mod errors;
 mod lint;
 mod sheet;

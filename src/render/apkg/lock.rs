@@ -13,8 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// File name, at the project root.
-pub const LOCK_FILE: &str = "cardsmith.lock";
+pub use crate::config::LOCK_FILE;
 
 /// The version written by this cardsmith.
 const VERSION: u32 = 1;

@@ -86,13 +86,21 @@ impl Place {
     }
 }
 
-/// Computes coverage with the project's `[lint]` settings (synonyms count).
-pub fn coverage(course: &Course, settings: &Settings) -> Coverage {
+/// Computes coverage with the project's `[lint]` settings (synonyms count), of the items in the
+/// files `in_scope` accepts (`check --coverage PATHS`).
+pub fn coverage(
+    course: &Course,
+    settings: &Settings,
+    in_scope: impl Fn(FileId) -> bool,
+) -> Coverage {
     let context = Context::new(course, settings);
     let lines = Lines::new(&course.files);
     let mut items = Vec::new();
     let (mut points, mut made_total) = (0, 0);
-    for (lesson, item, answer, matches) in context.answers() {
+    for (lesson, item, answer, matches) in context
+        .answers()
+        .filter(|(lesson, ..)| in_scope(lesson.file))
+    {
         let place = |range: std::ops::Range<usize>| {
             Place::new(
                 &lines,

@@ -2,7 +2,8 @@
 //! only on new problems.
 //!
 //! The first run (FILE absent) records every current diagnostic; later runs drop the recorded ones
-//! and report the rest. An entry is identified by path, code, item and message, never by line, so
+//! and report the rest. Structural problems (S codes, which no suppression silences) are never
+//! recorded nor dropped: `build` refuses on them, so `check` must keep failing on them too. An entry is identified by path, code, item and message, never by line, so
 //! edits elsewhere in a file do not resurrect it; a count lets one item keep two identical ones.
 //! The file is JSON, sorted, meant to be committed:
 //!
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::lint::registry::{self, RuleEntry};
 use crate::model::SourceFile;
 
 /// The recorded diagnostics.
@@ -77,11 +79,17 @@ pub enum BaselineError {
     },
 }
 
+/// Whether a baseline records (and so hides) `diagnostic`: every one but the structural problems,
+/// the codes emitted while reading lessons, which nothing may silence.
+pub fn is_recorded(diagnostic: &Diagnostic) -> bool {
+    !registry::find(diagnostic.code.code).is_some_and(RuleEntry::is_parse_stage)
+}
+
 impl Baseline {
-    /// Records `diagnostics`.
+    /// Records the `diagnostics` a baseline may hold (see [`is_recorded`]).
     pub fn record(diagnostics: &[Diagnostic], files: &[SourceFile]) -> Baseline {
         let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
-        for diagnostic in diagnostics {
+        for diagnostic in diagnostics.iter().filter(|d| is_recorded(d)) {
             *counts.entry(key(diagnostic, files)).or_default() += 1;
         }
         Baseline {
@@ -116,7 +124,7 @@ impl Baseline {
             .collect();
         let before = diagnostics.len();
         diagnostics.retain(|diagnostic| match left.get_mut(&key(diagnostic, files)) {
-            Some(count) if *count > 0 => {
+            Some(count) if *count > 0 && is_recorded(diagnostic) => {
                 *count -= 1;
                 false
             }

@@ -1,0 +1,53 @@
+//! `cardsmith build`: check, then write every output (nothing at all when there are errors).
+
+use super::{Status, Streams, lesson_count, write_diagnostics};
+use crate::config::Config;
+use crate::report::{self, ReportFormat};
+
+/// How `build` reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// How diagnostics are printed (`--format`).
+    pub format: ReportFormat,
+    /// ANSI colors in the human format.
+    pub color: bool,
+}
+
+/// Runs `build`.
+pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyhow::Result<Status> {
+    let report = crate::build(config)?;
+    write_diagnostics(streams, &report.checked, options.format, options.color)?;
+    if report.written.is_empty() {
+        streams.err_line(&format!(
+            "build refused: {}; nothing was written to `{}`",
+            report::summary(&report.checked.diagnostics),
+            config.project.build.out.display()
+        ))?;
+        return Ok(Status::of(&report.checked));
+    }
+    for path in &report.written {
+        let shown = path.strip_prefix(&config.root).unwrap_or(path);
+        streams.err_line(&format!("wrote {}", shown.display()))?;
+    }
+    for path in &report.removed {
+        let shown = path.strip_prefix(&config.root).unwrap_or(path);
+        streams.err_line(&format!("removed {} (its lesson is gone)", shown.display()))?;
+    }
+    for notice in &report.notices {
+        streams.err_line(&format!("{}: {}", notice.level.as_str(), notice.message))?;
+    }
+    let items = report.checked.course.items().count();
+    streams.err_line(&format!(
+        "built {} ({}): {}",
+        lesson_count(&report.checked),
+        report::plural(items, "item"),
+        report::summary(&report.checked.diagnostics)
+    ))?;
+    if !crate::render::sheet::PDF_ENABLED {
+        streams.err_line(
+            "note: this cardsmith was built without the `pdf` feature: cheat sheets are HTML only \
+             (`<lesson-id>.sheet.html`); install it with default features for the PDF",
+        )?;
+    }
+    Ok(Status::Success)
+}

@@ -2,13 +2,16 @@
 //!
 //! One place finds and resolves them, so that the structure check (a broken path is an error at
 //! its file:line:col) and the renderers that pack images (Anki media, the cheat sheet) agree on
-//! what a path means: relative to the lesson file, and never outside the project.
+//! what a path means: relative to the lesson file, and never outside the project: lexically here,
+//! and on the file system (symlinks resolved, special files and oversized images refused) through
+//! [`crate::confine`].
 
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
 use crate::codes;
+use crate::confine::{Limit, ProjectRoot, ReadError};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Course, Item, Lesson};
 
@@ -33,18 +36,35 @@ pub struct AssetRef {
     pub project_path: Option<PathBuf>,
     /// The whole `![...](...)` or `[...](...)` in the source.
     pub span: Span,
-    /// The item whose answer holds it.
+    /// The item whose question or answer holds it.
     pub item_id: String,
 }
 
-/// Every local reference in the answers of `item` (pure: no file system access). URLs with a
-/// scheme (`https:`, `mailto:`), absolute paths and in-page anchors (`#id`) are not local files.
+/// Every local reference in the question and the answer of `item` (pure: no file system access).
+/// URLs with a scheme (`https:`, `mailto:`), absolute paths and in-page anchors (`#id`) are not
+/// local files.
 pub fn item_references(course: &Course, lesson: &Lesson, item: &Item) -> Vec<AssetRef> {
-    let file = course.file(lesson.file);
-    let answer = item.answer_span.range.clone();
-    let lesson_dir = file.path.parent().unwrap_or(Path::new(""));
     let mut found = Vec::new();
-    let parser = Parser::new_ext(&file.text[answer.clone()], crate::parse::markdown_options());
+    // The question is Markdown too (rendered into the card's front), so its images are packed.
+    for range in [&item.question_span.range, &item.answer_span.range] {
+        references_in(course, lesson, item, range.clone(), &mut found);
+    }
+    found
+}
+
+fn references_in(
+    course: &Course,
+    lesson: &Lesson,
+    item: &Item,
+    answer: std::ops::Range<usize>,
+    found: &mut Vec<AssetRef>,
+) {
+    let file = course.file(lesson.file);
+    let lesson_dir = file.path.parent().unwrap_or(Path::new(""));
+    let Some(markdown) = file.text.get(answer.clone()) else {
+        return;
+    };
+    let parser = Parser::new_ext(markdown, crate::parse::markdown_options());
     for (event, range) in parser.into_offset_iter() {
         let (kind, url) = match event {
             Event::Start(Tag::Image { dest_url, .. }) => (AssetKind::Image, dest_url),
@@ -68,7 +88,6 @@ pub fn item_references(course: &Course, lesson: &Lesson, item: &Item) -> Vec<Ass
             item_id: item.id.clone(),
         });
     }
-    found
 }
 
 /// Every local reference in the course, in build order.
@@ -79,28 +98,56 @@ pub fn references(course: &Course) -> Vec<AssetRef> {
         .collect()
 }
 
-/// Reports references that leave the project or point at no file under `root`.
-pub fn check_references(course: &Course, root: &Path) -> Vec<Diagnostic> {
+/// Reports references that leave the project (lexically or through a symlink), point at no
+/// regular file under `root`, or at an image larger than `image_limit`.
+pub fn check_references(course: &Course, root: &Path, image_limit: Limit) -> Vec<Diagnostic> {
+    let project = ProjectRoot::new(root);
     let mut diagnostics = Vec::new();
     for reference in references(course) {
-        let what = match reference.kind {
-            AssetKind::Image => "image",
-            AssetKind::Link => "link",
+        let (what, limit) = match reference.kind {
+            AssetKind::Image => ("image", image_limit),
+            // A link is only checked, never read: its size does not matter.
+            AssetKind::Link => (
+                "link",
+                Limit {
+                    bytes: u64::MAX,
+                    setting: "",
+                },
+            ),
         };
-        let problem = match &reference.project_path {
-            None => Some((
+        let outside = "keep images and linked files inside the project (e.g. next to the lesson) and use a relative path";
+        let problem = match (&reference.project_path, &project) {
+            (None, _) => Some((
                 format!("{what} `{}` points outside the project", reference.url),
-                "keep images and linked files inside the project (e.g. next to the lesson) and use a relative path",
+                outside,
             )),
-            Some(path) if !root.join(path).is_file() => Some((
-                format!(
-                    "{what} `{}` not found (looked for `{}`)",
-                    reference.url,
-                    path.display()
-                ),
-                "paths are relative to the lesson file; fix the path or add the file",
+            (Some(path), Ok(project)) => match project.check(path, limit) {
+                Ok(()) => None,
+                Err(ReadError::NotFound) => Some((
+                    format!(
+                        "{what} `{}` not found (looked for `{}`)",
+                        reference.url,
+                        path.display()
+                    ),
+                    "paths are relative to the lesson file; fix the path or add the file",
+                )),
+                Err(error @ ReadError::Outside { .. }) => Some((
+                    format!("{what} `{}` is refused: {error}", reference.url),
+                    "a symlink may not lead out of the project: copy the file in instead",
+                )),
+                Err(error @ ReadError::TooLarge { .. }) => Some((
+                    format!("{what} `{}` is refused: {error}", reference.url),
+                    "shrink the image, or raise `limits.image-bytes` in cardsmith.toml",
+                )),
+                Err(error) => Some((
+                    format!("{what} `{}` cannot be used: {error}", reference.url),
+                    "point at a regular file inside the project",
+                )),
+            },
+            (Some(_), Err(error)) => Some((
+                format!("{what} `{}` cannot be checked: {error}", reference.url),
+                "check that the project folder exists and that you may read it",
             )),
-            Some(_) => None,
         };
         if let Some((message, help)) = problem {
             diagnostics.push(

@@ -90,6 +90,8 @@ pub struct ProjectConfig {
     pub lint: crate::lint::LintConfig,
     /// `[sheet]`: the one-page cheat sheet.
     pub sheet: SheetConfig,
+    /// `[limits]`: the largest files a build reads.
+    pub limits: LimitsConfig,
 }
 
 impl ProjectConfig {
@@ -229,6 +231,44 @@ impl Default for ApkgConfig {
     fn default() -> Self {
         ApkgConfig {
             all: PathBuf::from("all.apkg"),
+        }
+    }
+}
+
+/// `[limits]` in `cardsmith.toml`: the largest lesson and image a build reads. A file over its
+/// limit is an error at the place that names it, never an unbounded read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+pub struct LimitsConfig {
+    /// Bytes of one lesson file.
+    pub lesson_bytes: u64,
+    /// Bytes of one image.
+    pub image_bytes: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            lesson_bytes: 2 * 1024 * 1024,
+            image_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// The lesson limit, for [`crate::confine::ProjectRoot::read`].
+    pub fn lesson(&self) -> crate::confine::Limit {
+        crate::confine::Limit {
+            bytes: self.lesson_bytes,
+            setting: "limits.lesson-bytes",
+        }
+    }
+
+    /// The image limit.
+    pub fn image(&self) -> crate::confine::Limit {
+        crate::confine::Limit {
+            bytes: self.image_bytes,
+            setting: "limits.image-bytes",
         }
     }
 }
@@ -395,6 +435,17 @@ mod tests {
             .expect("valid TOML");
         assert!(bad.sheet.validate().is_err());
         assert!(ProjectConfig::parse("[sheet]\npaper = \"a3\"\n").is_err());
+    }
+
+    #[test]
+    fn limits_default_and_are_configurable() {
+        let config = ProjectConfig::parse("").expect("empty TOML is valid");
+        assert_eq!(config.limits.lesson_bytes, 2 * 1024 * 1024);
+        assert_eq!(config.limits.image_bytes, 10 * 1024 * 1024);
+        let config = ProjectConfig::parse("[limits]\nlesson-bytes = 100\nimage-bytes = 200\n")
+            .expect("valid");
+        assert_eq!(config.limits.lesson().bytes, 100);
+        assert_eq!(config.limits.image().bytes, 200);
     }
 
     #[test]

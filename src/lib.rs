@@ -9,6 +9,7 @@ pub mod assets;
 pub mod codes;
 pub mod commands;
 pub mod config;
+pub mod confine;
 pub mod diagnostic;
 pub mod lang;
 pub mod lines;
@@ -142,7 +143,11 @@ pub struct Outputs {
 
 /// Loads, parses and lints every lesson of the project and reports every problem.
 pub fn check(config: &Config) -> Result<Checked, Error> {
-    let loaded = load::load_sources(&config.root, &config.source_dir())?;
+    let loaded = load::load_sources(
+        &config.root,
+        &config.source_dir(),
+        config.project.limits.lesson(),
+    )?;
     check_sources(loaded, config)
 }
 
@@ -152,8 +157,14 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
 pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> {
     let settings = lint::Settings::new(config.project.lint.clone())?;
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
+    // An unreadable file was parsed as empty: "no front matter" there would only be noise.
+    diagnostics.retain(|diagnostic| !loaded.unreadable.contains(&diagnostic.span.file));
     diagnostics.extend(loaded.diagnostics);
-    diagnostics.extend(assets::check_references(&course, &config.root));
+    diagnostics.extend(assets::check_references(
+        &course,
+        &config.root,
+        config.project.limits.image(),
+    ));
     for renderer in render::renderers() {
         diagnostics.extend(renderer.check(&course, config));
     }
@@ -235,7 +246,7 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
     if checked.has_errors() {
         return Ok(refused(checked));
     }
-    let templates = Templates::load(Some(&config.templates_dir()))?;
+    let templates = Templates::for_project(&config.root, &config.templates_dir())?;
     let state_file = render::state_file();
     let state_path = state_file.map(|file| config.root.join(file));
     // A build killed between its commit and its state rename left the state file pending: finish

@@ -1,11 +1,14 @@
 //! Load stage: find lesson files under `source/` and read them as UTF-8 text.
 //!
 //! A file that cannot be read or is not UTF-8 becomes a diagnostic, not an abort, so that one bad
-//! file does not hide the errors of the others.
+//! file does not hide the errors of the others. Lessons are read through [`ProjectRoot::read`]: a
+//! lesson that is a symlink out of the project, a FIFO or device, or larger than
+//! `limits.lesson-bytes` is refused with a diagnostic and never read (so its text never shows).
 
 use std::path::{Path, PathBuf};
 
 use crate::codes;
+use crate::confine::{Limit, ProjectRoot, ReadError};
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::model::SourceFile;
 
@@ -18,6 +21,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether reading failed for an I/O reason (as opposed to bad content).
     pub io_failed: bool,
+    /// Files that could not be read at all (their text is empty): only their read error counts.
+    pub unreadable: Vec<FileId>,
 }
 
 /// Why there is nothing to load at all.
@@ -42,6 +47,14 @@ pub enum LoadError {
         /// The folder.
         path: PathBuf,
     },
+    /// The project root cannot be resolved.
+    #[error("failed to resolve the project folder `{}`", path.display())]
+    Root {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// A file the load stage reads failed for a reason other than being absent.
     #[error("failed to read `{}`", path.display())]
     Read {
@@ -60,14 +73,18 @@ pub enum LoadError {
     },
 }
 
-/// Finds every `*.md` under `source_dir` (recursively, sorted) and reads it. Paths in the result are
-/// relative to `root` when possible.
-pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError> {
+/// Finds every `*.md` under `source_dir` (recursively, sorted) and reads it, refusing any larger
+/// than `limit`. Paths in the result are relative to `root` when possible.
+pub fn load_sources(root: &Path, source_dir: &Path, limit: Limit) -> Result<Loaded, LoadError> {
     if !source_dir.is_dir() {
         return Err(LoadError::MissingSourceDir {
             path: display_path(root, source_dir),
         });
     }
+    let project = ProjectRoot::new(root).map_err(|source| LoadError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let paths = lesson_paths(source_dir).map_err(|source| LoadError::Walk {
         path: display_path(root, source_dir),
         source,
@@ -81,22 +98,16 @@ pub fn load_sources(root: &Path, source_dir: &Path) -> Result<Loaded, LoadError>
     for path in paths {
         let file = FileId(loaded.files.len());
         let shown = display_path(root, &path);
-        let text = match std::fs::read(&path) {
+        let text = match project.read(&path, limit) {
             Ok(bytes) => {
                 let (text, problem) = decode(file, &bytes);
                 loaded.diagnostics.extend(problem);
                 text
             }
             Err(error) => {
-                loaded.io_failed = true;
-                loaded.diagnostics.push(
-                    Diagnostic::error(
-                        codes::UNREADABLE_FILE,
-                        Span::new(file, 0..0),
-                        format!("cannot read this file: {error}"),
-                    )
-                    .with_help("check that the file exists and that you may read it"),
-                );
+                loaded.io_failed |= error.is_io();
+                loaded.diagnostics.push(refused(file, &error));
+                loaded.unreadable.push(file);
                 String::new()
             }
         };
@@ -115,9 +126,9 @@ pub fn lesson_paths(source_dir: &Path) -> Result<Vec<PathBuf>, walkdir::Error> {
             .file_name()
             .to_str()
             .is_some_and(|name| name.starts_with('.'));
-        // A symlink is kept even when dangling, so that a broken link is reported, not skipped.
-        let is_file =
-            entry.file_type().is_file() || (entry.path_is_symlink() && !entry.path().is_dir());
+        // Anything but a folder is kept (a dangling symlink, a FIFO named `*.md`), so that it is
+        // reported, not skipped; the read refuses what is not a regular file.
+        let is_file = !entry.file_type().is_dir() && !entry.path().is_dir();
         if is_file && is_markdown && !is_hidden {
             paths.push(entry.into_path());
         }
@@ -144,6 +155,27 @@ impl From<Vec<SourceFile>> for Loaded {
             ..Loaded::default()
         }
     }
+}
+
+/// The diagnostic for a lesson that could not be read, at its first line.
+fn refused(file: FileId, error: &ReadError) -> Diagnostic {
+    let help = match error {
+        ReadError::Outside { .. } => {
+            "lessons are files inside the project: copy the file in instead of linking to it"
+        }
+        ReadError::NotAFile { .. } => "a lesson is a regular `*.md` file: remove or rename this",
+        ReadError::TooLarge { .. } => {
+            "split the lesson into several files, or raise `limits.lesson-bytes` in cardsmith.toml"
+        }
+        ReadError::NotFound => "the file (or the target of its symlink) does not exist",
+        ReadError::Io(_) => "check that the file exists and that you may read it",
+    };
+    Diagnostic::error(
+        codes::UNREADABLE_FILE,
+        Span::new(file, 0..0),
+        format!("cannot read this file: {error}"),
+    )
+    .with_help(help)
 }
 
 /// Decodes a file as UTF-8 without its byte-order mark. Invalid UTF-8 gives the lossy text (so the

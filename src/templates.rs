@@ -1,10 +1,14 @@
 //! Templates: defaults embedded in the binary (so `cargo install` works anywhere), each replaced by
-//! a file of the same name in the project's `templates/` folder when there is one.
+//! a file of the same name in the project's `templates/` folder when there is one. Overrides are
+//! read through [`crate::confine`]: one that resolves outside the project, is not a regular file
+//! or is larger than [`OVERRIDE_LIMIT`] is refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
+
+use crate::confine::{Limit, ProjectRoot, ReadError};
 use minijinja::syntax::SyntaxConfig;
 
 /// Every embedded template: its name (also the override's file name) and its text.
@@ -48,6 +52,12 @@ pub const RAW_DEFAULTS: &[(&str, &str)] = &[
     ("sheet.typ", include_str!("../templates/sheet.typ")),
 ];
 
+/// The largest template override read (far above any real template; it only bounds the read).
+pub const OVERRIDE_LIMIT: Limit = Limit {
+    bytes: 1024 * 1024,
+    setting: "",
+};
+
 /// The template set of one project.
 #[derive(Debug)]
 pub struct Templates {
@@ -58,13 +68,13 @@ pub struct Templates {
 /// Why the templates could not be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    /// An override exists but cannot be read.
+    /// An override exists but cannot be read, or is refused.
     #[error("failed to read template override `{}`", path.display())]
     Read {
         /// The override file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        source: ReadError,
     },
     /// A template does not compile or fails while rendering.
     #[error("template `{name}` failed")]
@@ -77,8 +87,32 @@ pub enum TemplateError {
 }
 
 impl Templates {
-    /// The embedded defaults, each replaced by the file of the same name in `overrides_dir` if any.
+    /// The embedded defaults, each replaced by the file of the same name in `overrides_dir` if any;
+    /// overrides may not resolve outside `overrides_dir`.
     pub fn load(overrides_dir: Option<&Path>) -> Result<Templates, TemplateError> {
+        Templates::load_confined(overrides_dir.map(|dir| (dir, dir)))
+    }
+
+    /// The defaults with the overrides in `overrides_dir`, which may not resolve outside the
+    /// project at `root`.
+    pub fn for_project(root: &Path, overrides_dir: &Path) -> Result<Templates, TemplateError> {
+        Templates::load_confined(Some((overrides_dir, root)))
+    }
+
+    /// `overrides`: the folder of overrides and the root they must stay inside.
+    fn load_confined(overrides: Option<(&Path, &Path)>) -> Result<Templates, TemplateError> {
+        let overrides = match overrides {
+            // A missing folder has no overrides, and nothing to confine.
+            Some((dir, root)) if dir.exists() => Some((
+                dir,
+                ProjectRoot::new(root).map_err(|source| TemplateError::Read {
+                    path: dir.to_path_buf(),
+                    source: ReadError::Io(source),
+                })?,
+            )),
+            _ => None,
+        };
+        let overrides = overrides.as_ref().map(|(dir, root)| (*dir, root));
         let mut env = Environment::new();
         env.set_syntax(
             SyntaxConfig::builder()
@@ -89,7 +123,7 @@ impl Templates {
                 .expect("the default delimiters are a valid syntax"),
         );
         for (name, default) in DEFAULTS {
-            let source = read_override(overrides_dir, name, default)?;
+            let source = read_override(overrides, name, default)?;
             env.add_template_owned(*name, source)
                 .map_err(|source| TemplateError::Render {
                     name: (*name).to_owned(),
@@ -98,7 +132,7 @@ impl Templates {
         }
         let mut raw = BTreeMap::new();
         for (name, default) in RAW_DEFAULTS {
-            raw.insert(*name, read_override(overrides_dir, name, default)?);
+            raw.insert(*name, read_override(overrides, name, default)?);
         }
         Ok(Templates { env, raw })
     }
@@ -138,16 +172,20 @@ impl Templates {
 
 /// The override of `name` under `overrides_dir` when it exists, else `default`.
 fn read_override(
-    overrides_dir: Option<&Path>,
+    overrides: Option<(&Path, &ProjectRoot)>,
     name: &str,
     default: &str,
 ) -> Result<String, TemplateError> {
-    let Some(path) = overrides_dir.map(|dir| dir.join(name)) else {
+    let Some((dir, root)) = overrides else {
         return Ok(default.to_owned());
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(default.to_owned()),
+    let path = dir.join(name);
+    match root.read(&path, OVERRIDE_LIMIT) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|error| TemplateError::Read {
+            path,
+            source: ReadError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, error)),
+        }),
+        Err(ReadError::NotFound) => Ok(default.to_owned()),
         Err(source) => Err(TemplateError::Read { path, source }),
     }
 }

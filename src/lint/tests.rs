@@ -39,7 +39,7 @@ fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             text,
         }],
         diagnostics: unreadable.into_iter().collect(),
-        io_failed: false,
+        ..Loaded::default()
     };
     let mut checked = crate::check_sources(loaded, &config).expect("fixture settings are valid");
     let raised = |checked: &crate::Checked| {

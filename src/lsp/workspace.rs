@@ -63,7 +63,7 @@ pub fn is_lesson(config: &Config, path: &Path) -> bool {
 pub fn check(root: &Path, documents: &Documents) -> Result<Snapshot, Error> {
     let config = Config::load(root)?;
     let source_dir = config.source_dir();
-    let mut loaded = match load::load_sources(root, &source_dir) {
+    let mut loaded = match load::load_sources(root, &source_dir, config.project.limits.lesson()) {
         Ok(loaded) => loaded,
         // The editor may hold the project's first lesson, not saved yet.
         Err(LoadError::MissingSourceDir { .. } | LoadError::NoLessons { .. }) => Loaded::default(),
@@ -85,6 +85,7 @@ pub fn check(root: &Path, documents: &Documents) -> Result<Snapshot, Error> {
                 loaded
                     .diagnostics
                     .retain(|diagnostic| diagnostic.span.file != FileId(index));
+                loaded.unreadable.retain(|file| *file != FileId(index));
             }
             None => {
                 loaded.files.push(SourceFile {

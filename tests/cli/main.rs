@@ -6,6 +6,7 @@ mod support;
 mod apkg;
 mod build;
 mod commands;
+mod confinement;
 mod errors;
 mod lint;
 mod sheet;

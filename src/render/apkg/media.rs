@@ -3,17 +3,18 @@
 //! or out-of-project path before a build gets here); this module reads the files and gives each a
 //! flat, content-addressed name for Anki's media folder.
 //!
-//! A content-addressed name (`diagram-1a2b3c4d.png`) matters because Anki never overwrites a media
+//! A content-addressed name (`diagram-<64 hex digits>.png`, the whole SHA-256: a shorter hash
+//! lets two different images share a name, and Anki then shows one of them on both notes) matters because Anki never overwrites a media
 //! file that already exists under the same name: a changed image gets a new name, so the note's
 //! field changes, its `mod` advances, and the import brings the new picture.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::RenderError;
 use crate::assets::{self, AssetKind};
+use crate::confine::{Limit, ProjectRoot};
 use crate::model::{Course, Lesson};
 
 /// The media of a package: flat file name -> bytes, sorted by name.
@@ -22,12 +23,14 @@ pub type MediaFiles = BTreeMap<String, Vec<u8>>;
 /// What one item's images became: destination as written -> packed name.
 pub type ItemMedia = BTreeMap<String, String>;
 
-/// Reads every local image of `lesson`'s answers into `files`; returns each item's mapping.
-/// Remote images (`https:`) and absolute paths are left to Anki, as `assets` leaves them.
+/// Reads every local image of `lesson`'s questions and answers into `files`, confined to the
+/// project and to `limit` bytes each; returns each item's mapping. Remote images (`https:`) and
+/// absolute paths are left to Anki, as `assets` leaves them.
 pub fn collect(
     course: &Course,
     lesson: &Lesson,
-    root: &Path,
+    project: &ProjectRoot,
+    limit: Limit,
     files: &mut MediaFiles,
 ) -> Result<BTreeMap<String, ItemMedia>, RenderError> {
     let mut by_item = BTreeMap::new();
@@ -39,11 +42,14 @@ pub fn collect(
             else {
                 continue;
             };
-            let path = root.join(relative);
-            let bytes = std::fs::read(&path).map_err(|source| RenderError::Other {
-                context: format!("failed to read image `{}`", path.display()),
-                source: Box::new(source),
-            })?;
+            // The structure check refused what this read refuses; it fails here only when the file
+            // changed since.
+            let bytes = project
+                .read(relative, limit)
+                .map_err(|source| RenderError::Other {
+                    context: format!("failed to read image `{}`", relative.display()),
+                    source: Box::new(source),
+                })?;
             let name = media_name(relative, &bytes);
             files.insert(name.clone(), bytes);
             mapping.insert(reference.url, name);
@@ -53,9 +59,9 @@ pub fn collect(
     Ok(by_item)
 }
 
-/// `<stem>-<first 8 hex digits of SHA-256(bytes)>.<ext>`, with characters outside
-/// `[A-Za-z0-9_-]` replaced by `-` (Anki's media folder is flat and shared across devices).
-pub fn media_name(path: &Path, bytes: &[u8]) -> String {
+/// `<stem>-<SHA-256(bytes) in hex>.<ext>`, with characters outside `[A-Za-z0-9_-]` replaced by
+/// `-` (Anki's media folder is flat and shared across devices).
+pub fn media_name(path: &std::path::Path, bytes: &[u8]) -> String {
     let clean = |text: &str| -> String {
         text.chars()
             .map(|c| {
@@ -72,7 +78,7 @@ pub fn media_name(path: &Path, bytes: &[u8]) -> String {
         .map(|stem| clean(&stem.to_string_lossy()))
         .unwrap_or_default();
     let digest = Sha256::digest(bytes);
-    let hash: String = super::hex(&digest[..4]);
+    let hash: String = super::hex(&digest);
     match path.extension() {
         Some(ext) => format!("{stem}-{hash}.{}", clean(&ext.to_string_lossy())),
         None => format!("{stem}-{hash}"),
@@ -82,6 +88,7 @@ pub fn media_name(path: &Path, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn names_are_flat_safe_and_content_addressed() {
@@ -91,7 +98,7 @@ mod tests {
             a.starts_with("my-diagram-v2-") && a.ends_with(".png"),
             "{a}"
         );
-        assert_eq!(a.len(), "my-diagram-v2-".len() + 8 + ".png".len());
+        assert_eq!(a.len(), "my-diagram-v2-".len() + 64 + ".png".len());
         assert_ne!(a, b);
     }
 }

@@ -29,6 +29,7 @@ use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
 use super::{Artifact, Notice, NoticeLevel, RenderContext, RenderError, Rendered, Renderer};
 use crate::codes;
 use crate::config::Config;
+use crate::confine::ProjectRoot;
 use crate::diagnostic::Diagnostic;
 use crate::model::{CardKind, Course, Item};
 use crate::report::plural;
@@ -64,7 +65,7 @@ impl Renderer for ApkgRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = NoteSet::collect(ctx.course, &ctx.config.root, ctx.templates)?;
+        let set = NoteSet::collect(ctx.course, ctx.config, ctx.templates)?;
 
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
         let previous = Lockfile::parse(ctx.state).map_err(|error| RenderError::Other {
@@ -190,14 +191,19 @@ impl NoteSet {
     /// back as [`RenderError::Content`].
     pub fn collect(
         course: &Course,
-        root: &Path,
+        config: &Config,
         templates: &Templates,
     ) -> Result<NoteSet, RenderError> {
+        let project = ProjectRoot::new(&config.root).map_err(|source| RenderError::Other {
+            context: format!("failed to resolve `{}`", config.root.display()),
+            source: Box::new(source),
+        })?;
+        let image_limit = config.project.limits.image();
         let mut diagnostics = Vec::new();
         let mut files = MediaFiles::new();
         let mut notes = Vec::new();
         for (index, lesson) in course.lessons.iter().enumerate() {
-            let media_of = media::collect(course, lesson, root, &mut files)?;
+            let media_of = media::collect(course, lesson, &project, image_limit, &mut files)?;
             for item in &lesson.items {
                 let spec = NotetypeSpec::for_kind(item.card.kind);
                 let empty = BTreeMap::new();

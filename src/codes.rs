@@ -1,6 +1,6 @@
 //! Codes of the structure family (`S`): problems in the shape of a lesson that stop it from being
 //! parsed into items, or an output from being rendered. They come from the load and parse stages
-//! and from renderers (S016: the Anki package; S017, S018: the cheat sheet); the linter lists and documents them beside its
+//! and from renderers (S016, S020-S022: the Anki package; S017, S018: the cheat sheet); the linter lists and documents them beside its
 //! own rules. Codes are never reused.
 
 use crate::diagnostic::Code;
@@ -101,6 +101,30 @@ pub const MISSING_GLYPH: Code = Code {
     name: "missing-glyph",
 };
 
+/// A C0 control character (other than tab and newline), raw, as `&#31;` or as a YAML escape:
+/// invisible, and `\x1f` is Anki's field separator.
+pub const CONTROL_CHARACTER: Code = Code {
+    code: "S019",
+    name: "control-character",
+};
+/// A deck name that Anki would rename on import (`Default`, a case variant of another deck,
+/// whitespace around a level, an empty level).
+pub const INVALID_DECK_NAME: Code = Code {
+    code: "S020",
+    name: "invalid-deck-name",
+};
+/// Raw HTML in a question or answer that the card sanitiser removes (a script, an event
+/// handler, a `javascript:` URL, an iframe, a `<style>`): a warning.
+pub const UNSAFE_HTML: Code = Code {
+    code: "S021",
+    name: "unsafe-html",
+};
+/// A cloze deletion number Anki does not accept (`{{c0::...}}`, `{{c65536::...}}`).
+pub const INVALID_CLOZE_NUMBER: Code = Code {
+    code: "S022",
+    name: "invalid-cloze-number",
+};
+
 /// Every structure code, in code order.
 pub const ALL: &[Code] = &[
     INVALID_FRONT_MATTER,
@@ -121,4 +145,8 @@ pub const ALL: &[Code] = &[
     CLOZE_WITHOUT_DELETION,
     SHEET_OVERFLOW,
     MISSING_GLYPH,
+    CONTROL_CHARACTER,
+    INVALID_DECK_NAME,
+    UNSAFE_HTML,
+    INVALID_CLOZE_NUMBER,
 ];

@@ -196,6 +196,10 @@ impl Default for BuildConfig {
 pub struct ApkgConfig {
     /// File name (under `out/`) of the package holding every lesson.
     pub all: PathBuf,
+    /// Whether card HTML goes through the sanitiser (`render::apkg::sanitize`); `false` keeps
+    /// raw HTML (scripts included) for authors who need it.
+    #[serde(rename = "sanitize-html")]
+    pub sanitize_html: bool,
 }
 
 impl ApkgConfig {
@@ -231,6 +235,7 @@ impl Default for ApkgConfig {
     fn default() -> Self {
         ApkgConfig {
             all: PathBuf::from("all.apkg"),
+            sanitize_html: true,
         }
     }
 }

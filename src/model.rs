@@ -64,6 +64,8 @@ pub struct Lesson {
     pub front_matter_span: Span,
     /// The value of `id:` in the front matter.
     pub id_span: Span,
+    /// The value of `deck:` in the front matter (the front matter's start when absent).
+    pub deck_span: Span,
 }
 
 impl Lesson {

@@ -100,6 +100,10 @@ pub static RULES: &[RuleEntry] = &[
     parse(structure::ClozeWithoutDeletion::META),
     parse(structure::SheetOverflow::META),
     parse(structure::MissingGlyph::META),
+    parse(structure::ControlCharacter::META),
+    parse(structure::InvalidDeckName::META),
+    parse(structure::UnsafeHtml::META),
+    parse(structure::InvalidClozeNumber::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,

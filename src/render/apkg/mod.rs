@@ -8,12 +8,14 @@
 //! written from both. Written with rusqlite and zip: see the issue for why not genanki-rs.
 
 pub mod collection;
+pub mod decks;
 pub mod html;
 pub mod ids;
 pub mod lock;
 pub mod media;
 pub mod notetype;
 pub mod package;
+pub mod sanitize;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -46,16 +48,23 @@ impl Renderer for ApkgRenderer {
 
     /// A `cloze` item whose answer has no deletion (S016), judged on the answer's HTML as the
     /// package holds it, so that `check` and `build` agree (a `{{c1::` in a code block is split by
-    /// the highlighter and is no deletion for Anki).
-    fn check(&self, course: &Course, _config: &Config) -> Vec<Diagnostic> {
-        course
+    /// the highlighter and is no deletion for Anki); a deletion number Anki ignores (S022); a deck
+    /// name Anki would change (S020); raw HTML the sanitiser removes (S021, unless it is off).
+    fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
+        let mut diagnostics: Vec<Diagnostic> = course
             .items()
             .filter(|(_, item)| {
                 item.card.kind == CardKind::Cloze
                     && cloze_ords(&html::block(&item.answer, &BTreeMap::new())).is_empty()
             })
             .map(|(_, item)| cloze_without_deletion(item))
-            .collect()
+            .collect();
+        diagnostics.extend(invalid_cloze_numbers(course));
+        diagnostics.extend(decks::check(course));
+        if config.project.apkg.sanitize_html {
+            diagnostics.extend(sanitize::unsafe_html(course));
+        }
+        diagnostics
     }
 
     fn state_file(&self) -> Option<&'static str> {
@@ -208,7 +217,14 @@ impl NoteSet {
                 let spec = NotetypeSpec::for_kind(item.card.kind);
                 let empty = BTreeMap::new();
                 let item_media = media_of.get(&item.id).unwrap_or(&empty);
-                let answer = html::block(&item.answer, item_media);
+                let sanitized = |html: String| {
+                    if config.project.apkg.sanitize_html {
+                        sanitize::clean(&html)
+                    } else {
+                        html
+                    }
+                };
+                let answer = sanitized(html::block(&item.answer, item_media));
                 let must: Vec<&str> = item.card.must.iter().map(|p| p.point.as_str()).collect();
                 let flags: Vec<&str> = item.card.avoid.iter().map(|f| f.flag.as_str()).collect();
                 let ords = match spec.kind {
@@ -220,7 +236,7 @@ impl NoteSet {
                     diagnostics.push(cloze_without_deletion(item));
                 }
                 let mut fields = vec![
-                    html::inline(&item.question, item_media),
+                    sanitized(html::inline(&item.question, item_media)),
                     answer,
                     html::list(&must),
                     html::list(&flags),
@@ -235,11 +251,19 @@ impl NoteSet {
                     let reverse = item.card.kind == CardKind::Reverse;
                     fields.push(if reverse { "y" } else { "" }.to_owned());
                 }
-                let tags = lesson.item_tags(item);
+                // S019 refused every control character a lesson can write; stripping here too
+                // means no way around that check can give a package Anki refuses.
+                for field in &mut fields {
+                    strip_controls(field);
+                }
+                let mut tags = lesson.item_tags(item);
+                tags.iter_mut().for_each(strip_controls);
+                let mut deck = lesson.deck.clone();
+                strip_controls(&mut deck);
                 notes.push(Note {
                     item_id: item.id.clone(),
                     lesson: index,
-                    deck: lesson.deck.clone(),
+                    deck,
                     spec,
                     hash: Note::content_hash(spec, &fields, &tags),
                     fields,
@@ -404,6 +428,42 @@ fn check_all_path(all: &Path, course: &Course) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// `{{c0::...}}` and numbers above Anki's `u16` ordinals, in the answers of cloze items, at their
+/// place in the source.
+fn invalid_cloze_numbers(course: &Course) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (lesson, item) in course.items() {
+        if item.card.kind != CardKind::Cloze {
+            continue;
+        }
+        let range = item.answer_span.range.clone();
+        let Some(answer) = course.file(lesson.file).text.get(range.clone()) else {
+            continue;
+        };
+        for captures in CLOZE.captures_iter(answer) {
+            let number = &captures[1];
+            if number.parse::<u16>().is_ok_and(|number| number > 0) {
+                continue;
+            }
+            let whole = captures.get(0).expect("group 0 is the match");
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::INVALID_CLOZE_NUMBER,
+                    crate::diagnostic::Span::new(
+                        lesson.file,
+                        range.start + whole.start()..range.start + whole.end(),
+                    ),
+                    format!("cloze number {number} is out of Anki's range 1 to 65535"),
+                )
+                .with_label("Anki ignores this deletion")
+                .with_help("number deletions from `{{c1::...}}` up")
+                .with_item(item.id.clone()),
+            );
+        }
+    }
+    diagnostics
+}
+
 fn cloze_without_deletion(item: &Item) -> Diagnostic {
     Diagnostic::error(
         codes::CLOZE_WITHOUT_DELETION,
@@ -433,6 +493,13 @@ fn cloze_ords(answer_html: &str) -> Vec<u16> {
         .filter(|&number| number > 0)
         .collect();
     numbers.into_iter().map(|number| number - 1).collect()
+}
+
+/// Removes the control characters that `crate::parse` refuses (S019).
+fn strip_controls(text: &mut String) {
+    if text.chars().any(crate::parse::is_refused_control) {
+        text.retain(|c| !crate::parse::is_refused_control(c));
+    }
 }
 
 /// Lowercase hex.

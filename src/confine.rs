@@ -89,13 +89,15 @@ impl ProjectRoot {
         &self.root
     }
 
-    /// Checks, without reading, that `path` (absolute, or relative to the root) is a regular file
+    /// Checks, without reading, that `path` (absolute, relative to the root, or starting with the
+    /// root as given) is a regular file
     /// inside the project no larger than `limit`.
     pub fn check(&self, path: &Path, limit: Limit) -> Result<(), ReadError> {
         self.resolve(path, limit).map(|_| ())
     }
 
-    /// Reads `path` (absolute, or relative to the root) if it is a regular file inside the project
+    /// Reads `path` (absolute, relative to the root, or starting with the root as given) if it is
+    /// a regular file inside the project
     /// and no larger than `limit`.
     pub fn read(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
         let resolved = self.resolve(path, limit)?;
@@ -120,11 +122,14 @@ impl ProjectRoot {
 
     /// The canonical path of `path` after every check that needs no opening.
     fn resolve(&self, path: &Path, limit: Limit) -> Result<PathBuf, ReadError> {
-        let resolved = self
-            .root
-            .join(path)
-            .canonicalize()
-            .map_err(not_found_or_io)?;
+        // Callers hold paths relative to the root (`source/img/a.png`) or to the working
+        // directory, root included (`project/source/a.md` under `-C project`): both work.
+        let joined = if path.starts_with(&self.root) {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        };
+        let resolved = joined.canonicalize().map_err(not_found_or_io)?;
         if !resolved.starts_with(&self.canonical) {
             return Err(ReadError::Outside { resolved });
         }

@@ -47,19 +47,19 @@ pub struct LessonView<'a> {
 pub struct LessonHeader<'a> {
     /// Lesson id.
     pub id: &'a str,
-    /// Lesson title.
-    pub title: &'a str,
-    /// Anki deck.
-    pub deck: &'a str,
-    /// Lesson tags.
-    pub tags: &'a [String],
+    /// Lesson title, as Markdown text (see [`text`]).
+    pub title: String,
+    /// Anki deck, as Markdown text.
+    pub deck: String,
+    /// Lesson tags, as Markdown text.
+    pub tags: Vec<String>,
 }
 
 /// A topic and its items.
 #[derive(Debug, Serialize)]
 pub struct SectionView<'a> {
     /// The `##` heading, or `None` for items before any topic.
-    pub title: Option<&'a str>,
+    pub title: Option<String>,
     /// Its items.
     pub items: Vec<ItemView<'a>>,
 }
@@ -74,9 +74,9 @@ pub struct ItemView<'a> {
     /// Answer, Markdown, without the card block.
     pub answer: &'a str,
     /// Required points, as written.
-    pub must: Vec<&'a str>,
+    pub must: Vec<String>,
     /// Red flags, as written.
-    pub avoid: Vec<&'a str>,
+    pub avoid: Vec<String>,
     /// All tags, `topic::` included.
     pub tags: Vec<String>,
     /// `basic`, `reverse` or `cloze`.
@@ -88,7 +88,7 @@ impl<'a> LessonView<'a> {
     pub fn of(lesson: &'a Lesson) -> Self {
         let mut sections: Vec<SectionView<'a>> = Vec::new();
         for item in &lesson.items {
-            let title = lesson.topic_of(item).map(|topic| topic.title.as_str());
+            let title = lesson.topic_of(item).map(|topic| text(&topic.title));
             match sections.last_mut() {
                 Some(section) if section.title == title => {
                     section.items.push(ItemView::of(lesson, item))
@@ -102,9 +102,9 @@ impl<'a> LessonView<'a> {
         LessonView {
             lesson: LessonHeader {
                 id: &lesson.id,
-                title: &lesson.title,
-                deck: &lesson.deck,
-                tags: &lesson.tags,
+                title: text(&lesson.title),
+                deck: text(&lesson.deck),
+                tags: lesson.tags.iter().map(|tag| text(tag)).collect(),
             },
             sections,
         }
@@ -121,18 +121,39 @@ impl<'a> ItemView<'a> {
                 .card
                 .must
                 .iter()
-                .map(|point| point.point.as_str())
+                .map(|point| text(&point.point))
                 .collect(),
             avoid: item
                 .card
                 .avoid
                 .iter()
-                .map(|flag| flag.flag.as_str())
+                .map(|flag| text(&flag.flag))
                 .collect(),
-            tags: lesson.item_tags(item),
+            tags: lesson.item_tags(item).iter().map(|tag| text(tag)).collect(),
             kind: item.card.kind.as_str(),
         }
     }
+}
+
+/// Plain text (a title, a deck, a required point: YAML strings, never Markdown) made safe to
+/// interpolate into Markdown: one line (a title with newlines must not start a heading or a block
+/// of HTML), every character CommonMark could read as syntax backslash-escaped (`<`, `*`, `[`,
+/// `#`, `{`, ...), and a leading `-`, `+` or `1.` that would start a list escaped too. It reads
+/// as the same text once rendered.
+pub fn text(plain: &str) -> String {
+    let one_line = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(one_line.len());
+    for (index, c) in one_line.char_indices() {
+        let starts_block = index == 0 && matches!(c, '-' | '+' | '=');
+        let ends_list_number = matches!(c, '.' | ')')
+            && index > 0
+            && one_line[..index].chars().all(|d| d.is_ascii_digit());
+        if "\\`*_[]<>#!|~&{}".contains(c) || starts_block || ends_list_number {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Collapses runs of blank lines outside fenced code to one and ends the file with exactly one
@@ -175,7 +196,19 @@ fn normalize_blank_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_blank_lines;
+    use super::{normalize_blank_lines, text};
+
+    #[test]
+    fn plain_text_cannot_inject_blocks_or_html() {
+        assert_eq!(
+            text("Title\n# injected\n<script>x</script>"),
+            "Title \\# injected \\<script\\>x\\</script\\>"
+        );
+        assert_eq!(text("- not a list"), "\\- not a list");
+        assert_eq!(text("1. not a list"), "1\\. not a list");
+        assert_eq!(text("C++ {#id}"), "C++ \\{\\#id\\}");
+        assert_eq!(text("Plain words, kept."), "Plain words, kept.");
+    }
 
     #[test]
     fn collapses_blank_lines_but_not_inside_code() {

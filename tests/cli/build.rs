@@ -165,3 +165,28 @@ fn renaming_a_lesson_removes_its_old_outputs() {
     assert!(!project.root().join("out/pipeline-probes.md").exists());
     assert!(project.root().join("out/probes-v2.md").exists());
 }
+
+/// Issue 11, finding 6: a title with newlines injected headings and HTML into `out/<id>.md`;
+/// plain-text values are now Markdown-escaped on one line.
+#[test]
+fn r11_the_study_guide_escapes_what_it_interpolates() {
+    let project = Project::new();
+    project.write(
+        "source/inject.md",
+        "---\nid: inject\ntitle: \"Title\\n\\n## Injected heading\\n\\n<script>alert(1)</script>\"\ndeck: Test\n---\n\n## Topic\n\n### Q? {#q}\n\nA: not a heading, no img.\n\n```card\nmust:\n  - point: \"# not a heading\"\n    match: not a heading\navoid:\n  - flag: \"<img src=x onerror=alert(1)>\"\n    match: never said\n```\n",
+    );
+    project.run(&["build"], 0);
+    let guide = std::fs::read_to_string(project.root().join("out/inject.md")).expect("guide");
+    let first = guide.lines().next().expect("a first line");
+    assert_eq!(
+        first,
+        "# Title \\#\\# Injected heading \\<script\\>alert(1)\\</script\\>"
+    );
+    assert!(!guide.contains("\n## Injected"), "{guide}");
+    assert!(!guide.contains("<script>"), "{guide}");
+    assert!(
+        guide.contains("- \\<img src=x onerror=alert(1)\\>"),
+        "{guide}"
+    );
+    assert!(guide.contains("- \\# not a heading"), "{guide}");
+}

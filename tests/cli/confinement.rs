@@ -214,3 +214,20 @@ fn r11_a_template_override_symlinked_out_of_the_project_is_refused() {
     );
     assert!(!Path::new(&project.root().join("out/good.md")).exists());
 }
+
+#[test]
+fn r11_a_relative_project_folder_reads_its_lessons_and_images() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let root = parent.path().join("course");
+    std::fs::create_dir_all(root.join("source/img")).expect("mkdir");
+    std::fs::write(root.join("source/a.md"), LESSON_WITH_IMAGE).expect("write");
+    std::fs::write(root.join("source/img/passwd"), b"an image").expect("write");
+    let mut command = assert_cmd::Command::cargo_bin("cardsmith").expect("binary built");
+    command
+        .current_dir(parent.path())
+        .args(["-C", "course", "build"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    assert!(root.join("out/leaky.apkg").is_file());
+}

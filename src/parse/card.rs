@@ -40,6 +40,18 @@ pub fn parse(
         cache: patterns,
         diagnostics,
     };
+    if let Err((at, problem)) = yaml::check_bounds(yaml_text) {
+        let at = content.start + at;
+        reader.diagnostics.push(
+            Diagnostic::error(
+                codes::INVALID_CARD_BLOCK,
+                Span::new(file, at..at),
+                format!("card block {problem}"),
+            )
+            .with_help("split long lists of points over several items, and nest lists at most a few levels"),
+        );
+        return card;
+    }
     let value: Value = match serde_norway::from_str(yaml_text) {
         Ok(value) => value,
         Err(error) => {

@@ -63,6 +63,18 @@ pub fn parse(
     };
     let body_start = fences.block.end;
     let yaml_text = &text[fences.yaml.clone()];
+    if let Err((at, problem)) = yaml::check_bounds(yaml_text) {
+        let at = fences.yaml.start + at;
+        diagnostics.push(
+            Diagnostic::error(
+                codes::INVALID_FRONT_MATTER,
+                Span::new(file, at..at),
+                format!("front matter {problem}"),
+            )
+            .with_help("a front matter holds a few short keys: `id`, `title`, `deck`, `tags`"),
+        );
+        return (fallback(fences.block), body_start);
+    }
     let value: Value = match serde_norway::from_str(yaml_text) {
         Ok(value) => value,
         Err(error) => {

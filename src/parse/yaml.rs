@@ -6,6 +6,85 @@ use std::ops::Range;
 
 use serde_norway::Value;
 
+/// The largest YAML block (front matter, `card` block) that is parsed: far above any real one.
+pub const MAX_BYTES: usize = 64 * 1024;
+
+/// The deepest nesting that is parsed, counting flow collections (`[`, `{`) and block sequence
+/// entries opened on one line (`- - -`).
+pub const MAX_DEPTH: usize = 64;
+
+/// Checks a YAML block against [`MAX_BYTES`] and [`MAX_DEPTH`] before it is parsed, in one linear
+/// pass: the YAML scanner is quadratic in unclosed levels (200 KB of `[` in a front matter took
+/// 57 s). `Err` holds the offset in `yaml` to report and the problem, in words.
+pub fn check_bounds(yaml: &str) -> Result<(), (usize, String)> {
+    if yaml.len() > MAX_BYTES {
+        return Err((
+            0,
+            format!(
+                "is {} KiB, more than the {} KiB cardsmith parses",
+                yaml.len().div_ceil(1024),
+                MAX_BYTES / 1024
+            ),
+        ));
+    }
+    let too_deep = |at: usize| {
+        Err((
+            at,
+            format!("nests deeper than {MAX_DEPTH} levels, more than cardsmith parses"),
+        ))
+    };
+    let mut flow = 0usize;
+    for (line_start, line) in line_starts(yaml) {
+        // Block sequence entries opened on this line (`- - - x`).
+        let mut dashes = 0usize;
+        let mut rest = line.trim_start();
+        while let Some(after) = rest.strip_prefix('-')
+            && (after.is_empty() || after.starts_with([' ', '\t']))
+        {
+            dashes += 1;
+            rest = after.trim_start();
+        }
+        if dashes > MAX_DEPTH {
+            return too_deep(line_start);
+        }
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        let mut previous = ' ';
+        for (index, c) in line.char_indices() {
+            match quote {
+                Some('"') if escaped => escaped = false,
+                Some('"') if c == '\\' => escaped = true,
+                Some(open) if c == open => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if previous.is_whitespace() => break,
+                    '"' | '\'' => quote = Some(c),
+                    '[' | '{' => {
+                        flow += 1;
+                        if flow > MAX_DEPTH {
+                            return too_deep(line_start + index);
+                        }
+                    }
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+    }
+    Ok(())
+}
+
+/// Each line of `text` with the offset where it starts.
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let at = start;
+        start += line.len();
+        (at, line)
+    })
+}
+
 /// The byte range of `key` written at the start of a line (top-level key) in `yaml`, shifted by
 /// `offset`. `None` when it cannot be found (for instance a quoted or flow-style key).
 pub fn top_level_key_range(yaml: &str, offset: usize, key: &str) -> Option<Range<usize>> {
@@ -110,6 +189,21 @@ mod tests {
     #[test]
     fn does_not_mistake_a_prefix_for_a_key() {
         assert_eq!(top_level_key_range("identity: x\n", 0, "id"), None);
+    }
+
+    #[test]
+    fn bounds_are_checked_before_parsing() {
+        assert!(check_bounds("tags: [a, [b, {c: d}]]\nmust: \"[[[[\" # [[[[\n").is_ok());
+        let (at, message) = check_bounds(&format!("tags: {}", "[".repeat(100))).expect_err("deep");
+        assert_eq!(at, 6 + MAX_DEPTH);
+        assert!(message.contains("nests deeper than 64 levels"), "{message}");
+        let (at, _) = check_bounds(&format!("a: 1\n{}x", "- ".repeat(100))).expect_err("deep");
+        assert_eq!(at, 5);
+        let (_, message) = check_bounds(&"a".repeat(MAX_BYTES + 1)).expect_err("large");
+        assert!(
+            message.contains("65 KiB, more than the 64 KiB"),
+            "{message}"
+        );
     }
 
     #[test]

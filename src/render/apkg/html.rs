@@ -116,9 +116,15 @@ pub fn list(entries: &[&str]) -> String {
     out
 }
 
-/// A fenced block as `<pre><code>` with highlighting spans when the language is known.
+/// The largest code block highlighted; a longer one is shown as plain `<pre>` text. syntect's
+/// cost grows with the block (a 3 MB block took 19 s and 981 MB), and no card needs a highlighted
+/// block that long.
+pub const HIGHLIGHT_LIMIT: usize = 64 * 1024;
+
+/// A fenced block as `<pre><code>` with highlighting spans when the language is known and the
+/// block is at most [`HIGHLIGHT_LIMIT`] bytes.
 fn highlight(language: &str, code: &str) -> String {
-    let syntax = (!language.is_empty())
+    let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
         .then(|| SYNTAXES.find_syntax_by_token(language))
         .flatten();
     let body = syntax.and_then(|syntax| {
@@ -173,6 +179,14 @@ mod tests {
         assert!(html.contains("hl-keyword"), "{html}");
         assert!(html.contains("&lt;"), "{html}");
         assert!(!html.contains("<script"), "{html}");
+    }
+
+    #[test]
+    fn long_blocks_are_plain_text() {
+        let code = "x = 1 < 2\n".repeat(HIGHLIGHT_LIMIT / 10 + 1);
+        let html = block(&format!("```python\n{code}```\n"), &no_media());
+        assert!(!html.contains("hl-"), "not highlighted");
+        assert!(html.contains("x = 1 &lt; 2"), "escaped");
     }
 
     #[test]

@@ -282,6 +282,8 @@ impl LimitsConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
 pub struct SheetConfig {
+    /// Whether to make the sheet at all (`enabled = false`: no PDF, no HTML, no sheet checks).
+    pub enabled: bool,
     /// Paper size of the PDF and of the HTML's print CSS.
     pub paper: Paper,
     /// How many pages a lesson's sheet may take (1 = the one-page sheet).
@@ -297,6 +299,7 @@ pub struct SheetConfig {
 impl Default for SheetConfig {
     fn default() -> Self {
         SheetConfig {
+            enabled: true,
             paper: Paper::A4,
             pages: 1,
             min_font_size: 6.5,

@@ -4,6 +4,7 @@
 mod support;
 
 mod apkg;
+mod bench;
 mod build;
 mod commands;
 mod confinement;

@@ -33,7 +33,8 @@ pub struct Lockfile {
     /// One entry per note type, sorted by name.
     #[serde(default, rename = "notetype")]
     pub notetypes: Vec<NotetypeEntry>,
-    /// One entry per item, sorted by id.
+    /// One entry per item, sorted by id ([`Lockfile::parse`] and [`Lockfile::updated`] keep it
+    /// so, and [`Lockfile::item`] relies on it: a lookup per note must not scan every entry).
     #[serde(default, rename = "item")]
     pub items: Vec<ItemEntry>,
 }
@@ -107,13 +108,16 @@ impl Lockfile {
         let Some(text) = text else {
             return Ok(Lockfile::default());
         };
-        let lock: Lockfile =
+        let mut lock: Lockfile =
             toml::from_str(text).map_err(|source| LockError::Parse(Box::new(source)))?;
         if lock.version != VERSION {
             return Err(LockError::Version {
                 found: lock.version,
             });
         }
+        // A hand-edited lock may be out of order. A stable sort keeps duplicates (a hand-merged
+        // lock) in file order, so the first one still wins.
+        lock.items.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(lock)
     }
 
@@ -125,7 +129,9 @@ impl Lockfile {
 
     /// The entry of an item.
     pub fn item(&self, id: &str) -> Option<&ItemEntry> {
-        self.items.iter().find(|entry| entry.id == id)
+        // The first entry with this id, by bisection over the sorted entries.
+        let first = self.items.partition_point(|entry| entry.id.as_str() < id);
+        self.items.get(first).filter(|entry| entry.id == id)
     }
 
     /// The entry of a note type.
@@ -405,6 +411,27 @@ mod tests {
             lock
         );
         assert!(lock.to_text().starts_with("# cardsmith.lock"));
+    }
+
+    #[test]
+    fn a_hand_edited_lock_out_of_order_still_finds_every_item() {
+        let entry = |id: &str, added: i64| {
+            format!(
+                "[[item]]\nid = \"{id}\"\nnotetype = \"cardsmith\"\nhash = \"1\"\nadded = {added}\nmodified = 1\n"
+            )
+        };
+        let text = format!(
+            "version = {VERSION}\n{}{}{}{}",
+            entry("c", 3),
+            entry("a", 1),
+            entry("b", 2),
+            entry("a", 4)
+        );
+        let lock = Lockfile::parse(Some(&text)).expect("parses");
+        for (id, added) in [("a", 1), ("b", 2), ("c", 3)] {
+            assert_eq!(lock.item(id).map(|entry| entry.added), Some(added), "{id}");
+        }
+        assert!(lock.item("d").is_none());
     }
 
     #[test]

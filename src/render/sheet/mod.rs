@@ -50,7 +50,10 @@ impl Renderer for SheetRenderer {
 
     /// Characters the PDF's fonts lack (S018, warnings): the checks that need no layout. Without
     /// the `pdf` feature there is no PDF, hence nothing to check.
-    fn check(&self, course: &Course, _config: &Config) -> Vec<Diagnostic> {
+    fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
+        if !config.project.sheet.enabled {
+            return Vec::new();
+        }
         #[cfg(feature = "pdf")]
         {
             course
@@ -68,6 +71,9 @@ impl Renderer for SheetRenderer {
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let config = &ctx.config.project.sheet;
+        if !config.enabled {
+            return Ok(Rendered::default());
+        }
         let mut artifacts = Vec::new();
         // Only the PDF fit finds content problems.
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]

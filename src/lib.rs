@@ -21,6 +21,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod rule;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -168,8 +169,9 @@ pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> 
     for renderer in render::renderers() {
         diagnostics.extend(renderer.check(&course, config));
     }
-    diagnostics.extend(lint::lint(&course, &settings));
-    diagnostic::sort(&mut diagnostics);
+    diagnostics.extend(lint::run_rules(&course, &settings));
+    // Severity, select/ignore and suppressions, the same for every family.
+    let diagnostics = lint::settle(&course, &settings, diagnostics);
     Ok(Checked {
         course,
         diagnostics,

@@ -51,7 +51,7 @@ fn describe(rule: &RuleEntry) -> serde_json::Value {
         "severity": rule.meta.default_severity.as_str(),
         "summary": rule.meta.summary(),
         "explanation": rule.meta.explanation(),
-        "suppressible": !rule.is_parse_stage(),
+        "suppressible": rule.can_be_silenced(),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Lint stage: a parsed [`Course`] in, diagnostics out. Never edits, never prints.
 //!
-//! Each rule is one file under `rules/`, declared with [`declare_rule!`] (its doc comment becomes
+//! Each rule is one file under `rules/`, declared with [`crate::rule::declare_rule!`] (its doc comment becomes
 //! the text `cardsmith rule CODE` prints) and listed once in [`registry`]. The stage:
 //! 1. computes each answer's plain text with a map back to source offsets ([`text`]), once;
 //! 2. runs every enabled rule (`select`/`ignore`), each diagnostic at its configured severity
@@ -16,80 +16,12 @@ pub mod settings;
 mod suppression;
 pub mod text;
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Course, Item, Lesson};
 
+pub use crate::rule::RuleMeta;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
-
-/// Declares a rule: a unit struct carrying its code, name, default severity and explanation.
-///
-/// The `///` lines are captured into `EXPLANATION` as clippy's `declare_clippy_lint` does, so the
-/// documentation `cardsmith rule CODE` prints cannot drift from the source.
-#[macro_export]
-macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        $vis:vis $name:ident, code = $code:literal, name = $kebab:literal, severity = $severity:ident $(,)?
-    ) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy)]
-        $vis struct $name;
-
-        impl $name {
-            /// The doc comment: what `cardsmith rule CODE` prints.
-            pub const EXPLANATION: &'static str = concat!($($doc, "\n"),*);
-            /// The rule's stable code and name.
-            pub const CODE: $crate::diagnostic::Code =
-                $crate::diagnostic::Code { code: $code, name: $kebab };
-            /// Everything the registry needs to know about the rule.
-            pub const META: $crate::lint::RuleMeta = $crate::lint::RuleMeta {
-                code: Self::CODE,
-                default_severity: $crate::diagnostic::Severity::$severity,
-                explanation: Self::EXPLANATION,
-            };
-        }
-    };
-}
-
-/// What the registry knows about a rule.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleMeta {
-    /// Code and kebab-case name.
-    pub code: Code,
-    /// Severity unless `[lint.severity]` says otherwise.
-    pub default_severity: Severity,
-    /// The doc comment, as captured by [`declare_rule!`] (each line keeps rustdoc's leading space).
-    pub explanation: &'static str,
-}
-
-impl RuleMeta {
-    /// The explanation as Markdown, without the leading space rustdoc keeps on each line.
-    pub fn explanation(&self) -> String {
-        let mut text = String::new();
-        for line in self.explanation.lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(line));
-            text.push('\n');
-        }
-        text
-    }
-
-    /// The first sentence under "What it does", for rule lists.
-    pub fn summary(&self) -> String {
-        let explanation = self.explanation();
-        let mut lines = explanation
-            .lines()
-            .skip_while(|line| !line.starts_with("## What it does"))
-            .skip(1)
-            .take_while(|line| !line.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if let Some(end) = lines.find(". ") {
-            lines.truncate(end + 1);
-        }
-        lines
-    }
-}
 
 /// What every rule sees: the course, the settings, and each item's answer as plain text.
 pub struct Context<'a> {
@@ -171,9 +103,46 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every enabled rule on `course`, then applies suppressions. The result
-/// is sorted. Parse-stage diagnostics are not included (see [`crate::check`]).
+/// Runs every enabled rule on `course`, then applies suppressions. The result is sorted.
+/// [`crate::check_sources`] runs the rules with [`run_rules`] and settles them together with the
+/// structure codes instead.
 pub fn lint(course: &Course, settings: &Settings) -> Vec<Diagnostic> {
+    settle(course, settings, run_rules(course, settings))
+}
+
+/// Applies the configuration to the diagnostics of every family alike: a structure code that can
+/// be silenced (see [`registry::RuleEntry::can_be_silenced`]) is dropped when `select`/`ignore`
+/// turn it off and takes its `[lint.severity]`, as lint rules do when they run; then suppressions
+/// (`allow:`, comments) apply to every code that can be silenced, and the unused ones are
+/// reported (L001). The result is sorted.
+pub fn settle(
+    course: &Course,
+    settings: &Settings,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let configured = diagnostics
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            if let Some(rule) = registry::find(diagnostic.code.code)
+                && rule.is_parse_stage()
+                && rule.can_be_silenced()
+            {
+                if !settings.is_enabled(rule.meta.code.code) {
+                    return None;
+                }
+                diagnostic.severity = settings.severity_of(&rule.meta);
+            }
+            Some(diagnostic)
+        })
+        .collect();
+    let mut diagnostics = suppression::apply(course, settings, configured);
+    crate::diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Runs every enabled rule on `course`, each diagnostic at its configured severity; no
+/// suppression is applied yet (see [`settle`]).
+pub fn run_rules(course: &Course, settings: &Settings) -> Vec<Diagnostic> {
     let context = Context::new(course, settings);
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
@@ -183,8 +152,6 @@ pub fn lint(course: &Course, settings: &Settings) -> Vec<Diagnostic> {
             check(&context, &mut diagnostics);
         }
     }
-    let mut diagnostics = suppression::apply(course, settings, diagnostics);
-    crate::diagnostic::sort(&mut diagnostics);
     diagnostics
 }
 

@@ -2,7 +2,8 @@
 //! and the lint rules with their check functions. Codes are never reused: a retired rule stays
 //! listed with `removed` set, so `cardsmith rule CODE` can still say what it was.
 
-use crate::diagnostic::Diagnostic;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::*;
 use crate::lint::{Context, RuleMeta};
 
@@ -45,6 +46,13 @@ impl RuleEntry {
         matches!(self.source, Source::Parse)
     }
 
+    /// Whether `ignore`, `[lint.severity]` and `allow:` apply to the code. Every code but a
+    /// structure error: that one stops a lesson from being read into items, or an output from
+    /// being built, so hiding it would only hide why nothing was built.
+    pub fn can_be_silenced(&self) -> bool {
+        !(self.is_parse_stage() && self.meta.default_severity == Severity::Error)
+    }
+
     /// What `cardsmith rule CODE` prints, and an editor shows on hover: name, code, default
     /// severity, then the explanation (Markdown).
     pub fn documentation(&self) -> String {
@@ -53,10 +61,10 @@ impl RuleEntry {
             self.meta.code.name,
             self.meta.code.code,
             self.meta.default_severity.as_str(),
-            if self.is_parse_stage() {
-                " Emitted while reading lessons: always on, cannot be suppressed."
-            } else {
+            if self.can_be_silenced() {
                 ""
+            } else {
+                " A structure error: always on, cannot be suppressed (it stops an output from being built)."
             },
             self.meta.explanation()
         )
@@ -81,29 +89,29 @@ const fn lint(meta: RuleMeta, check: Check) -> RuleEntry {
 
 /// Every rule, in code order within each family.
 pub static RULES: &[RuleEntry] = &[
-    // S: structure (load, parse, assets and Anki checks, see `crate::codes`).
-    parse(structure::InvalidFrontMatter::META),
-    parse(structure::MissingFrontMatterKey::META),
-    parse(structure::UnknownKey::META),
-    parse(structure::MissingItemId::META),
-    parse(structure::DuplicateId::META),
-    parse(structure::EmptyAnswer::META),
-    parse(structure::InvalidCardBlock::META),
-    parse(structure::InvalidPattern::META),
-    parse(structure::ContentOutsideItem::META),
-    parse(structure::InvalidId::META),
-    parse(structure::UnreadableFile::META),
-    parse(structure::MisplacedHeading::META),
-    parse(structure::InvalidTag::META),
-    parse(structure::BrokenReference::META),
-    parse(structure::EmptyQuestion::META),
-    parse(structure::ClozeWithoutDeletion::META),
-    parse(structure::SheetOverflow::META),
-    parse(structure::MissingGlyph::META),
-    parse(structure::ControlCharacter::META),
-    parse(structure::InvalidDeckName::META),
-    parse(structure::UnsafeHtml::META),
-    parse(structure::InvalidClozeNumber::META),
+    // S: structure (load, parse, assets and renderer checks; declared in `crate::codes`).
+    parse(codes::InvalidFrontMatter::META),
+    parse(codes::MissingFrontMatterKey::META),
+    parse(codes::UnknownKey::META),
+    parse(codes::MissingItemId::META),
+    parse(codes::DuplicateId::META),
+    parse(codes::EmptyAnswer::META),
+    parse(codes::InvalidCardBlock::META),
+    parse(codes::InvalidPattern::META),
+    parse(codes::ContentOutsideItem::META),
+    parse(codes::InvalidId::META),
+    parse(codes::UnreadableFile::META),
+    parse(codes::MisplacedHeading::META),
+    parse(codes::InvalidTag::META),
+    parse(codes::BrokenReference::META),
+    parse(codes::EmptyQuestion::META),
+    parse(codes::ClozeWithoutDeletion::META),
+    parse(codes::SheetOverflow::META),
+    parse(codes::MissingGlyph::META),
+    parse(codes::ControlCharacter::META),
+    parse(codes::InvalidDeckName::META),
+    parse(codes::UnsafeHtml::META),
+    parse(codes::InvalidClozeNumber::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,
@@ -222,11 +230,15 @@ mod tests {
     }
 
     #[test]
-    fn every_parse_stage_code_is_listed_with_its_name() {
-        for code in crate::codes::ALL {
-            let rule = find(code.code).unwrap_or_else(|| panic!("{} not in registry", code.code));
-            assert_eq!(rule.meta.code, *code);
-            assert!(rule.is_parse_stage());
+    fn only_structure_errors_cannot_be_silenced() {
+        for rule in RULES {
+            assert_eq!(
+                rule.can_be_silenced(),
+                !(rule.meta.code.code.starts_with('S')
+                    && rule.meta.default_severity == Severity::Error),
+                "{}",
+                rule.meta.code.code
+            );
         }
     }
 }

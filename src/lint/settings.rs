@@ -25,8 +25,9 @@
 //! store = ["persist", "save", "keep", "land"]
 //! ```
 //!
-//! The structure codes of the parse stage (S001-S013) are always on and always errors: a lesson
-//! that cannot be read into items cannot be checked or built.
+//! The structure errors (every S code but S018) are always on and always errors: a lesson that
+//! cannot be read into items, or an output that cannot be built, cannot be waved through. S018, a
+//! structure warning, is configured like any rule.
 
 use std::collections::BTreeMap;
 
@@ -205,6 +206,17 @@ impl Settings {
                 )));
             }
         }
+        // Naming a structure error in `ignore` would hide why nothing was built; a prefix (`S`)
+        // turns off only the structure codes that can be silenced.
+        if let Some(code) = config
+            .ignore
+            .iter()
+            .find(|selector| registry::find(selector).is_some_and(|rule| !rule.can_be_silenced()))
+        {
+            return Err(SettingsError(format!(
+                "`ignore` names `{code}`, a structure error, which cannot be turned off: it stops an output from being built"
+            )));
+        }
         let mut severities = BTreeMap::new();
         for (code, level) in &config.severity {
             match registry::find(code) {
@@ -213,9 +225,9 @@ impl Settings {
                         "[lint.severity]: unknown code `{code}`"
                     )));
                 }
-                Some(rule) if rule.is_parse_stage() => {
+                Some(rule) if !rule.can_be_silenced() => {
                     return Err(SettingsError(format!(
-                        "[lint.severity]: `{code}` is a structure error of the parse stage and stays an error"
+                        "[lint.severity]: `{code}` is a structure error and stays an error: it stops an output from being built"
                     )));
                 }
                 Some(rule) => {

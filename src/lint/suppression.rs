@@ -1,8 +1,9 @@
 //! Suppressions: `allow: [CODE]` in a card block silences a code on that item; an HTML comment
 //! `<!-- cardsmith: allow CODE, CODE -->` silences codes on its own line, or on the next
 //! non-blank line when it stands alone. Codes may be given by name too (`long-answer`).
-//! Structure codes of the parse stage cannot be suppressed. A suppression that silenced nothing
-//! is reported as L001.
+//! They apply to every code that can be silenced, structure warnings (S018) included; a
+//! structure error cannot be suppressed (see `RuleEntry::can_be_silenced`). A suppression that
+//! silenced nothing is reported as L001.
 
 use std::sync::LazyLock;
 
@@ -47,7 +48,7 @@ pub(crate) fn apply(
     let mut kept = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         let suppressible =
-            registry::find(diagnostic.code.code).is_none_or(|rule| !rule.is_parse_stage());
+            registry::find(diagnostic.code.code).is_none_or(registry::RuleEntry::can_be_silenced);
         // Lines are only needed where a comment suppresses by line (indexing scans the file once).
         let has_line_scope = suppressions.iter().any(|suppression| {
             matches!(suppression.scope, Scope::Line(_))
@@ -84,8 +85,8 @@ pub(crate) fn apply(
                 _ if !suppression.known => {
                     format!("suppression of unknown code `{}`", suppression.code)
                 }
-                Some(rule) if rule.is_parse_stage() => format!(
-                    "`{}` cannot be suppressed: it is a structure error",
+                Some(rule) if !rule.can_be_silenced() => format!(
+                    "`{}` cannot be suppressed: it is a structure error, which stops an output from being built",
                     suppression.code
                 ),
                 Some(rule) if !settings.is_enabled(rule.meta.code.code) => continue,

@@ -669,3 +669,100 @@ fn a_thousand_costly_regexes_are_refused_quickly() {
         .count();
     assert_eq!(capped, 1000 - 256, "{:?}", &messages[250..260]);
 }
+
+/// Severity, `select`/`ignore` and suppressions behave alike for every family; a structure error
+/// cannot be silenced, by configuration or by a suppression.
+#[test]
+fn structure_errors_cannot_be_silenced_and_say_why() {
+    let project = Project::new();
+    project.write(
+        "source/a.md",
+        "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Why Parquet?\n\nColumnar.\n\n```card\nallow: [S004]\n```\n",
+    );
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 1, "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "S004"),
+        "{diagnostics:#?}"
+    );
+    let unused = diagnostics
+        .iter()
+        .find(|d| d["code"] == "L001")
+        .expect("the suppression is reported");
+    assert!(
+        unused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("stops an output from being built")),
+        "{unused:#?}"
+    );
+    for config in [
+        "[lint]\nignore = [\"S004\"]\n",
+        "[lint.severity]\nS004 = \"warning\"\n",
+    ] {
+        project.write("cardsmith.toml", config);
+        let (status, _, stderr) = run(&project, &["check"]);
+        assert_eq!(status, 2, "{config}: {stderr}");
+        assert!(
+            stderr.contains("stops an output from being built"),
+            "{config}: {stderr}"
+        );
+    }
+    // A prefix turns off only what can be turned off.
+    project.write("cardsmith.toml", "[lint]\nignore = [\"S\"]\n");
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 1);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "S004"),
+        "{diagnostics:#?}"
+    );
+}
+
+/// S018 (a character the sheet's fonts lack) is a structure warning: configured and suppressed
+/// like any lint rule, at the severity `cardsmith rule S018` states.
+#[cfg(feature = "pdf")]
+#[test]
+fn a_structure_warning_is_configured_and_suppressed_like_a_lint_rule() {
+    let project = Project::new();
+    let lesson = |card: &str| {
+        format!(
+            "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Why is Kafka fast? 🚀 {{#fast}}\n\nSequential disk writes.\n{card}"
+        )
+    };
+    project.write("source/a.md", &lesson(""));
+    let s018 = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == "S018")
+            .map(|d| d["severity"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(
+        (status, s018(&diagnostics)),
+        (0, vec!["warning".to_owned()])
+    );
+
+    project.write("cardsmith.toml", "[lint.severity]\nS018 = \"error\"\n");
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!((status, s018(&diagnostics)), (1, vec!["error".to_owned()]));
+    let (status, _, stderr) = run(&project, &["build"]);
+    assert_eq!(
+        status, 1,
+        "build refuses what check reports as an error: {stderr}"
+    );
+
+    project.write("cardsmith.toml", "[lint]\nignore = [\"S018\"]\n");
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!((status, s018(&diagnostics)), (0, Vec::<String>::new()));
+
+    project.write("cardsmith.toml", "");
+    project.write("source/a.md", &lesson("\n```card\nallow: [S018]\n```\n"));
+    let (status, diagnostics) = json_of(&project, &[]);
+    assert_eq!(status, 0, "{diagnostics:#?}");
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] != "S018" && d["code"] != "L001"),
+        "{diagnostics:#?}"
+    );
+}

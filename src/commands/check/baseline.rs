@@ -79,10 +79,10 @@ pub enum BaselineError {
     },
 }
 
-/// Whether a baseline records (and so hides) `diagnostic`: every one but the structural problems,
-/// the codes emitted while reading lessons, which nothing may silence.
+/// Whether a baseline records (and so hides) `diagnostic`: every one but the structure errors,
+/// which nothing may silence (see [`RuleEntry::can_be_silenced`]).
 pub fn is_recorded(diagnostic: &Diagnostic) -> bool {
-    !registry::find(diagnostic.code.code).is_some_and(RuleEntry::is_parse_stage)
+    registry::find(diagnostic.code.code).is_none_or(RuleEntry::can_be_silenced)
 }
 
 impl Baseline {

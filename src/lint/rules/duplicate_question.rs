@@ -4,11 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use rapidfuzz::distance::levenshtein;
 
-use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::lint::Context;
 use crate::lint::text::content_words;
 use crate::model::Item;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

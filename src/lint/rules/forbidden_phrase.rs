@@ -1,10 +1,10 @@
 //! R002 `forbidden-phrase` (the doc comment below is what `cardsmith rule R002` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::settings::Extends;
 use crate::lint::text::matched_words;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 //! Q001 `long-answer` (the doc comment below is what `cardsmith rule Q001` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::lint::Context;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

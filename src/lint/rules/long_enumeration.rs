@@ -2,9 +2,9 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

@@ -1,10 +1,10 @@
 //! P002 `missing-conditional-point` (the doc comment below is what `cardsmith rule P002` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::settings::Extends;
 use crate::lint::text::matched_words;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

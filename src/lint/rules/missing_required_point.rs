@@ -1,9 +1,9 @@
 //! P001 `missing-required-point` (the doc comment below is what `cardsmith rule P001` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::text::{one_line, trimmed_range};
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

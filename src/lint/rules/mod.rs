@@ -1,4 +1,4 @@
-//! One module per rule (the structure codes of the parse stage share `structure`).
+//! One module per rule (the structure codes are declared in `crate::codes`).
 
 pub mod compound_question;
 pub mod duplicate_question;
@@ -10,6 +10,5 @@ pub mod missing_required_point;
 pub mod not_a_question;
 pub mod raised_red_flag;
 pub mod restated_question;
-pub mod structure;
 pub mod unused_suppression;
 pub mod yes_no_question;

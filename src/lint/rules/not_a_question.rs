@@ -1,10 +1,10 @@
 //! Q007 `not-a-question` (the doc comment below is what `cardsmith rule Q007` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::lint::Context;
 use crate::lint::text::words;
 use crate::model::CardKind;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,9 @@
 //! R001 `raised-red-flag` (the doc comment below is what `cardsmith rule R001` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::text::matched_words;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

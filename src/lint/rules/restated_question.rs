@@ -1,9 +1,9 @@
 //! Q004 `restated-question` (the doc comment below is what `cardsmith rule Q004` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::text::content_words;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 //! L001 has no check function: `crate::lint::suppression` emits it while applying suppressions.
 
-use crate::declare_rule;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

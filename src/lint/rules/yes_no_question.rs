@@ -1,9 +1,9 @@
 //! Q005 `yes-no-question` (the doc comment below is what `cardsmith rule Q005` prints).
 
-use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::lint::text::words;
+use crate::rule::declare_rule;
 
 declare_rule! {
     /// ## What it does

@@ -72,13 +72,20 @@ fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Fou
         // Start from the first occurrence of each needle, then move each to one no negation
         // covers (a cue matched as one of the words negates nothing); twice, since a move can
         // free another needle.
+        // Of the free ones, each needle takes the occurrence nearest to the rarest needle's, so
+        // the words shown are the ones that belong together.
         let mut chosen: Vec<&Unit> = in_sentence.iter().map(|units| units[0]).collect();
+        let rarest = (0..in_sentence.len())
+            .min_by_key(|&slot| in_sentence[slot].len())
+            .unwrap_or(0);
         for _ in 0..2 {
             for (slot, units) in in_sentence.iter().enumerate() {
                 let ranges: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
+                let anchor = chosen[rarest].range.start;
                 if let Some(free) = units
                     .iter()
-                    .find(|u| doc.negated_by(&u.range, &ranges).is_none())
+                    .filter(|u| doc.negated_by(&u.range, &ranges).is_none())
+                    .min_by_key(|u| u.range.start.abs_diff(anchor))
                 {
                     chosen[slot] = free;
                 }

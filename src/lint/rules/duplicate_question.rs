@@ -15,7 +15,8 @@ declare_rule! {
     /// Flags a question that duplicates an earlier one anywhere in the project, or nearly does:
     /// both are normalised (lowercase, punctuation and stop words dropped, crude stems) and
     /// compared; identical texts are duplicates, texts at least `near-duplicate-similarity`
-    /// alike (0.85 by default, normalised Levenshtein) are near-duplicates.
+    /// alike (0.85 by default, normalised Levenshtein over their first 512 characters) are
+    /// near-duplicates.
     ///
     /// ## Why is this bad?
     /// Two cards for one question split the reviews of one memory between them, and when their
@@ -28,6 +29,18 @@ declare_rule! {
     /// ```
     /// Use instead: merge them into one item, or ask each about a different thing.
     pub DuplicateQuestion, code = "Q006", name = "duplicate-question", severity = Warning,
+}
+
+/// Near-duplicates are judged on the first this many characters of each normalised question, so
+/// that a comparison costs at most a fixed amount whatever the questions' length (a question
+/// this long is far past any card's; exact duplicates are still judged on the whole text).
+const COMPARED_CHARS: usize = 512;
+
+/// The first [`COMPARED_CHARS`] characters of `text`.
+fn prefix(text: &str) -> &str {
+    text.char_indices()
+        .nth(COMPARED_CHARS)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 /// One diagnostic per later question, pointing back at the first one it resembles.
@@ -123,8 +136,8 @@ fn nearest_earlier<'a>(
             // quadratic in the lengths, and 200 permuted 300-word questions, which pass every
             // bound above, took 110 s.
             let similarity = levenshtein::normalized_similarity_with_args(
-                normal.chars(),
-                items[other].1.chars(),
+                prefix(normal).chars(),
+                prefix(&items[other].1).chars(),
                 &levenshtein::Args::default().score_cutoff(threshold),
             );
             if let Some(similarity) = similarity {

@@ -84,6 +84,9 @@ pub enum Command {
     /// Run the language server on stdin/stdout: diagnostics while you type, for your editor
     /// (setup: docs/editors.md).
     Lsp,
+    /// Build, then build again whenever a lesson, a template or `cardsmith.toml` changes
+    /// (Ctrl-C stops).
+    Watch,
 }
 
 /// `--color`.
@@ -152,6 +155,11 @@ pub enum Invocation {
     Init { dir: PathBuf },
     /// `lsp`: each document names its own project, so no config is read here.
     Lsp,
+    /// `watch`.
+    Watch {
+        config: Config,
+        options: build::Options,
+    },
 }
 
 impl Invocation {
@@ -225,6 +233,13 @@ impl Invocation {
                 }
             }
             Command::Lsp => Invocation::Lsp,
+            Command::Watch => Invocation::Watch {
+                config: load_config()?,
+                options: build::Options {
+                    format: ReportFormat::Full,
+                    color,
+                },
+            },
         })
     }
 }

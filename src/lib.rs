@@ -23,6 +23,7 @@ pub mod render;
 pub mod report;
 pub mod rule;
 pub mod templates;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -11,4 +11,5 @@ mod confinement;
 mod errors;
 mod lint;
 mod sheet;
+mod watch;
 mod writes;

@@ -1,0 +1,51 @@
+//! `cardsmith watch`: a build, then one more after every change to the project's sources, until
+//! interrupted. A failed build (bad content, a broken `cardsmith.toml`) is reported and the watch
+//! goes on; only a failed write to the terminal ends it.
+
+use std::time::Instant;
+
+use super::{OutputError, Status, Streams, build};
+use crate::config::{CONFIG_FILE, Config};
+use crate::watch::ProjectWatcher;
+
+/// Runs `watch`; returns only on an error.
+pub fn run(
+    mut config: Config,
+    options: build::Options,
+    streams: &mut Streams<'_>,
+) -> anyhow::Result<Status> {
+    let mut watcher = ProjectWatcher::new(&config)?;
+    loop {
+        let start = Instant::now();
+        if let Err(error) = build::run(&config, options, streams) {
+            if error.is::<OutputError>() {
+                return Err(error);
+            }
+            streams.err_line(&format!("error: {error:#}"))?;
+        }
+        streams.err_line(&format!(
+            "[watch] built in {} ms; watching {}, templates/ and {CONFIG_FILE} for changes \
+             (Ctrl-C to stop)",
+            start.elapsed().as_millis(),
+            config.project.build.source.display(),
+        ))?;
+        streams.flush()?;
+        let changed = watcher.wait(None)?;
+        let shown: Vec<String> = changed
+            .iter()
+            .map(|path| {
+                let shown = path.strip_prefix(&config.root).unwrap_or(path);
+                shown.display().to_string()
+            })
+            .collect();
+        streams.err_line(&format!("[watch] changed: {}", shown.join(", ")))?;
+        match Config::load(&config.root) {
+            Ok(reloaded) => config = reloaded,
+            Err(error) => streams.err_line(&format!(
+                "error: {:#}; building with the last good `{CONFIG_FILE}`",
+                anyhow::Error::from(error)
+            ))?,
+        }
+        watcher.update(&config)?;
+    }
+}

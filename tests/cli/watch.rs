@@ -1,0 +1,127 @@
+//! `cardsmith watch` against a real file watcher: the test edits a lesson on disk and waits for
+//! the rebuilt output. Every wait is bounded, and the watcher is killed when the test ends.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use crate::support::Project;
+
+/// Generous for a loaded CI machine; a rebuild takes milliseconds.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// `cardsmith watch` running on a project, its stderr read line by line.
+struct Watch {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(project: &Project) -> Watch {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("cardsmith"))
+            .arg("-C")
+            .arg(project.root())
+            .arg("watch")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cardsmith watch starts");
+        let stderr = child.stderr.take().expect("piped");
+        let (sender, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line starting with `prefix`; returns it.
+    fn line(&mut self, prefix: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(WAIT) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.starts_with(prefix) {
+                        return line;
+                    }
+                }
+                Err(error) => panic!(
+                    "no `{prefix}` line from cardsmith watch ({error}); it printed:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until the study guide the watch rebuilds satisfies `done`: a writer that is slow
+/// between truncating and writing a file (a loaded machine) can cause a build of the half-written
+/// file first, then a second one.
+fn guide_when(watch: &mut Watch, project: &Project, done: impl Fn(&str) -> bool) -> String {
+    let guide = project.root().join("out/pipeline-probes.md");
+    loop {
+        let text = std::fs::read_to_string(&guide).expect("the first build wrote the guide");
+        if done(&text) {
+            return text;
+        }
+        watch.line("[watch] built in");
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_a_real_edit() {
+    let project = Project::with_seed();
+    let mut watch = Watch::start(&project);
+    watch.line("[watch] built in");
+    let before = guide_when(&mut watch, &project, |_| true);
+    assert!(!before.contains("(watched)"));
+
+    // Not a source: no rebuild for it (the next `changed` line names only the lesson).
+    project.write("README.md", "# notes\n");
+    let lesson = "source/data-pipelines/probes.md";
+    let text = std::fs::read_to_string(project.root().join(lesson)).expect("seed lesson");
+    project.write(
+        lesson,
+        &text.replace(
+            "With a **high-water mark**.",
+            "With a **high-water mark** (watched).",
+        ),
+    );
+    assert_eq!(
+        watch.line("[watch] changed"),
+        format!("[watch] changed: {lesson}")
+    );
+    let after = guide_when(&mut watch, &project, |guide| guide.contains("(watched)"));
+
+    // A broken lesson is reported and the watch goes on; the last good outputs stay.
+    project.write(lesson, &text.replace(" {#why-parquet}", ""));
+    watch.line("build refused");
+    watch.line("[watch] built in");
+    assert_eq!(guide_when(&mut watch, &project, |_| true), after);
+    // Saved as most editors save: a scratch file renamed over the lesson.
+    project.write("source/data-pipelines/.probes.md.swp", &text);
+    std::fs::rename(
+        project.root().join("source/data-pipelines/.probes.md.swp"),
+        project.root().join(lesson),
+    )
+    .expect("rename over the lesson");
+    guide_when(&mut watch, &project, |guide| guide == before);
+}

@@ -1,12 +1,12 @@
 //! Codes of the structure family (`S`): problems in the shape of a lesson that stop it from being
 //! parsed into items, or an output from being rendered. They come from the load and parse stages
-//! and from renderers (S016, S020-S022: the Anki package; S017, S018: the cheat sheet). Each is
+//! and from renderers (S016, S020-S023: the Anki package; S017, S018, S024: the cheat sheet). Each is
 //! declared once here, with its default severity and the documentation `cardsmith rule CODE`
 //! prints; the registry lists them beside the lint rules. Codes are never reused.
 //!
 //! An `error` structure code cannot be silenced (`ignore`, `[lint.severity]`, `allow:`): it stops
 //! a lesson from being read into items or an output from being built. A `warning` one (S018,
-//! S021) is configured and suppressed like any lint rule.
+//! S021, S023, S024) is configured and suppressed like any lint rule.
 
 use crate::diagnostic::Code;
 use crate::rule::declare_rule;
@@ -76,6 +76,12 @@ pub const UNSAFE_HTML: Code = UnsafeHtml::CODE;
 
 /// See [`InvalidClozeNumber`].
 pub const INVALID_CLOZE_NUMBER: Code = InvalidClozeNumber::CODE;
+
+/// See [`ClozeOutsideClozeItem`].
+pub const CLOZE_OUTSIDE_CLOZE_ITEM: Code = ClozeOutsideClozeItem::CODE;
+
+/// See [`UntypesetMath`].
+pub const UNTYPESET_MATH: Code = UntypesetMath::CODE;
 
 declare_rule! {
     /// ## What it does
@@ -510,4 +516,43 @@ declare_rule! {
     /// Parquet is {{c1::columnar}}.
     /// ```
     pub InvalidClozeNumber, code = "S022", name = "invalid-cloze-number", severity = Error,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags cloze markup (`{{c1::...}}`) in the answer of an item that is not `kind: cloze`, at
+    /// the deletion.
+    ///
+    /// ## Why is this bad?
+    /// Only Anki's cloze note type reads deletions; on a `basic` or `reverse` card the learner
+    /// sees the braces and the `c1::` as written.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Parquet's layout {#parquet-layout}
+    /// Parquet is {{c1::columnar}}.
+    /// ```
+    /// Use instead: `kind: cloze` in the item's card block, or the answer without the braces.
+    pub ClozeOutsideClozeItem, code = "S023", name = "cloze-outside-cloze-item", severity = Warning,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a formula (`$..$`, `\(..\)`) on the cheat sheet that cannot be typeset: mitex
+    /// cannot convert its LaTeX to typst math, or it uses a command the sheet's math scope lacks.
+    ///
+    /// ## Why is this bad?
+    /// The PDF sheet prints such a formula as its LaTeX source in code type, which a learner has
+    /// to decode. Anki still shows it with MathJax.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### What is the variance? {#variance}
+    /// $\myvar(X)$
+    /// ```
+    /// Use instead:
+    /// ```markdown
+    /// $\operatorname{Var}(X) = E[X^2] - E[X]^2$
+    /// ```
+    pub UntypesetMath, code = "S024", name = "untypeset-math", severity = Warning,
 }

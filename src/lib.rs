@@ -16,6 +16,7 @@ pub mod lines;
 pub mod lint;
 pub mod load;
 pub mod lsp;
+pub mod markup;
 pub mod model;
 pub mod output;
 pub mod parse;

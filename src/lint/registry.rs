@@ -112,6 +112,8 @@ pub static RULES: &[RuleEntry] = &[
     parse(codes::InvalidDeckName::META),
     parse(codes::UnsafeHtml::META),
     parse(codes::InvalidClozeNumber::META),
+    parse(codes::ClozeOutsideClozeItem::META),
+    parse(codes::UntypesetMath::META),
     // P: required points.
     lint(
         missing_required_point::MissingRequiredPoint::META,

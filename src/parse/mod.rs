@@ -34,6 +34,9 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES
+        // `$..$` and `$$..$$` become math events: Anki gets them as MathJax, the sheet as typst
+        // math, and nothing in between treats `_` or `*` in a formula as emphasis.
+        | Options::ENABLE_MATH
 }
 
 /// Parses every file and checks what spans files (duplicate ids). Files are in `Course::files`
@@ -115,9 +118,39 @@ fn top_level_blocks(text: &str, body_start: usize) -> Vec<(Block, Range<usize>)>
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<(Block, Range<usize>)> = None;
+    // A card fence inside a list item (indented under a bullet): (block, content) ranges.
+    let mut nested_card: Option<(Range<usize>, Range<usize>)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if depth > 0 && info.split_whitespace().next() == Some("card") =>
+            {
+                nested_card = Some((range.clone(), range.clone()));
+                depth += 1;
+            }
+            Event::End(TagEnd::CodeBlock) if nested_card.is_some() => {
+                depth = depth.saturating_sub(1);
+                if let Some((block_range, content)) = nested_card.take() {
+                    let content = if content == block_range {
+                        empty_fence_content(text, &block_range)
+                    } else {
+                        // From the start of the first line, so that every line of the YAML keeps
+                        // the same indentation (the list item's) and it still parses.
+                        line_start(text, content.start)..content.end
+                    };
+                    blocks.push((Block::CardFence { content }, block_range));
+                }
+            }
+            Event::Text(_) if nested_card.is_some() => {
+                if let Some((block_range, content)) = &mut nested_card {
+                    if content == block_range {
+                        *content = range.clone();
+                    } else {
+                        content.end = range.end;
+                    }
+                }
+            }
             Event::Start(tag) => {
                 if depth == 0 {
                     let block = match tag {
@@ -152,11 +185,7 @@ fn top_level_blocks(text: &str, body_start: usize) -> Vec<(Block, Range<usize>)>
                     if let Block::CardFence { content } = &mut block
                         && *content == block_range
                     {
-                        // No text event: an empty block. Point at the line after the opening fence.
-                        let after_fence = text[block_range.clone()]
-                            .find('\n')
-                            .map_or(block_range.start, |n| block_range.start + n + 1);
-                        *content = after_fence..after_fence;
+                        *content = empty_fence_content(text, &block_range);
                     }
                     blocks.push((block, block_range));
                 }
@@ -201,6 +230,19 @@ fn top_level_blocks(text: &str, body_start: usize) -> Vec<(Block, Range<usize>)>
         }
     }
     blocks
+}
+
+/// The content range of a fence without text: empty, on the line after the opening fence.
+fn empty_fence_content(text: &str, block_range: &Range<usize>) -> Range<usize> {
+    let after_fence = text[block_range.clone()]
+        .find('\n')
+        .map_or(block_range.start, |n| block_range.start + n + 1);
+    after_fence..after_fence
+}
+
+/// The offset of the start of the line `offset` is on.
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |newline| newline + 1)
 }
 
 fn is_only_comments(html: &str) -> bool {
@@ -275,11 +317,15 @@ fn build_items(
                         Diagnostic::error(codes::MISPLACED_HEADING, heading_span, "level-1 heading in a lesson body")
                             .with_help("the lesson's title is `title:` in the front matter; use `##` for a topic or `###` for a question"),
                     ),
-                    HeadingLevel::H2 => topics.push(Topic {
-                        title: plain.trim().to_owned(),
-                        slug: slugify(plain),
-                        span: heading_span,
-                    }),
+                    HeadingLevel::H2 => {
+                        let title = plain.trim().to_owned();
+                        let slug = topic_slug(&topics, &title);
+                        topics.push(Topic {
+                            title,
+                            slug,
+                            span: heading_span,
+                        })
+                    }
                     _ => open = Some(open_item(file, text, id.as_deref(), text_range, plain, heading_span, topics.len().checked_sub(1), range.end, diagnostics)),
                 }
             }
@@ -425,7 +471,9 @@ fn close_item(
     let answer_range = item.answer_start..answer_end;
     let (card, answer) = match item.card {
         Some((card, card_range)) => {
-            let before = &text[answer_range.start..card_range.start];
+            // Whole lines: a fence indented under a list item leaves no indentation behind.
+            let cut_start = line_start(text, card_range.start).max(answer_range.start);
+            let before = &text[answer_range.start..cut_start];
             let after = &text[card_range.end.min(answer_end)..answer_end];
             (card, join_around(before, after))
         }
@@ -459,13 +507,38 @@ fn close_item(
     }
 }
 
-/// The answer text on both sides of a card block, as one Markdown string.
+/// The answer text on both sides of a card block, as one Markdown string. `after` keeps the
+/// indentation of its first line, which may continue a list item.
 fn join_around(before: &str, after: &str) -> String {
-    match (before.trim(), after.trim()) {
+    let after = after.trim_end();
+    let first_content_line = after
+        .split_inclusive('\n')
+        .take_while(|line| line.trim().is_empty())
+        .map(str::len)
+        .sum::<usize>();
+    let after = &after[first_content_line..];
+    match (before.trim(), after) {
         (before, "") => before.to_owned(),
-        ("", after) => after.to_owned(),
+        ("", after) => after.trim_start().to_owned(),
         (before, after) => format!("{before}\n\n{after}"),
     }
+}
+
+/// The tag slug of a new topic: the slug of its title, made unique in the lesson with `-2`, `-3`,
+/// ... when a topic of another title has it already (`C++` and `C#` both slug to `c`); a topic
+/// whose title repeats an earlier one shares its tag.
+fn topic_slug(topics: &[Topic], title: &str) -> String {
+    if let Some(same) = topics.iter().find(|topic| topic.title == title) {
+        return same.slug.clone();
+    }
+    let base = slug_or(title, "topic");
+    let mut slug = base.clone();
+    let mut n = 2;
+    while topics.iter().any(|topic| topic.slug == slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
 }
 
 /// The first line of a fenced block.
@@ -534,10 +607,19 @@ pub fn is_slug(id: &str) -> bool {
         })
 }
 
-/// A slug for `text`: lowercase ASCII letters and digits joined by `-`.
+/// A slug for `text`: lowercase ASCII letters and digits joined by `-`. Other scripts are
+/// transliterated (deunicode: `Ökonomie` -> `okonomie`, `基礎` -> `ji-chu`), so no word is dropped;
+/// text with no letter or digit at all (`???`) gives `item`.
 pub fn slugify(text: &str) -> String {
+    slug_or(text, "item")
+}
+
+/// The slug of `text`, or `fallback` when it has no letter or digit in any script.
+fn slug_or(text: &str, fallback: &str) -> String {
+    // A character deunicode does not know becomes a word break, never nothing.
+    let ascii = deunicode::deunicode_with_tofu(text, " ");
     let mut slug = String::new();
-    for word in text
+    for word in ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
     {
@@ -547,7 +629,7 @@ pub fn slugify(text: &str) -> String {
         slug.push_str(&word.to_ascii_lowercase());
     }
     if slug.is_empty() {
-        "item".to_owned()
+        fallback.to_owned()
     } else {
         slug
     }

@@ -196,6 +196,14 @@ fn crlf_line_endings_parse_like_lf() {
 fn slugs() {
     assert_eq!(slugify("Why Parquet? (3 words)"), "why-parquet-3-words");
     assert_eq!(slugify("???"), "item");
+    assert_eq!(slugify("Ökonomie"), "okonomie");
+    assert_eq!(
+        slugify("Grundlagen für Anfänger"),
+        "grundlagen-fur-anfanger"
+    );
+    assert_eq!(slugify("基礎"), "ji-chu");
+    let japanese = slugify("キャッシュとは何ですか?");
+    assert!(is_slug(&japanese) && japanese.len() > 8, "{japanese}");
     assert!(is_slug("exactly-once"));
     assert!(is_slug("a_b-2"));
     assert!(!is_slug("Exactly-once"));
@@ -277,4 +285,47 @@ fn unknown_or_malformed_lang_is_an_error_at_its_value() {
     let text = "---\nid: l\ntitle: L\ndeck: D\nlang: [en]\n---\n\n### Q? {#q}\n\nA.\n";
     let (_, diagnostics) = parse(text);
     assert_eq!(codes_of(&diagnostics), ["S001"]);
+}
+
+#[test]
+fn topics_of_other_scripts_get_transliterated_tags_that_never_collide() {
+    let text = format!(
+        "{HEADER}\n## Ökonomie\n\n### A? {{#a}}\n\nA.\n\n## 基礎\n\n### B? {{#b}}\n\nB.\n\n## C++\n\n### C? {{#c}}\n\nC.\n\n## C#\n\n### D? {{#d}}\n\nD.\n\n## C++\n\n### E? {{#e}}\n\nE.\n\n## ???\n\n### F? {{#f}}\n\nF.\n"
+    );
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let slugs: Vec<&str> = lesson.topics.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(slugs, ["okonomie", "ji-chu", "c", "c-2", "c", "topic"]);
+}
+
+#[test]
+fn a_card_block_under_a_list_item_is_the_items_card_not_its_answer() {
+    let text = format!(
+        "{HEADER}\n### Why Parquet? {{#why-parquet}}\n\n- Columnar storage.\n\n  ```card\n  must:\n    - columnar\n  sheet: columns\n  ```\n- Compressed.\n"
+    );
+    let (lesson, diagnostics) = parse(&text);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let item = &lesson.items[0];
+    assert_eq!(item.card.must.len(), 1);
+    assert_eq!(item.card.must[0].point, "columnar");
+    assert_eq!(item.card.sheet.as_deref(), Some("columns"));
+    assert!(!item.answer.contains("card"), "{}", item.answer);
+    assert!(!item.answer.contains("must"), "{}", item.answer);
+    assert!(
+        item.answer.contains("- Columnar storage."),
+        "{}",
+        item.answer
+    );
+    assert!(item.answer.contains("- Compressed."), "{}", item.answer);
+    let span = item.card.span.clone().expect("the block is found");
+    assert!(text[span.range].starts_with("```card"));
+    let point = &item.card.must[0].span;
+    assert_eq!(&text[point.range.clone()], "columnar");
+}
+
+#[test]
+fn a_broken_card_block_under_a_list_item_is_reported() {
+    let text = format!("{HEADER}\n### Q? {{#q}}\n\n- A.\n\n  ```card\n  must: [a\n  ```\n");
+    let (_, diagnostics) = parse(&text);
+    assert_eq!(codes_of(&diagnostics), ["S007"]);
 }

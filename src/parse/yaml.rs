@@ -86,14 +86,24 @@ fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// The byte range of `key` written at the start of a line (top-level key) in `yaml`, shifted by
-/// `offset`. `None` when it cannot be found (for instance a quoted or flow-style key).
+/// `offset`. `None` when it cannot be found (for instance a quoted or flow-style key). A block
+/// indented as a whole (a card block under a list item) has its top level at the indentation of
+/// its first line.
 pub fn top_level_key_range(yaml: &str, offset: usize, key: &str) -> Option<Range<usize>> {
+    let indent = yaml
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .map_or(0, |line| line.len() - line.trim_start_matches(' ').len());
     let mut line_start = 0;
     for line in yaml.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key)
+        if let Some(rest) = line
+            .get(..indent)
+            .filter(|margin| margin.bytes().all(|b| b == b' '))
+            .and_then(|_| line[indent..].strip_prefix(key))
             && rest.trim_start().starts_with(':')
         {
-            return Some(offset + line_start..offset + line_start + key.len());
+            let start = offset + line_start + indent;
+            return Some(start..start + key.len());
         }
         line_start += line.len();
     }
@@ -184,6 +194,13 @@ mod tests {
         assert_eq!(top_level_key_range(yaml, 4, "title"), Some(15..20));
         let value = top_level_value_range(yaml, 0, "title").expect("found");
         assert_eq!(&yaml[value], "Hello world");
+    }
+
+    #[test]
+    fn finds_keys_of_a_block_indented_as_a_whole() {
+        let yaml = "  must:\n    - a\n  sheet: x\n";
+        assert_eq!(top_level_key_range(yaml, 0, "sheet"), Some(18..23));
+        assert_eq!(top_level_key_range(yaml, 0, "a"), None);
     }
 
     #[test]

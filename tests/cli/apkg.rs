@@ -863,3 +863,115 @@ fn r11_cloze_numbers_out_of_ankis_range_are_errors() {
         "{stderr}"
     );
 }
+
+/// A lesson with math in every delimiter, a cloze deletion holding `}}` in a formula, and a card
+/// block indented under a list item (issue 10).
+const MATH_LESSON: &str = r"---
+id: stats
+title: Statistics
+deck: Stats
+---
+
+## Moments
+
+### What is the variance of X? {#variance}
+
+It is \(\sigma^2\), also written $\operatorname{Var}(X)$:
+
+\[ E[X^2] - (E[X])^2 \]
+
+$$\sum_{i=1}^{n} (x_i - \bar{x})^2 / n$$
+
+### The mean as a cloze {#mean-cloze}
+
+The mean of \(1/x^2\) terms is {{c1::$\frac{1}{x^{2}}$}} each.
+
+```card
+kind: cloze
+```
+
+### What does a sample need? {#sample}
+
+- Independent draws.
+
+  ```card
+  must:
+    - independent draws
+  ```
+- A size that is large enough.
+";
+
+#[test]
+fn math_reaches_anki_as_mathjax_and_no_card_shows_a_card_block() {
+    let project = Project::new();
+    project.write("source/stats.md", MATH_LESSON);
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "stats.apkg");
+    let dump = anki.dump();
+    let variance = note(&dump, "variance");
+    let card = &variance["cards"][0];
+    let answer = card["answer"].as_str().expect("answer");
+    for formula in [
+        r"\(\sigma^2\)",
+        r"\(\operatorname{Var}(X)\)",
+        r"\[E[X^2] - (E[X])^2\]",
+        r"\[\sum_{i=1}^{n} (x_i - \bar{x})^2 / n\]",
+    ] {
+        assert!(answer.contains(formula), "{formula} not in {answer}");
+    }
+
+    // The cloze deletion holds the whole formula: its `}}` was written `} }`, as Anki's manual
+    // says, so Anki did not end the deletion inside it.
+    let cloze = note(&dump, "mean-cloze");
+    let cards = cloze["cards"].as_array().expect("cards");
+    assert_eq!(cards.len(), 1, "{cloze}");
+    let question = cards[0]["question"].as_str().expect("question");
+    let answer = cards[0]["answer"].as_str().expect("answer");
+    assert!(question.contains(r"\(1/x^2\)"), "{question}");
+    assert!(
+        !visible_text(question).contains("frac"),
+        "the deletion is hidden: {question}"
+    );
+    assert!(visible_text(question).contains("[...]"), "{question}");
+    assert!(answer.contains(r"\(\frac{1}{x^{2} }\)"), "{answer}");
+    assert!(!visible_text(answer).contains("}}"), "{answer}");
+
+    // The card block under the list item is the item's rubric, never its face.
+    let sample = note(&dump, "sample");
+    assert_eq!(
+        sample["fields"]["MustSay"],
+        "<ul><li>independent draws</li></ul>"
+    );
+    for note in notes(&dump) {
+        for card in note["cards"].as_array().expect("cards") {
+            for side in ["question", "answer"] {
+                let html = card[side].as_str().expect("side");
+                assert!(!html.contains("language-card"), "{html}");
+                assert!(!visible_text(html).contains("must:"), "{html}");
+            }
+        }
+    }
+}
+
+#[test]
+fn topic_tags_of_other_scripts_are_transliterated() {
+    let project = Project::new();
+    project.write(
+        "source/de.md",
+        "---\nid: de\ntitle: Deutsch\ndeck: De\n---\n\n## Ökonomie\n\n### Was ist Inflation? {#inflation}\n\nSteigende Preise.\n\n\
+         ## 基礎\n\n### Was ist Geld? {#geld}\n\nEin Tauschmittel.\n",
+    );
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "de.apkg");
+    let dump = anki.dump();
+    assert_eq!(
+        note(&dump, "inflation")["tags"],
+        serde_json::json!(["topic::okonomie"])
+    );
+    assert_eq!(
+        note(&dump, "geld")["tags"],
+        serde_json::json!(["topic::ji-chu"])
+    );
+}

@@ -9,6 +9,7 @@ mod build;
 mod commands;
 mod confinement;
 mod errors;
+mod fidelity;
 mod lint;
 mod sheet;
 mod watch;

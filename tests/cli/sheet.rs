@@ -265,7 +265,7 @@ mod pdf {
             "---\nid: hostile\ntitle: \"#set text(size: 40pt) $title$\"\ndeck: Hostile\n---\n\n\
              ## Topic with #show: none\n\n\
              ### Does #set page(width: 1cm) break it? {#set-page}\n\nNo.\n\n\
-             ```card\nallow: [P001]\nmust:\n  - \"$x$ stays $x$\"\n  - 'C:\\temp\\new and \\d+ and <T> and *not bold*'\n\
+             ```card\nallow: [P001]\nmust:\n  - '\\$x\\$ stays \\$x\\$'\n  - 'C:\\temp\\new and \\d+ and <T> and *not bold*'\n\
              avoid:\n  - '#pagebreak() ] ) \" #{'\n```\n\n\
              ### What about a sheet line? {#sheet-line}\n\nYes.\n\n\
              ```card\nsheet: '`#let x = 1` and #x and \\\\ twice'\n```\n",
@@ -286,6 +286,34 @@ mod pdf {
         ] {
             assert!(text.contains(expected), "{expected:?} not in:\n{text}");
         }
+    }
+
+    #[test]
+    fn formulas_are_typeset_and_cloze_deletions_print_as_their_text() {
+        let project = Project::new();
+        project.write(
+            "source/math.md",
+            "---\nid: math\ntitle: Math\ndeck: Math\n---\n\n\
+             ### What is the variance \\(\\sigma^2\\)? {#variance}\n\nA moment.\n\n\
+             ```card\nallow: [P001]\nmust:\n  - $\\sum_{i=1}^{n} (x_i - \\mu)^2 / n$\n  - $\\myunknown{x}$ as written\n```\n\n\
+             ### Parquet's layout {#layout}\n\nParquet is {{c1::columnar::how?}} on disk.\n\n\
+             ```card\nkind: cloze\n```\n",
+        );
+        let stderr = project.run(&["build"], 0);
+        assert!(stderr.contains("warning[S024]"), "{stderr}");
+        assert!(stderr.contains("source/math.md:15:6"), "{stderr}");
+        let text = pdf_text(&project.root().join("out/math.pdf"));
+        // Math italic letters (U+1D70E, U+1D707): typeset, not the LaTeX.
+        for expected in ["𝜎", "∑", "𝜇", "Parquet is columnar on disk."] {
+            assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+        }
+        for unexpected in ["\\sigma", "\\sum", "{{", "c1::", "how?"] {
+            assert!(!text.contains(unexpected), "{unexpected:?} in:\n{text}");
+        }
+        assert!(
+            text.contains("\\myunknown{x}"),
+            "the LaTeX it could not convert:\n{text}"
+        );
     }
 
     #[test]

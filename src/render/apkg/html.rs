@@ -25,8 +25,11 @@ pub fn block(markdown: &str, media: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut code: Option<(String, String)> = None;
     let mut events = Vec::new();
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    let markdown = crate::markup::math::dollar_delimiters(markdown);
+    for event in Parser::new_ext(&markdown, markdown_options()) {
         match event {
+            Event::InlineMath(tex) => events.push(math_event(&tex, false)),
+            Event::DisplayMath(tex) => events.push(math_event(&tex, true)),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -70,6 +73,12 @@ pub fn block(markdown: &str, media: &BTreeMap<String, String>) -> String {
     }
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out.trim_end().to_owned()
+}
+
+/// A formula as MathJax delimiters in the field, its LaTeX as written (see
+/// [`crate::markup::math::mathjax`]).
+fn math_event(tex: &str, display: bool) -> Event<'static> {
+    Event::InlineHtml(CowStr::from(crate::markup::math::mathjax(tex, display)))
 }
 
 /// Renders inline Markdown (a question): like [`block`], without the paragraph around it.
@@ -208,6 +217,19 @@ mod tests {
             inline("Why *Parquet*?", &no_media()),
             "Why <em>Parquet</em>?"
         );
+    }
+
+    #[test]
+    fn math_reaches_the_field_with_its_backslashes_and_mathjax_delimiters() {
+        let html = block(
+            "Variance \\(\\sigma^2\\), $x_1 * y_2$ and\n\n\\[ E[X^2] \\]\n\n$$a<b$$",
+            &no_media(),
+        );
+        assert!(html.contains(r"\(\sigma^2\)"), "{html}");
+        assert!(html.contains(r"\(x_1 * y_2\)"), "{html}");
+        assert!(html.contains(r"\[E[X^2]\]"), "{html}");
+        assert!(html.contains(r"\[a&lt;b\]"), "{html}");
+        assert!(!html.contains("<em>"), "{html}");
     }
 
     #[test]

@@ -49,7 +49,8 @@ impl Renderer for ApkgRenderer {
     /// A `cloze` item whose answer has no deletion (S016), judged on the answer's HTML as the
     /// package holds it, so that `check` and `build` agree (a `{{c1::` in a code block is split by
     /// the highlighter and is no deletion for Anki); a deletion number Anki ignores (S022); a deck
-    /// name Anki would change (S020); raw HTML the sanitiser removes (S021, unless it is off).
+    /// name Anki would change (S020); raw HTML the sanitiser removes (S021, unless it is off); a
+    /// deletion in an item that is not `kind: cloze` (S023, a warning), judged on the HTML too.
     fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
         let mut diagnostics: Vec<Diagnostic> = course
             .items()
@@ -64,6 +65,15 @@ impl Renderer for ApkgRenderer {
         if config.project.apkg.sanitize_html {
             diagnostics.extend(sanitize::unsafe_html(course));
         }
+        diagnostics.extend(
+            course
+                .items()
+                .filter(|(_, item)| {
+                    item.card.kind != CardKind::Cloze
+                        && !cloze_ords(&html::block(&item.answer, &BTreeMap::new())).is_empty()
+                })
+                .filter_map(|(_, item)| cloze_outside_cloze_item(course, item)),
+        );
         diagnostics
     }
 
@@ -462,6 +472,37 @@ fn invalid_cloze_numbers(course: &Course) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// S023 at the first deletion of a non-cloze item's answer, found in the source text (the answer
+/// string has the card block cut out, so its offsets are not the file's).
+fn cloze_outside_cloze_item(course: &Course, item: &Item) -> Option<Diagnostic> {
+    let span = &item.answer_span;
+    let text = course.file(span.file).text.get(span.range.clone())?;
+    let card = item.card.span.as_ref().map(|card| card.range.clone());
+    let deletion = crate::markup::cloze::deletions(text)
+        .into_iter()
+        .find(|deletion| {
+            let at = span.range.start + deletion.whole.start;
+            card.as_ref().is_none_or(|card| !card.contains(&at))
+        })?;
+    let start = span.range.start + deletion.whole.start;
+    let end = span.range.start + deletion.whole.end;
+    Some(
+        Diagnostic::warning(
+            codes::CLOZE_OUTSIDE_CLOZE_ITEM,
+            crate::diagnostic::Span::new(span.file, start..end),
+            format!(
+                "cloze markup in a `{}` item: Anki shows it as written",
+                item.card.kind.as_str()
+            ),
+        )
+        .with_label("only `kind: cloze` items hide deletions")
+        .with_help(
+            "add `kind: cloze` to the item's card block, or write the answer without `{{c1::...}}`",
+        )
+        .with_item(item.id.clone()),
+    )
 }
 
 fn cloze_without_deletion(item: &Item) -> Diagnostic {

@@ -12,6 +12,8 @@
 #[cfg(feature = "pdf")]
 mod glyphs;
 #[cfg(feature = "pdf")]
+mod math;
+#[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
 mod world;
@@ -48,7 +50,8 @@ impl Renderer for SheetRenderer {
         "sheet"
     }
 
-    /// Characters the PDF's fonts lack (S018, warnings): the checks that need no layout. Without
+    /// Characters the PDF's fonts lack (S018) and formulas it cannot typeset (S024), warnings: the
+    /// checks that need no layout. Without
     /// the `pdf` feature there is no PDF, hence nothing to check.
     fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
         if !config.project.sheet.enabled {
@@ -59,7 +62,12 @@ impl Renderer for SheetRenderer {
             course
                 .lessons
                 .iter()
-                .flat_map(|lesson| glyphs::check(course, &SheetView::of(course, lesson)))
+                .flat_map(|lesson| {
+                    let view = SheetView::of(course, lesson);
+                    let mut found = glyphs::check(course, &view);
+                    found.extend(math::check(course, &view));
+                    found
+                })
                 .collect()
         }
         #[cfg(not(feature = "pdf"))]
@@ -239,6 +247,28 @@ pub struct Run {
     pub emph: bool,
     /// A `` `code` `` span.
     pub code: bool,
+    /// A formula (`$..$`, `\\(..\\)`): `text` is its LaTeX as written.
+    pub math: bool,
+    /// A display formula (`$$..$$`, `\\[..\\]`).
+    pub display: bool,
+    /// The formula as typst math, when it converts (feature `pdf`); `None` prints the LaTeX as
+    /// code instead, with an S024 warning.
+    pub typst: Option<String>,
+}
+
+impl Run {
+    /// Plain text with no style.
+    pub fn plain(text: &str) -> Run {
+        Run {
+            text: text.to_owned(),
+            strong: false,
+            emph: false,
+            code: false,
+            math: false,
+            display: false,
+            typst: None,
+        }
+    }
 }
 
 impl SheetView {
@@ -344,17 +374,40 @@ fn title_span(course: &Course, lesson: &Lesson) -> Span {
 /// spaces. Links keep their text, raw HTML prints as written.
 pub fn inline_runs(markdown: &str) -> Vec<Run> {
     let mut runs = Runs::default();
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    let markdown = sheet_markdown(markdown);
+    for event in Parser::new_ext(&markdown, markdown_options()) {
         runs.push_event(event);
     }
     runs.finish()
+}
+
+/// Markdown as the sheet reads it: cloze deletions shown as their text in bold (the sheet is
+/// a summary, not a quiz), `\\(..\\)` and `\\[..\\]` as math.
+fn sheet_markdown(markdown: &str) -> String {
+    let revealed = crate::markup::cloze::reveal(markdown, &crate::markup::cloze::bold);
+    crate::markup::math::dollar_delimiters(&revealed).into_owned()
+}
+
+/// A formula as typst math, or `None` when it cannot be converted (then the LaTeX prints as
+/// code).
+fn math_to_typst(tex: &str) -> Option<String> {
+    #[cfg(feature = "pdf")]
+    {
+        math::to_typst(tex)
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = tex;
+        None
+    }
 }
 
 /// The first paragraph of an answer, cut after its first sentence when that is short enough, else
 /// at a word boundary before `max_chars` with an ellipsis.
 fn excerpt(markdown: &str, max_chars: usize) -> Vec<Run> {
     let mut runs = Runs::default();
-    for event in Parser::new_ext(markdown, markdown_options()) {
+    let markdown = sheet_markdown(markdown);
+    for event in Parser::new_ext(&markdown, markdown_options()) {
         if matches!(event, Event::End(TagEnd::Paragraph)) && !runs.is_empty() {
             break;
         }
@@ -393,6 +446,10 @@ fn truncate_runs(runs: Vec<Run>, end: usize, ellipsis: bool) -> Vec<Run> {
             break;
         }
         if run.text.len() > remaining {
+            if run.math {
+                // Half a formula is no formula.
+                break;
+            }
             run.text.truncate(remaining);
         }
         remaining -= run.text.len();
@@ -403,12 +460,7 @@ fn truncate_runs(runs: Vec<Run>, end: usize, ellipsis: bool) -> Vec<Run> {
             let trimmed = last.text.trim_end().len();
             last.text.truncate(trimmed);
         }
-        kept.push(Run {
-            text: "…".to_owned(),
-            strong: false,
-            emph: false,
-            code: false,
-        });
+        kept.push(Run::plain("…"));
     }
     kept
 }
@@ -436,6 +488,8 @@ impl Runs {
                 self.push(&text, false)
             }
             Event::Code(text) => self.push(&text, true),
+            Event::InlineMath(tex) => self.push_math(&tex, false),
+            Event::DisplayMath(tex) => self.push_math(&tex, true),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
@@ -448,16 +502,29 @@ impl Runs {
     fn push(&mut self, text: &str, code: bool) {
         let (strong, emph) = (self.strong > 0, self.emph > 0);
         if let Some(last) = self.runs.last_mut()
-            && (last.strong, last.emph, last.code) == (strong, emph, code)
+            && (last.strong, last.emph, last.code, last.math) == (strong, emph, code, false)
         {
             last.text.push_str(text);
             return;
         }
         self.runs.push(Run {
-            text: text.to_owned(),
             strong,
             emph,
             code,
+            ..Run::plain(text)
+        });
+    }
+
+    /// A formula is a run of its own, never merged with its neighbours.
+    fn push_math(&mut self, tex: &str, display: bool) {
+        let tex = tex.trim();
+        self.runs.push(Run {
+            strong: self.strong > 0,
+            emph: self.emph > 0,
+            math: true,
+            display,
+            typst: math_to_typst(tex),
+            ..Run::plain(tex)
         });
     }
 
@@ -466,7 +533,7 @@ impl Runs {
         let mut runs: Vec<Run> = Vec::with_capacity(self.runs.len());
         let mut after_space = true;
         for mut run in self.runs {
-            if !run.code {
+            if !run.code && !run.math {
                 let mut collapsed = String::with_capacity(run.text.len());
                 for c in run.text.chars() {
                     if c.is_whitespace() {
@@ -489,6 +556,7 @@ impl Runs {
         }
         if let Some(last) = runs.last_mut()
             && !last.code
+            && !last.math
         {
             let trimmed = last.text.trim_end().len();
             last.text.truncate(trimmed);

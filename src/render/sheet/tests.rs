@@ -3,12 +3,7 @@ use crate::diagnostic::FileId;
 use crate::model::SourceFile;
 
 fn plain(text: &str) -> Run {
-    Run {
-        text: text.to_owned(),
-        strong: false,
-        emph: false,
-        code: false,
-    }
+    Run::plain(text)
 }
 
 fn course(text: &str) -> Course {
@@ -54,8 +49,26 @@ fn inline_markdown_becomes_styled_runs_and_hostile_text_stays_text() {
         ]
     );
     assert_eq!(
-        inline_runs("#set page(width: 1cm) $x$ C:\\temp\\new <T>"),
-        vec![plain("#set page(width: 1cm) $x$ C:\\temp\\new <T>")]
+        inline_runs("#set page(width: 1cm) $5 C:\\temp\\new <T>"),
+        vec![plain("#set page(width: 1cm) $5 C:\\temp\\new <T>")]
+    );
+}
+
+#[test]
+fn formulas_are_runs_of_their_own_and_cloze_deletions_show_their_text() {
+    let runs = inline_runs("Var \\(\\sigma^2\\) and $$E[X]$$ is {{c1::$x_1$ small::hint}}");
+    let math: Vec<(&str, bool)> = runs
+        .iter()
+        .filter(|run| run.math)
+        .map(|run| (run.text.as_str(), run.display))
+        .collect();
+    assert_eq!(math, [("\\sigma^2", false), ("E[X]", true), ("x_1", false)]);
+    let text: String = runs.iter().map(|run| run.text.as_str()).collect();
+    assert!(!text.contains("{{") && !text.contains("hint"), "{text}");
+    assert!(
+        runs.iter()
+            .any(|run| run.strong && run.text.contains("small")),
+        "{runs:?}"
     );
 }
 

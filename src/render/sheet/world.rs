@@ -1,5 +1,5 @@
-//! The smallest typst [`World`] that lays out a sheet: one source file (the template), the sheet
-//! as `sys.inputs`, the fonts embedded in the binary, no files, no packages, no clock.
+//! The smallest typst [`World`] that lays out a sheet: the template and the math scope it imports
+//! (`/cardsmith-math.typ`), the sheet as `sys.inputs`, the fonts embedded in the binary, no files, no packages, no clock.
 //!
 //! Keeping the world this closed is what makes the PDF the same on every machine: no system font
 //! can change the layout, and no date can change the bytes.
@@ -26,6 +26,8 @@ pub static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
 pub struct SheetWorld {
     library: LazyHash<Library>,
     main: Source,
+    /// `/cardsmith-math.typ`: the scope formulas are evaluated with (see `math.rs`).
+    math_scope: Source,
 }
 
 impl SheetWorld {
@@ -37,9 +39,13 @@ impl SheetWorld {
         for (key, value) in inputs {
             dict.insert(key.into(), value.into_value());
         }
+        let scope_path = VirtualPath::new("/cardsmith-math.typ")
+            .expect("`/cardsmith-math.typ` is a valid virtual path");
+        let scope_id = FileId::new(RootedPath::new(VirtualRoot::Project, scope_path));
         SheetWorld {
             library: LazyHash::new(Library::builder().with_inputs(dict).build()),
             main: Source::new(id, template.to_owned()),
+            math_scope: Source::new(scope_id, super::math::SCOPE_SOURCE.to_owned()),
         }
     }
 
@@ -65,17 +71,15 @@ impl World for SheetWorld {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if id == self.math_scope.id() {
+            Ok(self.math_scope.clone())
         } else {
             Err(not_found(id))
         }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            Ok(Bytes::from_string(self.main.clone()))
-        } else {
-            Err(not_found(id))
-        }
+        self.source(id).map(Bytes::from_string)
     }
 
     fn font(&self, index: usize) -> Option<Font> {

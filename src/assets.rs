@@ -6,6 +6,7 @@
 //! and on the file system (symlinks resolved, special files and oversized images refused) through
 //! [`crate::confine`].
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag};
@@ -14,6 +15,52 @@ use crate::codes;
 use crate::confine::{Limit, ProjectRoot, ReadError};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::model::{Course, Item, Lesson};
+
+/// Where the files that lessons refer to (images, linked files) are found. A build's is the
+/// project on disk, confined ([`ProjectRoot`], made by the load stage); a test or an editor may
+/// hold them in memory ([`MemoryAssets`]). The check and render stages see only this trait, so
+/// that they never touch the disk themselves.
+pub trait AssetSource: std::fmt::Debug + Send + Sync {
+    /// Checks, without reading, that `path` (relative to the project root) is a regular file of
+    /// the project no larger than `limit`.
+    fn check(&self, path: &Path, limit: Limit) -> Result<(), ReadError>;
+    /// Reads `path` (relative to the project root) under the same conditions.
+    fn read(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError>;
+}
+
+impl AssetSource for ProjectRoot {
+    fn check(&self, path: &Path, limit: Limit) -> Result<(), ReadError> {
+        ProjectRoot::check(self, path, limit)
+    }
+
+    fn read(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
+        ProjectRoot::read(self, path, limit)
+    }
+}
+
+/// Files held in memory, by path relative to the project root (`source/img/a.png`).
+#[derive(Debug, Default, Clone)]
+pub struct MemoryAssets {
+    /// The files.
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl AssetSource for MemoryAssets {
+    fn check(&self, path: &Path, limit: Limit) -> Result<(), ReadError> {
+        self.read(path, limit).map(|_| ())
+    }
+
+    fn read(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.files.get(path).ok_or(ReadError::NotFound)?;
+        if bytes.len() as u64 > limit.bytes {
+            return Err(ReadError::TooLarge {
+                limit: limit.bytes,
+                setting: limit.setting,
+            });
+        }
+        Ok(bytes.clone())
+    }
+}
 
 /// What kind of reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,9 +146,12 @@ pub fn references(course: &Course) -> Vec<AssetRef> {
 }
 
 /// Reports references that leave the project (lexically or through a symlink), point at no
-/// regular file under `root`, or at an image larger than `image_limit`.
-pub fn check_references(course: &Course, root: &Path, image_limit: Limit) -> Vec<Diagnostic> {
-    let project = ProjectRoot::new(root);
+/// regular file of `assets`, or at an image larger than `image_limit`.
+pub fn check_references(
+    course: &Course,
+    assets: &dyn AssetSource,
+    image_limit: Limit,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for reference in references(course) {
         let (what, limit) = match reference.kind {
@@ -116,12 +166,12 @@ pub fn check_references(course: &Course, root: &Path, image_limit: Limit) -> Vec
             ),
         };
         let outside = "keep images and linked files inside the project (e.g. next to the lesson) and use a relative path";
-        let problem = match (&reference.project_path, &project) {
-            (None, _) => Some((
+        let problem = match &reference.project_path {
+            None => Some((
                 format!("{what} `{}` points outside the project", reference.url),
                 outside,
             )),
-            (Some(path), Ok(project)) => match project.check(path, limit) {
+            Some(path) => match assets.check(path, limit) {
                 Ok(()) => None,
                 Err(ReadError::NotFound) => Some((
                     format!(
@@ -144,14 +194,10 @@ pub fn check_references(course: &Course, root: &Path, image_limit: Limit) -> Vec
                     "point at a regular file inside the project",
                 )),
             },
-            (Some(_), Err(error)) => Some((
-                format!("{what} `{}` cannot be checked: {error}", reference.url),
-                "check that the project folder exists and that you may read it",
-            )),
         };
         if let Some((message, help)) = problem {
             diagnostics.push(
-                Diagnostic::error(codes::BROKEN_REFERENCE, reference.span, message)
+                Diagnostic::new(codes::BROKEN_REFERENCE, reference.span, message)
                     .with_help(help)
                     .with_item(reference.item_id),
             );

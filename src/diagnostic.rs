@@ -52,6 +52,8 @@ pub struct Code {
     pub code: &'static str,
     /// Says what is flagged, e.g. `duplicate-id`.
     pub name: &'static str,
+    /// The severity declared with the code; `[lint.severity]` may change it later (`lint::settle`).
+    pub severity: Severity,
 }
 
 /// A secondary place that explains the primary one (for instance the first of two duplicate ids).
@@ -85,25 +87,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error-level diagnostic.
-    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
+    /// A new diagnostic of `code`, at the severity declared with it: the place that raises a
+    /// problem never decides how bad it is.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity,
             message: message.into(),
             label: None,
             help: None,
             span,
             related: Vec::new(),
             item_id: None,
-        }
-    }
-
-    /// A new warning-level diagnostic.
-    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, span, message)
         }
     }
 

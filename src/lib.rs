@@ -5,6 +5,7 @@
 //! [`model::Course`], with spans) -> lint -> [`render`] (bytes per output) -> [`output`] (atomic
 //! writes). This crate never prints and never exits; `src/main.rs` does both.
 
+pub mod artifact;
 pub mod assets;
 pub mod codes;
 pub mod commands;
@@ -25,6 +26,7 @@ pub mod report;
 pub mod rule;
 pub mod templates;
 pub mod watch;
+pub mod wording;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,6 +86,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether a file could not be read for an I/O reason (exit status 2 rather than 1).
     pub io_failed: bool,
+    /// Where the render stage reads the files the lessons refer to (see [`Loaded::assets`]).
+    pub assets: std::sync::Arc<dyn assets::AssetSource>,
 }
 
 impl Checked {
@@ -165,7 +169,7 @@ pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> 
     diagnostics.extend(loaded.diagnostics);
     diagnostics.extend(assets::check_references(
         &course,
-        &config.root,
+        loaded.assets.as_ref(),
         config.project.limits.image(),
     ));
     for renderer in render::renderers() {
@@ -178,6 +182,7 @@ pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> 
         course,
         diagnostics,
         io_failed: loaded.io_failed,
+        assets: loaded.assets,
     })
 }
 
@@ -200,6 +205,7 @@ pub fn render(
             config,
             templates,
             now_millis,
+            assets: checked.assets.as_ref(),
             state: renderer
                 .state_file()
                 .and_then(|file| states.get(file))

@@ -6,14 +6,16 @@
 //! `limits.lesson-bytes` is refused with a diagnostic and never read (so its text never shows).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::assets::{AssetSource, MemoryAssets};
 use crate::codes;
 use crate::confine::{Limit, ProjectRoot, ReadError};
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::model::SourceFile;
 
 /// What the load stage found.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Loaded {
     /// Every lesson file, sorted by path; unreadable ones have empty text.
     pub files: Vec<SourceFile>,
@@ -23,6 +25,31 @@ pub struct Loaded {
     pub io_failed: bool,
     /// Files that could not be read at all (their text is empty): only their read error counts.
     pub unreadable: Vec<FileId>,
+    /// Where the files the lessons refer to are read: the project on disk after
+    /// [`load_sources`]; none at all by default.
+    pub assets: Arc<dyn AssetSource>,
+}
+
+impl Default for Loaded {
+    fn default() -> Self {
+        Loaded {
+            files: Vec::new(),
+            diagnostics: Vec::new(),
+            io_failed: false,
+            unreadable: Vec::new(),
+            assets: Arc::new(MemoryAssets::default()),
+        }
+    }
+}
+
+/// The project at `root` on disk as the source of the files lessons refer to, confined to it.
+pub fn project_assets(root: &Path) -> Result<Arc<dyn AssetSource>, LoadError> {
+    ProjectRoot::new(root)
+        .map(|project| Arc::new(project) as Arc<dyn AssetSource>)
+        .map_err(|source| LoadError::Root {
+            path: root.to_path_buf(),
+            source,
+        })
 }
 
 /// Why there is nothing to load at all.
@@ -94,7 +121,10 @@ pub fn load_sources(root: &Path, source_dir: &Path, limit: Limit) -> Result<Load
             path: display_path(root, source_dir),
         });
     }
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        assets: Arc::new(project.clone()),
+        ..Loaded::default()
+    };
     for path in paths {
         let file = FileId(loaded.files.len());
         let shown = display_path(root, &path);
@@ -170,7 +200,7 @@ fn refused(file: FileId, error: &ReadError) -> Diagnostic {
         ReadError::NotFound => "the file (or the target of its symlink) does not exist",
         ReadError::Io(_) => "check that the file exists and that you may read it",
     };
-    Diagnostic::error(
+    Diagnostic::new(
         codes::UNREADABLE_FILE,
         Span::new(file, 0..0),
         format!("cannot read this file: {error}"),
@@ -188,7 +218,7 @@ pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
             let valid = error.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             // The lossy text is identical to the input up to the first bad byte, so the offset holds.
-            let diagnostic = Diagnostic::error(
+            let diagnostic = Diagnostic::new(
                 codes::UNREADABLE_FILE,
                 Span::new(file, valid..valid + char::REPLACEMENT_CHARACTER.len_utf8()),
                 "file is not valid UTF-8",

@@ -22,7 +22,11 @@ macro_rules! declare_rule {
             pub const EXPLANATION: &'static str = concat!($($doc, "\n"),*);
             /// The rule's stable code and name.
             pub const CODE: $crate::diagnostic::Code =
-                $crate::diagnostic::Code { code: $code, name: $kebab };
+                $crate::diagnostic::Code {
+                    code: $code,
+                    name: $kebab,
+                    severity: $crate::diagnostic::Severity::$severity,
+                };
             /// Everything the registry needs to know about the rule.
             pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
                 code: Self::CODE,

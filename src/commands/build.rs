@@ -40,7 +40,7 @@ pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyh
     streams.err_line(&format!(
         "built {} ({}): {}",
         lesson_count(&report.checked),
-        report::plural(items, "item"),
+        crate::wording::plural(items, "item"),
         report::summary(&report.checked.diagnostics)
     ))?;
     if !crate::render::sheet::PDF_ENABLED {

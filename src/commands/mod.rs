@@ -107,5 +107,13 @@ fn write_diagnostics(
 
 /// "3 lessons".
 fn lesson_count(checked: &Checked) -> String {
-    report::plural(checked.course.files.len(), "lesson")
+    crate::wording::plural(checked.course.files.len(), "lesson")
+}
+
+/// `value` as pretty JSON with a final newline, as every `--format json` prints it.
+pub(crate) fn to_json(value: &impl serde::Serialize) -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).expect("JSON values always serialize")
+    )
 }

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use super::{Status, Streams};
+use super::{Status, Streams, to_json};
 use crate::lint::registry::{self, RuleEntry};
 
 /// Runs `rule`: `code` is a code or name; `None` lists every rule.
@@ -53,11 +53,4 @@ fn describe(rule: &RuleEntry) -> serde_json::Value {
         "explanation": rule.meta.explanation(),
         "suppressible": rule.can_be_silenced(),
     })
-}
-
-fn to_json(value: &impl serde::Serialize) -> String {
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(value).expect("JSON values always serialize")
-    )
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod lint;
+
 /// Name of the optional project file at the project root.
 pub const CONFIG_FILE: &str = "cardsmith.toml";
 
@@ -87,7 +89,7 @@ pub struct ProjectConfig {
     /// `[apkg]`: Anki packages.
     pub apkg: ApkgConfig,
     /// `[lint]`: which rules run, their severities and options, project-wide rules.
-    pub lint: crate::lint::LintConfig,
+    pub lint: lint::LintConfig,
     /// `[sheet]`: the one-page cheat sheet.
     pub sheet: SheetConfig,
     /// `[limits]`: the largest files a build reads.

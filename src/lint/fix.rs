@@ -185,7 +185,7 @@ mod tests {
     fn unreadable_files_are_not_rewritten() {
         let text = format!("{}### Why Parquet?\n\nA.\n", FRONT.replace("ID", "a"));
         let (course, mut diagnostics) = course(&[&text]);
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::new(
             codes::UNREADABLE_FILE,
             crate::diagnostic::Span::new(FileId(0), 0..1),
             "not UTF-8",

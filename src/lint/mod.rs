@@ -89,7 +89,7 @@ impl<'a> Context<'a> {
         message: impl Into<String>,
         item: Option<&Item>,
     ) -> Diagnostic {
-        let mut diagnostic = Diagnostic::error(rule.code, span, message);
+        let mut diagnostic = Diagnostic::new(rule.code, span, message);
         diagnostic.severity = self.settings.severity_of(rule);
         if let Some(item) = item {
             diagnostic.item_id = Some(item.id.clone());

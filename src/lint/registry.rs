@@ -4,7 +4,8 @@
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::rules::*;
+use crate::lint::rules::LINT_RULES;
+use crate::lint::rules::unused_suppression::UnusedSuppression;
 use crate::lint::{Context, RuleMeta};
 
 /// A check function: reads the context, appends diagnostics.
@@ -71,91 +72,83 @@ impl RuleEntry {
     }
 }
 
-const fn parse(meta: RuleMeta) -> RuleEntry {
-    RuleEntry {
-        meta,
-        source: Source::Parse,
-        removed: false,
+impl RuleEntry {
+    /// A structure code, raised by the load and parse stages or a renderer's checks.
+    pub const fn parse(meta: RuleMeta) -> RuleEntry {
+        RuleEntry {
+            meta,
+            source: Source::Parse,
+            removed: false,
+        }
+    }
+
+    /// A lint rule and its check function.
+    pub const fn lint(meta: RuleMeta, check: Check) -> RuleEntry {
+        RuleEntry {
+            meta,
+            source: Source::Lint(check),
+            removed: false,
+        }
     }
 }
 
-const fn lint(meta: RuleMeta, check: Check) -> RuleEntry {
-    RuleEntry {
-        meta,
-        source: Source::Lint(check),
-        removed: false,
-    }
-}
-
-/// Every rule, in code order within each family.
-pub static RULES: &[RuleEntry] = &[
-    // S: structure (load, parse, assets and renderer checks; declared in `crate::codes`).
-    parse(codes::InvalidFrontMatter::META),
-    parse(codes::MissingFrontMatterKey::META),
-    parse(codes::UnknownKey::META),
-    parse(codes::MissingItemId::META),
-    parse(codes::DuplicateId::META),
-    parse(codes::EmptyAnswer::META),
-    parse(codes::InvalidCardBlock::META),
-    parse(codes::InvalidPattern::META),
-    parse(codes::ContentOutsideItem::META),
-    parse(codes::InvalidId::META),
-    parse(codes::UnreadableFile::META),
-    parse(codes::MisplacedHeading::META),
-    parse(codes::InvalidTag::META),
-    parse(codes::BrokenReference::META),
-    parse(codes::EmptyQuestion::META),
-    parse(codes::ClozeWithoutDeletion::META),
-    parse(codes::SheetOverflow::META),
-    parse(codes::MissingGlyph::META),
-    parse(codes::ControlCharacter::META),
-    parse(codes::InvalidDeckName::META),
-    parse(codes::UnsafeHtml::META),
-    parse(codes::InvalidClozeNumber::META),
-    parse(codes::ClozeOutsideClozeItem::META),
-    parse(codes::UntypesetMath::META),
-    // P: required points.
-    lint(
-        missing_required_point::MissingRequiredPoint::META,
-        missing_required_point::check,
-    ),
-    lint(
-        missing_conditional_point::MissingConditionalPoint::META,
-        missing_conditional_point::check,
-    ),
-    // R: red flags.
-    lint(raised_red_flag::RaisedRedFlag::META, raised_red_flag::check),
-    lint(
-        forbidden_phrase::ForbiddenPhrase::META,
-        forbidden_phrase::check,
-    ),
-    // Q: card quality.
-    lint(long_answer::LongAnswer::META, long_answer::check),
-    lint(
-        compound_question::CompoundQuestion::META,
-        compound_question::check,
-    ),
-    lint(
-        long_enumeration::LongEnumeration::META,
-        long_enumeration::check,
-    ),
-    lint(
-        restated_question::RestatedQuestion::META,
-        restated_question::check,
-    ),
-    lint(yes_no_question::YesNoQuestion::META, yes_no_question::check),
-    lint(
-        duplicate_question::DuplicateQuestion::META,
-        duplicate_question::check,
-    ),
-    lint(not_a_question::NotAQuestion::META, not_a_question::check),
-    // L: the linter's own settings.
-    RuleEntry {
-        meta: unused_suppression::UnusedSuppression::META,
-        source: Source::Suppression,
-        removed: false,
-    },
+/// S: structure (load, parse, assets and renderer checks; declared in `crate::codes`).
+const STRUCTURE_CODES: &[RuleEntry] = &[
+    RuleEntry::parse(codes::InvalidFrontMatter::META),
+    RuleEntry::parse(codes::MissingFrontMatterKey::META),
+    RuleEntry::parse(codes::UnknownKey::META),
+    RuleEntry::parse(codes::MissingItemId::META),
+    RuleEntry::parse(codes::DuplicateId::META),
+    RuleEntry::parse(codes::EmptyAnswer::META),
+    RuleEntry::parse(codes::InvalidCardBlock::META),
+    RuleEntry::parse(codes::InvalidPattern::META),
+    RuleEntry::parse(codes::ContentOutsideItem::META),
+    RuleEntry::parse(codes::InvalidId::META),
+    RuleEntry::parse(codes::UnreadableFile::META),
+    RuleEntry::parse(codes::MisplacedHeading::META),
+    RuleEntry::parse(codes::InvalidTag::META),
+    RuleEntry::parse(codes::BrokenReference::META),
+    RuleEntry::parse(codes::EmptyQuestion::META),
+    RuleEntry::parse(codes::ClozeWithoutDeletion::META),
+    RuleEntry::parse(codes::SheetOverflow::META),
+    RuleEntry::parse(codes::MissingGlyph::META),
+    RuleEntry::parse(codes::ControlCharacter::META),
+    RuleEntry::parse(codes::InvalidDeckName::META),
+    RuleEntry::parse(codes::UnsafeHtml::META),
+    RuleEntry::parse(codes::InvalidClozeNumber::META),
+    RuleEntry::parse(codes::ClozeOutsideClozeItem::META),
+    RuleEntry::parse(codes::UntypesetMath::META),
 ];
+
+/// L: the linter's own settings.
+const SETTINGS_CODES: &[RuleEntry] = &[RuleEntry {
+    meta: UnusedSuppression::META,
+    source: Source::Suppression,
+    removed: false,
+}];
+
+const RULE_COUNT: usize = STRUCTURE_CODES.len() + LINT_RULES.len() + SETTINGS_CODES.len();
+
+/// The three lists one after the other, at compile time (a `static` slice cannot be joined).
+const fn every_rule() -> [RuleEntry; RULE_COUNT] {
+    let mut all = [STRUCTURE_CODES[0]; RULE_COUNT];
+    let mut next = 0;
+    let families = [STRUCTURE_CODES, LINT_RULES, SETTINGS_CODES];
+    let mut family = 0;
+    while family < families.len() {
+        let mut index = 0;
+        while index < families[family].len() {
+            all[next] = families[family][index];
+            next += 1;
+            index += 1;
+        }
+        family += 1;
+    }
+    all
+}
+
+/// Every rule, in code order within each family: S, then P, R, Q (`lint::rules`), then L.
+pub static RULES: &[RuleEntry] = &every_rule();
 
 /// The rule with this code (`Q001`) or name (`long-answer`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleEntry> {

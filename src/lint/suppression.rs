@@ -92,7 +92,7 @@ pub(crate) fn apply(
                 Some(rule) if !settings.is_enabled(rule.meta.code.code) => continue,
                 _ => format!("unused suppression of `{}`", suppression.code),
             };
-            let mut diagnostic = Diagnostic::warning(
+            let mut diagnostic = Diagnostic::new(
                 UnusedSuppression::META.code,
                 suppression.span.clone(),
                 message,

@@ -66,7 +66,10 @@ pub fn check(root: &Path, documents: &Documents) -> Result<Snapshot, Error> {
     let mut loaded = match load::load_sources(root, &source_dir, config.project.limits.lesson()) {
         Ok(loaded) => loaded,
         // The editor may hold the project's first lesson, not saved yet.
-        Err(LoadError::MissingSourceDir { .. } | LoadError::NoLessons { .. }) => Loaded::default(),
+        Err(LoadError::MissingSourceDir { .. } | LoadError::NoLessons { .. }) => Loaded {
+            assets: load::project_assets(root)?,
+            ..Loaded::default()
+        },
         Err(error) => return Err(error.into()),
     };
     let mut paths: Vec<PathBuf> = loaded

@@ -25,6 +25,16 @@ pub struct Deletion {
     pub hint: Option<Range<usize>>,
 }
 
+/// Every `{{cN::` opening of `text`, in order: its range and its number as written (which may be
+/// out of Anki's range: `c0`, `c65536`). Unlike [`deletions`], an opening without its `}}` counts,
+/// since Anki reads the ordinals of a card from the openings alone.
+pub fn openings(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    OPEN.captures_iter(text).filter_map(|captures| {
+        let (whole, number) = (captures.get(0)?, captures.get(1)?);
+        Some((whole.range(), number.as_str()))
+    })
+}
+
 /// The outermost deletions of `markdown`, in order. An opening without its `}}` is no deletion.
 pub fn deletions(markdown: &str) -> Vec<Deletion> {
     let mut found = Vec::new();

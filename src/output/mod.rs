@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 pub use file::{WriteError, is_temp_name, resolve_within, write_file};
 
-use crate::render::Artifact;
+use crate::artifact::Artifact;
 
 /// Name of the list of files the last build wrote, inside the output folder.
 pub const MANIFEST: &str = ".cardsmith-manifest";

@@ -43,7 +43,7 @@ pub fn parse(
     if let Err((at, problem)) = yaml::check_bounds(yaml_text) {
         let at = content.start + at;
         reader.diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_CARD_BLOCK,
                 Span::new(file, at..at),
                 format!("card block {problem}"),
@@ -57,7 +57,7 @@ pub fn parse(
         Err(error) => {
             let at = content.start + error.location().map_or(0, |location| location.index());
             reader.diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_CARD_BLOCK,
                     Span::new(file, at..at),
                     format!(
@@ -112,7 +112,7 @@ pub fn parse(
             unknown => {
                 let span = reader.key_span(unknown);
                 reader.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::UNKNOWN_KEY,
                         span,
                         format!("unknown card block key `{unknown}`"),
@@ -140,7 +140,7 @@ struct Reader<'a, 'd> {
 impl Reader<'_, '_> {
     fn error_at_fence(&mut self, message: impl Into<String>, help: &str) {
         self.diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_CARD_BLOCK,
                 Span::new(self.file, self.fence.clone()),
                 message,
@@ -200,7 +200,7 @@ impl Reader<'_, '_> {
                     .as_str()
                     .map_or_else(|| yaml::shape(value).to_owned(), |text| format!("`{text}`"));
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::INVALID_CARD_BLOCK,
                         span,
                         format!("unknown card kind {found}"),
@@ -218,7 +218,7 @@ impl Reader<'_, '_> {
             other => {
                 let span = self.value_span(key);
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::INVALID_CARD_BLOCK,
                         span,
                         format!("`{key}` must be a string, found {}", yaml::shape(other)),
@@ -249,7 +249,7 @@ impl Reader<'_, '_> {
             Some(codes) => codes.into_iter().map(str::to_owned).collect(),
             None => {
                 self.diagnostics.push(
-                    Diagnostic::error(codes::INVALID_CARD_BLOCK, span, "`allow` must list lint codes")
+                    Diagnostic::new(codes::INVALID_CARD_BLOCK, span, "`allow` must list lint codes")
                         .with_help("write codes such as `allow: [Q001, Q004]` (`cardsmith rule --all` lists them)"),
                 );
                 Vec::new()
@@ -269,7 +269,7 @@ impl Reader<'_, '_> {
             other => {
                 let span = self.value_span(key);
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::INVALID_CARD_BLOCK,
                         span,
                         format!("`{key}` must be a list, found {}", yaml::shape(other)),
@@ -336,7 +336,7 @@ impl Reader<'_, '_> {
                 let span = self.locate(&flag);
                 let Some(alternatives) = mapping.get("match") else {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::INVALID_CARD_BLOCK, span, format!("red flag `{flag}` has no `match`"))
+                        Diagnostic::new(codes::INVALID_CARD_BLOCK, span, format!("red flag `{flag}` has no `match`"))
                             .with_help("add `match: [phrase, /regex/]`: what, found in an answer, raises the flag"),
                     );
                     return None;
@@ -366,7 +366,7 @@ impl Reader<'_, '_> {
     fn entry_error(&mut self, found: &Value, help: &str) {
         let span = Span::new(self.file, self.fence.clone());
         self.diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_CARD_BLOCK,
                 span,
                 format!("unexpected {} in a list entry", yaml::shape(found)),
@@ -381,7 +381,7 @@ impl Reader<'_, '_> {
             if !known.contains(&name) {
                 let span = self.locate(name);
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::UNKNOWN_KEY,
                         span,
                         format!("unknown key `{name}` in a {what}"),
@@ -398,7 +398,7 @@ impl Reader<'_, '_> {
             _ => {
                 let span = Span::new(self.file, self.fence.clone());
                 self.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::INVALID_CARD_BLOCK,
                         span,
                         format!("a {what} needs a non-empty `{key}`"),
@@ -427,7 +427,7 @@ impl Reader<'_, '_> {
                 other => {
                     let span = Span::new(self.file, self.fence.clone());
                     self.diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             codes::INVALID_CARD_BLOCK,
                             span,
                             format!(
@@ -444,7 +444,7 @@ impl Reader<'_, '_> {
             match self.cache.compile(&source) {
                 Ok((kind, regex)) => patterns.push(Pattern { source, kind, regex, span }),
                 Err(reason) => self.diagnostics.push(
-                    Diagnostic::error(codes::INVALID_PATTERN, span, format!("`{source}` can never match: {reason}"))
+                    Diagnostic::new(codes::INVALID_PATTERN, span, format!("`{source}` can never match: {reason}"))
                         .with_label("in this alternative")
                         .with_help("fix the regex (Rust `regex` syntax), or write a plain phrase without slashes"),
                 ),

@@ -125,7 +125,7 @@ fn report(file: FileId, found: Vec<(Range<usize>, String)>) -> Vec<Diagnostic> {
             } else {
                 String::new()
             };
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::CONTROL_CHARACTER,
                 Span::new(file, range),
                 format!("{message}{more}"),

@@ -66,7 +66,7 @@ pub fn parse(
     if let Err((at, problem)) = yaml::check_bounds(yaml_text) {
         let at = fences.yaml.start + at;
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_FRONT_MATTER,
                 Span::new(file, at..at),
                 format!("front matter {problem}"),
@@ -80,7 +80,7 @@ pub fn parse(
         Err(error) => {
             let at = fences.yaml.start + error.location().map_or(0, |location| location.index());
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_FRONT_MATTER,
                     Span::new(file, at..at),
                     format!(
@@ -98,7 +98,7 @@ pub fn parse(
         Value::Null => Mapping::new(),
         other => {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_FRONT_MATTER,
                     Span::new(file, fences.yaml.clone()),
                     format!(
@@ -120,7 +120,7 @@ pub fn parse(
     let mut front = fallback(fences.block.clone());
     for (key, _) in &mapping {
         let Some(key) = key.as_str() else {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::new(
                 codes::INVALID_FRONT_MATTER,
                 Span::new(file, fences.yaml.clone()),
                 "front matter keys must be plain words",
@@ -129,7 +129,7 @@ pub fn parse(
         };
         if !KNOWN_KEYS.contains(&key) {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::UNKNOWN_KEY,
                     reader.key_span(key),
                     format!("unknown front matter key `{key}`"),
@@ -149,7 +149,7 @@ pub fn parse(
             front.id = id;
         } else {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_ID,
                     span.clone(),
                     format!("lesson id `{id}` is not a slug"),
@@ -199,7 +199,7 @@ pub fn parse(
 fn read_lang(value: &Value, span: Span, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     let Value::String(tag) = value else {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_FRONT_MATTER,
                 span,
                 format!(
@@ -215,7 +215,7 @@ fn read_lang(value: &Value, span: Span, diagnostics: &mut Vec<Diagnostic>) -> Op
         Some(language) => Some(language.code.to_owned()),
         None => {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_FRONT_MATTER,
                     span,
                     format!("unknown language `{}`", tag.trim()),
@@ -239,7 +239,7 @@ pub fn read_tags(
 ) -> Vec<String> {
     let Value::Sequence(items) = value else {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 container,
                 span,
                 format!("`tags` must be a list, found {}", yaml::shape(value)),
@@ -254,7 +254,7 @@ pub fn read_tags(
             Value::String(tag) => tag.clone(),
             Value::Number(number) => number.to_string(),
             other => {
-                diagnostics.push(Diagnostic::error(
+                diagnostics.push(Diagnostic::new(
                     codes::INVALID_TAG,
                     span.clone(),
                     format!("a tag must be a word, found {}", yaml::shape(other)),
@@ -264,7 +264,7 @@ pub fn read_tags(
         };
         if tag.is_empty() || tag.chars().any(char::is_whitespace) {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_TAG,
                     span.clone(),
                     format!("tag `{tag}` contains whitespace or is empty"),
@@ -312,7 +312,7 @@ impl Reader<'_> {
         match mapping.get(key) {
             None | Some(Value::Null) => {
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::MISSING_FRONT_MATTER_KEY,
                         Span::new(self.file, self.block.start..self.block.start + 3),
                         format!("front matter has no `{key}`"),
@@ -324,7 +324,7 @@ impl Reader<'_> {
             }
             Some(Value::String(text)) if text.trim().is_empty() => {
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::MISSING_FRONT_MATTER_KEY,
                         self.value_span(key),
                         format!("`{key}` is empty"),
@@ -336,7 +336,7 @@ impl Reader<'_> {
             Some(Value::String(text)) => Some(text.trim().to_owned()),
             Some(other) => {
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         codes::INVALID_FRONT_MATTER,
                         self.value_span(key),
                         format!("`{key}` must be a string, found {}", yaml::shape(other)),
@@ -357,7 +357,7 @@ fn find_fences(file: FileId, text: &str) -> Result<Fences, (Box<Diagnostic>, usi
     if first.trim_end() != "---" {
         let first_line = 0..first.trim_end().len();
         return Err((
-            Box::new(Diagnostic::error(
+            Box::new(Diagnostic::new(
                 codes::INVALID_FRONT_MATTER,
                 Span::new(file, first_line),
                 "lesson has no front matter",
@@ -381,7 +381,7 @@ fn find_fences(file: FileId, text: &str) -> Result<Fences, (Box<Diagnostic>, usi
     }
     Err((
         Box::new(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::INVALID_FRONT_MATTER,
                 Span::new(file, 0..3),
                 "front matter is not closed",

@@ -283,7 +283,7 @@ fn build_items(
     let flush_stray = |stray: &mut Option<Range<usize>>, diagnostics: &mut Vec<Diagnostic>| {
         if let Some(range) = stray.take() {
             diagnostics.push(
-                Diagnostic::error(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, trim_range(text, range)), "content outside any item")
+                Diagnostic::new(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, trim_range(text, range)), "content outside any item")
                     .with_label("this belongs to no question")
                     .with_help("put it under a `### Question {#id}` heading as part of an answer, or delete it"),
             );
@@ -314,7 +314,7 @@ fn build_items(
                 };
                 match level {
                     HeadingLevel::H1 => diagnostics.push(
-                        Diagnostic::error(codes::MISPLACED_HEADING, heading_span, "level-1 heading in a lesson body")
+                        Diagnostic::new(codes::MISPLACED_HEADING, heading_span, "level-1 heading in a lesson body")
                             .with_help("the lesson's title is `title:` in the front matter; use `##` for a topic or `###` for a question"),
                     ),
                     HeadingLevel::H2 => {
@@ -349,7 +349,7 @@ fn build_items(
                         item.card = Some((card, range.clone()));
                     }
                     Some(item) => diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             codes::INVALID_CARD_BLOCK,
                             Span::new(file, fence_line(text, range)),
                             "item has a second card block",
@@ -368,7 +368,7 @@ fn build_items(
                     None => {
                         flush_stray(&mut stray, diagnostics);
                         diagnostics.push(
-                        Diagnostic::error(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, fence_line(text, range)), "card block outside any item")
+                        Diagnostic::new(codes::CONTENT_OUTSIDE_ITEM, Span::new(file, fence_line(text, range)), "card block outside any item")
                             .with_help("move the ```card block under the `### Question {#id}` it configures"),
                     );
                     }
@@ -416,7 +416,7 @@ fn open_item(
         Some(id) => {
             let suggestion = slugify(id);
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_ID,
                     id_span.clone().unwrap_or_else(|| heading_span.clone()),
                     format!("item id `{id}` is not a slug"),
@@ -431,7 +431,7 @@ fn open_item(
         None => {
             let suggestion = slugify(plain);
             diagnostics.push(
-                Diagnostic::error(codes::MISSING_ITEM_ID, heading_span.clone(), "question has no id")
+                Diagnostic::new(codes::MISSING_ITEM_ID, heading_span.clone(), "question has no id")
                     .with_label("no `{#id}` on this heading")
                     .with_help(format!(
                         "add a stable id after the question: `### {} {{#{suggestion}}}` (it names the card in Anki: never change it afterwards)",
@@ -443,7 +443,7 @@ fn open_item(
     };
     if question.is_empty() {
         diagnostics.push(
-            Diagnostic::error(codes::EMPTY_QUESTION, heading_span.clone(), "question heading has no question")
+            Diagnostic::new(codes::EMPTY_QUESTION, heading_span.clone(), "question heading has no question")
                 .with_label("nothing to ask")
                 .with_help("write the question after the `###`: `### What does exactly-once cost? {#exactly-once-cost}`")
                 .with_item(id.clone()),
@@ -484,7 +484,7 @@ fn close_item(
     };
     if answer.is_empty() || is_only_comments(&answer) {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 codes::EMPTY_ANSWER,
                 item.heading_span.clone(),
                 "question has an empty answer",
@@ -563,7 +563,7 @@ fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
     for lesson in lessons {
         if let Some(first) = lesson_ids.get(lesson.id.as_str()) {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::DUPLICATE_ID,
                     lesson.id_span.clone(),
                     format!("lesson id `{}` is used twice", lesson.id),
@@ -583,7 +583,7 @@ fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
         }
         if let Some(first) = item_ids.get(item.id.as_str()) {
             diagnostics.push(
-                Diagnostic::error(codes::DUPLICATE_ID, item.id_span.clone().unwrap_or_else(|| item.heading_span.clone()), format!("item id `{}` is used twice", item.id))
+                Diagnostic::new(codes::DUPLICATE_ID, item.id_span.clone().unwrap_or_else(|| item.heading_span.clone()), format!("item id `{}` is used twice", item.id))
                     .with_label("second use")
                     .with_related(first.id_span.clone().unwrap_or_else(|| first.heading_span.clone()), "first used here")
                     .with_help("ids are unique across the project (each is a card's identity in Anki): give one item a new id, keeping the id of the one already studied so its review history stays")

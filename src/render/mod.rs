@@ -8,21 +8,12 @@ pub mod apkg;
 pub mod markdown;
 pub mod sheet;
 
-use std::path::PathBuf;
-
+pub use crate::artifact::Artifact;
+use crate::assets::AssetSource;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Course;
 use crate::templates::{TemplateError, Templates};
-
-/// One output file, relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Artifact {
-    /// Relative path under `out/`, with `/` separators.
-    pub path: PathBuf,
-    /// The exact bytes to write.
-    pub bytes: Vec<u8>,
-}
 
 /// What every renderer gets. Nothing in it belongs to one output format: a renderer that keeps
 /// state between builds (the Anki lock) gets its own file back as [`RenderContext::state`].
@@ -37,6 +28,8 @@ pub struct RenderContext<'a> {
     /// The wall clock of this build, in milliseconds since the epoch (a renderer never reads the
     /// clock itself: same context, same bytes).
     pub now_millis: i64,
+    /// Where the files the lessons refer to are read (never the disk directly).
+    pub assets: &'a dyn AssetSource,
     /// The text of this renderer's [`Renderer::state_file`] as the previous build left it; `None`
     /// when it has none or the file does not exist yet.
     pub state: Option<&'a str>,

@@ -8,6 +8,7 @@ pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SourceFile;
+use crate::wording::plural;
 
 /// How diagnostics are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,11 +106,6 @@ pub fn statistics(diagnostics: &[Diagnostic]) -> String {
         );
     }
     out
-}
-
-/// `count` and `word`, with an `s` unless the count is one: "1 error", "3 items".
-pub fn plural(count: usize, word: &str) -> String {
-    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
 }
 
 /// "2 errors, 1 warning" (or "no problems").

@@ -180,8 +180,7 @@ mod tests {
             text: "x\ny\n".to_owned(),
         }];
         let diagnostic = |at: usize| {
-            Diagnostic::warning(LongAnswer::CODE, Span::new(FileId(0), at..at), "long")
-                .with_item("x")
+            Diagnostic::new(LongAnswer::CODE, Span::new(FileId(0), at..at), "long").with_item("x")
         };
         let baseline = Baseline::record(&[diagnostic(0)], &files);
         // Moved to another line: still recorded. A second one is new.

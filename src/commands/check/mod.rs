@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use self::baseline::Baseline;
-use super::{Status, Streams, lesson_count, write_diagnostics};
+use super::{Status, Streams, lesson_count, to_json, write_diagnostics};
 use crate::Checked;
 use crate::config::Config;
 use crate::diagnostic::FileId;
@@ -58,7 +58,7 @@ pub fn run(
             streams.err_line(&format!(
                 "fixed {}: added {}",
                 shown.display(),
-                report::plural(file.ids_added, "item id")
+                crate::wording::plural(file.ids_added, "item id")
             ))?;
         }
         if !fixed.is_empty() {
@@ -161,7 +161,7 @@ fn apply_baseline(
             if hidden > 0 {
                 streams.err_line(&format!(
                     "{} hidden by the baseline",
-                    report::plural(hidden, "known problem")
+                    crate::wording::plural(hidden, "known problem")
                 ))?;
             }
         }
@@ -205,11 +205,4 @@ fn write_report(
         streams.out(&coverage.render())?;
     }
     Ok(())
-}
-
-fn to_json(value: &impl serde::Serialize) -> String {
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(value).expect("JSON values always serialize")
-    )
 }

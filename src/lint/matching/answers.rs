@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::{Found, Judgement, Matcher, Query};
+use super::{Found, Judgement, Matcher, Query, Scope};
 use crate::lint::settings::ProjectRule;
 use crate::model::{Item, Lesson, PatternKind};
 
@@ -21,22 +21,22 @@ pub struct AnswerMatches {
     /// Per `must:` entry: the index of a case-sensitive regex alternative whose `(?i)` variant
     /// would have made the point (only for points not made).
     pub case_hints: Vec<Option<usize>>,
-    /// Every other alternative searched (`avoid`, `unless`, project rules), by source.
-    found: Vec<(String, Vec<Found>)>,
+    /// Every other alternative searched (`avoid`, `unless`, project rules), by source and scope.
+    found: Vec<(String, Scope, Vec<Found>)>,
 }
 
 impl AnswerMatches {
-    /// Where the alternative written `source` was found (negated places included).
-    pub fn found(&self, source: &str) -> &[Found] {
+    /// Where the alternative written `source` was found in `scope` (negated places included).
+    pub fn found(&self, source: &str, scope: Scope) -> &[Found] {
         self.found
             .iter()
-            .find(|(known, _)| known == source)
-            .map_or(&[], |(_, found)| found.as_slice())
+            .find(|(known, searched, _)| known == source && *searched == scope)
+            .map_or(&[], |(_, _, found)| found.as_slice())
     }
 
-    /// Whether the alternative written `source` is found outside any negation.
-    pub fn is_made(&self, source: &str) -> bool {
-        self.found(source)
+    /// Whether the alternative written `source` is found in `scope` outside any negation.
+    pub fn is_made(&self, source: &str, scope: Scope) -> bool {
+        self.found(source, scope)
             .iter()
             .any(|found| found.negated_by.is_none())
     }
@@ -74,14 +74,14 @@ impl Matcher {
     ) -> AnswerMatches {
         let lang = lesson.lang.as_str();
         let card = &item.card;
-        let mut others: Vec<Query<'_>> = card
-            .avoid
-            .iter()
-            .flat_map(|flag| flag.patterns.iter().chain(&flag.unless))
-            .map(Query::from)
-            .collect();
+        let mut others: Vec<Query<'_>> = Vec::new();
+        for flag in &card.avoid {
+            others.extend(flag.patterns.iter().map(|p| Query::from(p).as_flag()));
+            others.extend(flag.unless.iter().map(Query::from));
+        }
         for rule in rules.iter().filter(|rule| rule.applies_to(lesson, item)) {
-            others.extend(rule.first.iter().chain(&rule.second).map(Query::from));
+            others.extend(rule.first.iter().map(|p| Query::from(p).as_flag()));
+            others.extend(rule.second.iter().map(Query::from));
         }
         let mut matches = AnswerMatches::default();
         if card.must.is_empty() && others.is_empty() {
@@ -109,6 +109,7 @@ impl Matcher {
                                 source: &pattern.source,
                                 kind: PatternKind::Regex,
                                 regex: Some(regex),
+                                scope: Scope::Point,
                             };
                             self.is_made(lang, query, &doc, text)
                         })
@@ -120,9 +121,15 @@ impl Matcher {
             matches.case_hints.push(hint);
         }
         for query in others {
-            if matches.found.iter().all(|(known, _)| known != query.source) {
+            if matches
+                .found
+                .iter()
+                .all(|(known, scope, _)| known != query.source || *scope != query.scope)
+            {
                 let found = self.find(lang, query, &doc, text);
-                matches.found.push((query.source.to_owned(), found));
+                matches
+                    .found
+                    .push((query.source.to_owned(), query.scope, found));
             }
         }
         matches.sentences = doc.sentences;

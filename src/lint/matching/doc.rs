@@ -15,6 +15,8 @@ pub struct Unit {
     pub range: Range<usize>,
     /// Index of its sentence.
     pub sentence: usize,
+    /// Index of its clause (see [`sentence::clauses`]).
+    pub clause: usize,
 }
 
 /// An answer, indexed.
@@ -22,6 +24,11 @@ pub struct Unit {
 pub struct Doc {
     /// Sentence ranges in the plain text.
     pub sentences: Vec<Range<usize>>,
+    /// Clause ranges in the plain text, in order; each lies inside one sentence.
+    pub clauses: Vec<Range<usize>>,
+    /// Per sentence: it refers back to the sentence before it (it has a pronoun such as `it` or
+    /// `they`, and the two are in one paragraph), so a point may take words from both.
+    pub refers_back: Vec<bool>,
     /// (key, unit), sorted by key then position.
     index: Vec<(u32, Unit)>,
     /// Negated stretches, in order.
@@ -32,11 +39,20 @@ impl Doc {
     /// Reduces the plain text of an answer.
     pub fn new(text: &str, lexicon: &Lexicon, interner: &mut Interner) -> Doc {
         let sentences = sentence::split(text);
+        let clauses = sentence::clauses(text, &sentences);
         let words = normalise::words(text, lexicon.split_elision);
+        let mut refers_back = vec![false; sentences.len()];
         let negations = negation::find(text, &words, lexicon.words);
         let mut index = Vec::with_capacity(words.len() * 2);
         for (at, word) in words.iter().enumerate() {
             let sentence = sentence::index_of(&sentences, word.range.start);
+            let clause = sentence::index_of(&clauses, word.range.start);
+            if sentence > 0
+                && lexicon.words.anaphora.contains(&word.folded.as_str())
+                && !text[sentences[sentence - 1].clone()].ends_with('\n')
+            {
+                refers_back[sentence] = true;
+            }
             let key = if word.unspaced {
                 word.folded.clone()
             } else {
@@ -47,6 +63,7 @@ impl Doc {
                 Unit {
                     range: word.range.clone(),
                     sentence,
+                    clause,
                 },
             ));
             // `push-down` and `push down` also stand as `pushdown`; three words as one too.
@@ -57,6 +74,7 @@ impl Doc {
                         Unit {
                             range: words[at + 1 - span].range.start..word.range.end,
                             sentence,
+                            clause,
                         },
                     ));
                 }
@@ -65,6 +83,8 @@ impl Doc {
         index.sort_by_key(|(key, unit)| (*key, unit.range.start));
         Doc {
             sentences,
+            clauses,
+            refers_back,
             index,
             negations,
         }

@@ -26,6 +26,8 @@ pub struct Lexicon {
     /// The lists.
     pub words: &'static Words,
     stemmer: Option<Stemmer>,
+    /// The language's irregular forms, for lookup by form.
+    irregular: HashMap<&'static str, &'static str>,
     /// Stem → the stem of its synonym group's first word.
     synonyms: HashMap<String, String>,
     /// Split `l'api` (French, Italian).
@@ -41,6 +43,7 @@ impl Lexicon {
         let mut lexicon = Lexicon {
             words,
             stemmer: words.stemmer(),
+            irregular: words.irregular.iter().copied().collect(),
             synonyms: HashMap::new(),
             split_elision: matches!(code, "fr" | "it"),
             spaced: crate::lang::of(code).spaced,
@@ -56,12 +59,25 @@ impl Lexicon {
         lexicon
     }
 
-    /// The Snowball stem of a folded word (the word itself without a stemmer).
+    /// The stem of a folded word: irregular forms mapped to the form the stemmer knows, the
+    /// Snowball stem, then the language's recodings of stem endings (the word itself without a
+    /// stemmer).
     pub fn stem(&self, folded: &str) -> String {
-        match &self.stemmer {
-            Some(stemmer) => stemmer.stem(folded).into_owned(),
-            None => folded.to_owned(),
+        let Some(stemmer) = &self.stemmer else {
+            return folded.to_owned();
+        };
+        let regular = self.irregular.get(folded).copied().unwrap_or(folded);
+        let mut stem = stemmer.stem(regular).into_owned();
+        if let Some((ending, recoded, _)) = self
+            .words
+            .recodings
+            .iter()
+            .find(|(ending, _, shortest)| stem.len() >= *shortest && stem.ends_with(ending))
+        {
+            stem.truncate(stem.len() - ending.len());
+            stem.push_str(recoded);
         }
+        stem
     }
 
     /// The matching key of a folded word: its stem, or its synonym group's.

@@ -5,7 +5,8 @@
 //! (Snowball), `[lint.synonyms]` applied, compounds indexed joined as well as split, sentences
 //! and negated stretches found. A phrase is reduced the same way once per language
 //! ([`Phrase`]) and is made by a sentence that holds all its content words, in any order, none
-//! of them negated. `/regex/` and `=exact words` are regexes compiled once by the parse stage,
+//! of them negated: within one sentence (or a sentence and the one its pronoun refers back to)
+//! for a point, within one clause for a red flag ([`Scope`]). `/regex/` and `=exact words` are regexes compiled once by the parse stage,
 //! searched in the plain text, negation applied too. docs/lint.md states the rules.
 
 mod answers;
@@ -27,7 +28,7 @@ pub use answers::{AnswerMatches, CaseVariants};
 pub use doc::Doc;
 pub use explain::Closest;
 pub use phrase::{Phrase, strip_markdown};
-pub use search::Found;
+pub use search::{Found, Scope};
 
 use crate::model::{Pattern, PatternKind};
 use lexicon::{Interner, Lexicon};
@@ -41,24 +42,40 @@ pub struct Query<'p> {
     pub kind: PatternKind,
     /// The compiled regex of an exact phrase or a regex.
     pub regex: Option<&'p Regex>,
+    /// How far apart its words may lie.
+    pub scope: Scope,
 }
 
+impl<'p> Query<'p> {
+    /// The same pattern looked for as a red flag (see [`Scope::Flag`]).
+    pub fn as_flag(self) -> Query<'p> {
+        Query {
+            scope: Scope::Flag,
+            ..self
+        }
+    }
+}
+
+/// A pattern is looked for as a point unless [`Query::as_flag`] says otherwise.
 impl<'p> From<&'p Pattern> for Query<'p> {
     fn from(pattern: &'p Pattern) -> Self {
         Query {
             source: &pattern.source,
             kind: pattern.kind,
             regex: pattern.regex.as_ref(),
+            scope: Scope::Point,
         }
     }
 }
 
+/// A pattern is looked for as a point unless [`Query::as_flag`] says otherwise.
 impl<'p> From<&'p crate::lint::settings::ConfigPattern> for Query<'p> {
     fn from(pattern: &'p crate::lint::settings::ConfigPattern) -> Self {
         Query {
             source: &pattern.source,
             kind: pattern.kind,
             regex: pattern.regex.as_ref(),
+            scope: Scope::Point,
         }
     }
 }
@@ -130,7 +147,7 @@ impl Matcher {
         match (query.kind, query.regex) {
             (PatternKind::Phrase, _) => self
                 .phrase(lang, query.source)
-                .map(|phrase| search::phrase(phrase, doc, text))
+                .map(|phrase| search::phrase(phrase, doc, text, query.scope))
                 .unwrap_or_default(),
             (_, Some(regex)) => search::regex(regex, doc, text),
             (_, None) => Vec::new(),

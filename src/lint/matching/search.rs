@@ -22,12 +22,78 @@ pub struct Found {
     pub negated_by: Option<Range<usize>>,
 }
 
-/// Every sentence that holds all of an alternative's needles; one [`Found`] per sentence, an
-/// un-negated one when the sentence has one.
-pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str) -> Vec<Found> {
+/// How far apart the words of one match may lie. The two differ on purpose: each leans toward
+/// the verdict that raises no error, so that an error means what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// A point (`must`), an `unless` and a project rule's `second`: one sentence, or a sentence
+    /// and the one before it when it refers back with a pronoun ("... write skew; serializable
+    /// isolation prevents it"). P001 fires only when no such stretch makes the point.
+    Point,
+    /// A red flag (`avoid`), a project rule's trigger and its forbidden tokens: one clause (a
+    /// sentence split at commas and dashes), so that "borrowers gain, lenders lose" does not
+    /// raise `lenders gain`.
+    Flag,
+}
+
+/// A stretch of the answer a match must lie in: sentences `first..=last`, or one clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Window {
+    Sentences { first: usize, last: usize },
+    Clause(usize),
+}
+
+impl Window {
+    fn holds(self, unit: &Unit) -> bool {
+        match self {
+            Window::Sentences { first, last } => (first..=last).contains(&unit.sentence),
+            Window::Clause(clause) => unit.clause == clause,
+        }
+    }
+
+    /// The sentence a match in the window is reported in (its last).
+    fn sentence(self, doc: &Doc) -> usize {
+        match self {
+            Window::Sentences { last, .. } => last,
+            Window::Clause(clause) => doc.clauses.get(clause).map_or(0, |range| {
+                super::sentence::index_of(&doc.sentences, range.start)
+            }),
+        }
+    }
+}
+
+/// The windows of `scope` that hold `unit`.
+fn windows_of(unit: &Unit, scope: Scope, doc: &Doc, into: &mut Vec<Window>) {
+    let sentence = unit.sentence;
+    match scope {
+        Scope::Flag => into.push(Window::Clause(unit.clause)),
+        Scope::Point => {
+            into.push(Window::Sentences {
+                first: sentence,
+                last: sentence,
+            });
+            if sentence > 0 && doc.refers_back.get(sentence).copied().unwrap_or(false) {
+                into.push(Window::Sentences {
+                    first: sentence - 1,
+                    last: sentence,
+                });
+            }
+            if doc.refers_back.get(sentence + 1).copied().unwrap_or(false) {
+                into.push(Window::Sentences {
+                    first: sentence,
+                    last: sentence + 1,
+                });
+            }
+        }
+    }
+}
+
+/// Every window of `scope` that holds all of an alternative's needles; one [`Found`] per
+/// sentence, an un-negated one when the sentence has one.
+pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     for alternative in &phrase.alternatives {
-        for hit in alternative_hits(alternative, doc, text) {
+        for hit in alternative_hits(alternative, doc, text, scope) {
             match found.iter_mut().find(|f| f.sentence == hit.sentence) {
                 Some(existing) if existing.negated_by.is_some() && hit.negated_by.is_none() => {
                     *existing = hit;
@@ -53,18 +119,23 @@ pub fn occurrences(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Vec<
         .collect()
 }
 
-fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Found> {
+fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
     let occurrences = occurrences(alternative, doc, text);
     if occurrences.iter().any(Vec::is_empty) {
         return Vec::new();
     }
-    let mut sentences: Vec<usize> = occurrences[0].iter().map(|u| u.sentence).collect();
-    sentences.dedup();
+    let mut windows = Vec::new();
+    for unit in &occurrences[0] {
+        windows_of(unit, scope, doc, &mut windows);
+    }
+    windows.sort();
+    windows.dedup();
     let mut hits = Vec::new();
-    for sentence in sentences {
+    for window in windows {
+        let sentence = window.sentence(doc);
         let in_sentence: Vec<Vec<&Unit>> = occurrences
             .iter()
-            .map(|units| units.iter().filter(|u| u.sentence == sentence).collect())
+            .map(|units| units.iter().filter(|u| window.holds(u)).collect())
             .collect();
         if in_sentence.iter().any(Vec::is_empty) {
             continue;
@@ -136,6 +207,7 @@ fn substrings(needle: &str, doc: &Doc, text: &str) -> Vec<Unit> {
             units.push(Unit {
                 range: start..end,
                 sentence: index,
+                clause: super::sentence::index_of(&doc.clauses, start),
             });
         }
     }

@@ -35,6 +35,38 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     sentences
 }
 
+/// The clauses of each sentence: its pieces between commas (`,`, `，`, `、`) and dashes (` - `,
+/// `—`, `–`) followed by whitespace. A red flag is raised only by the words of one clause, so
+/// that "borrowers gain, lenders lose" does not raise `lenders gain`.
+pub fn clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut clauses = Vec::new();
+    for sentence in sentences {
+        let mut start = sentence.start;
+        let piece = &text[sentence.clone()];
+        let mut chars = piece.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let followed_by_space = chars.peek().is_none_or(|&(_, next)| next.is_whitespace());
+            let ends = match c {
+                '，' | '、' | '—' | '–' => true,
+                ',' => followed_by_space,
+                '-' => followed_by_space && piece[..at].ends_with(' '),
+                _ => false,
+            };
+            if ends {
+                let end = sentence.start + at + c.len_utf8();
+                if !text[start..end].trim().is_empty() {
+                    clauses.push(start..end);
+                }
+                start = end;
+            }
+        }
+        if !text[start..sentence.end].trim().is_empty() {
+            clauses.push(start..sentence.end);
+        }
+    }
+    clauses
+}
+
 /// The index of the sentence holding byte `offset`, given [`split`]'s ranges.
 pub fn index_of(sentences: &[Range<usize>], offset: usize) -> usize {
     sentences
@@ -62,6 +94,26 @@ mod tests {
         assert_eq!(
             pieces("见 http://x.y 好。再见"),
             ["见 http://x.y 好。", "再见"]
+        );
+    }
+
+    #[test]
+    fn splits_sentences_into_clauses_at_commas_and_dashes() {
+        let text = "Borrowers gain, lenders lose - savers too. 1,5 stays; a—b";
+        let clauses: Vec<&str> = clauses(text, &split(text))
+            .into_iter()
+            .map(|range| text[range].trim())
+            .collect();
+        assert_eq!(
+            clauses,
+            [
+                "Borrowers gain,",
+                "lenders lose -",
+                "savers too.",
+                "1,5 stays;",
+                "a—",
+                "b"
+            ]
         );
     }
 

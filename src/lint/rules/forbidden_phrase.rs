@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::lint::matching::Scope;
 use crate::lint::settings::Extends;
 use crate::lint::text::matched_words;
 use crate::rule::declare_rule;
@@ -41,7 +42,7 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             for pattern in &rule.first {
-                let found = matches.found(&pattern.source);
+                let found = matches.found(&pattern.source, Scope::Flag);
                 for found in found.iter().filter(|found| found.negated_by.is_none()) {
                     let words = matched_words(&answer.text, &found.words);
                     let mut diagnostic = context

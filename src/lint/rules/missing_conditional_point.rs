@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::lint::matching::Scope;
 use crate::lint::settings::Extends;
 use crate::lint::text::matched_words;
 use crate::rule::declare_rule;
@@ -43,14 +44,14 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 || rule
                     .second
                     .iter()
-                    .any(|pattern| matches.is_made(&pattern.source))
+                    .any(|pattern| matches.is_made(&pattern.source, Scope::Point))
             {
                 continue;
             }
             let first = rule
                 .first
                 .iter()
-                .flat_map(|pattern| matches.found(&pattern.source))
+                .flat_map(|pattern| matches.found(&pattern.source, Scope::Flag))
                 .filter(|found| found.negated_by.is_none())
                 .min_by_key(|found| found.range.start);
             let Some(found) = first else { continue };

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
+use crate::lint::matching::Scope;
 use crate::lint::text::matched_words;
 use crate::rule::declare_rule;
 
@@ -36,12 +37,12 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if flag
                 .unless
                 .iter()
-                .any(|pattern| matches.is_made(&pattern.source))
+                .any(|pattern| matches.is_made(&pattern.source, Scope::Point))
             {
                 continue;
             }
             for pattern in &flag.patterns {
-                let found = matches.found(&pattern.source);
+                let found = matches.found(&pattern.source, Scope::Flag);
                 for found in found.iter().filter(|found| found.negated_by.is_none()) {
                     let words = matched_words(&answer.text, &found.words);
                     let span = Span::new(lesson.file, answer.source_range(found.range.clone()));

@@ -25,7 +25,7 @@ pub fn check(course: &Course) -> Vec<Diagnostic> {
             continue; // Missing: S002 was reported.
         }
         let error = |message: String, help: &str| {
-            Diagnostic::error(codes::INVALID_DECK_NAME, lesson.deck_span.clone(), message)
+            Diagnostic::new(codes::INVALID_DECK_NAME, lesson.deck_span.clone(), message)
                 .with_help(help.to_owned())
         };
         let levels: Vec<&str> = deck.split("::").collect();

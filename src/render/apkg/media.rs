@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::RenderError;
-use crate::assets::{self, AssetKind};
-use crate::confine::{Limit, ProjectRoot};
+use crate::assets::{self, AssetKind, AssetSource};
+use crate::confine::Limit;
 use crate::model::{Course, Lesson};
 
 /// The media of a package: flat file name -> bytes, sorted by name.
@@ -29,7 +29,7 @@ pub type ItemMedia = BTreeMap<String, String>;
 pub fn collect(
     course: &Course,
     lesson: &Lesson,
-    project: &ProjectRoot,
+    asset_source: &dyn AssetSource,
     limit: Limit,
     files: &mut MediaFiles,
 ) -> Result<BTreeMap<String, ItemMedia>, RenderError> {
@@ -44,12 +44,13 @@ pub fn collect(
             };
             // The structure check refused what this read refuses; it fails here only when the file
             // changed since.
-            let bytes = project
-                .read(relative, limit)
-                .map_err(|source| RenderError::Other {
-                    context: format!("failed to read image `{}`", relative.display()),
-                    source: Box::new(source),
-                })?;
+            let bytes =
+                asset_source
+                    .read(relative, limit)
+                    .map_err(|source| RenderError::Other {
+                        context: format!("failed to read image `{}`", relative.display()),
+                        source: Box::new(source),
+                    })?;
             let name = media_name(relative, &bytes);
             files.insert(name.clone(), bytes);
             mapping.insert(reference.url, name);

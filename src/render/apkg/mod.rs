@@ -19,9 +19,7 @@ pub mod sanitize;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
-use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use self::collection::{CardRow, CollectionData, NoteRow};
@@ -29,13 +27,13 @@ use self::lock::{LOCK_FILE, Lockfile, NoteState};
 use self::media::MediaFiles;
 use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
 use super::{Artifact, Notice, NoticeLevel, RenderContext, RenderError, Rendered, Renderer};
+use crate::assets::AssetSource;
 use crate::codes;
 use crate::config::Config;
-use crate::confine::ProjectRoot;
 use crate::diagnostic::Diagnostic;
 use crate::model::{CardKind, Course, Item};
-use crate::report::plural;
 use crate::templates::Templates;
+use crate::wording::plural;
 
 /// Writes the Anki packages.
 #[derive(Debug, Default)]
@@ -84,7 +82,7 @@ impl Renderer for ApkgRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = NoteSet::collect(ctx.course, ctx.config, ctx.templates)?;
+        let set = NoteSet::collect(ctx.course, ctx.config, ctx.templates, ctx.assets)?;
 
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
         let previous = Lockfile::parse(ctx.state).map_err(|error| RenderError::Other {
@@ -201,10 +199,6 @@ pub struct NoteSet {
     pub media: MediaFiles,
 }
 
-/// `{{c1::`, `{{c12::`: the deletion numbers of a cloze answer.
-static CLOZE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{c(\d+)::").expect("the cloze pattern compiles"));
-
 impl NoteSet {
     /// Renders every item as a note. Content problems (a cloze item without a deletion) come
     /// back as [`RenderError::Content`].
@@ -212,17 +206,14 @@ impl NoteSet {
         course: &Course,
         config: &Config,
         templates: &Templates,
+        assets: &dyn AssetSource,
     ) -> Result<NoteSet, RenderError> {
-        let project = ProjectRoot::new(&config.root).map_err(|source| RenderError::Other {
-            context: format!("failed to resolve `{}`", config.root.display()),
-            source: Box::new(source),
-        })?;
         let image_limit = config.project.limits.image();
         let mut diagnostics = Vec::new();
         let mut files = MediaFiles::new();
         let mut notes = Vec::new();
         for (index, lesson) in course.lessons.iter().enumerate() {
-            let media_of = media::collect(course, lesson, &project, image_limit, &mut files)?;
+            let media_of = media::collect(course, lesson, assets, image_limit, &mut files)?;
             for item in &lesson.items {
                 let spec = NotetypeSpec::for_kind(item.card.kind);
                 let empty = BTreeMap::new();
@@ -450,18 +441,16 @@ fn invalid_cloze_numbers(course: &Course) -> Vec<Diagnostic> {
         let Some(answer) = course.file(lesson.file).text.get(range.clone()) else {
             continue;
         };
-        for captures in CLOZE.captures_iter(answer) {
-            let number = &captures[1];
+        for (whole, number) in crate::markup::cloze::openings(answer) {
             if number.parse::<u16>().is_ok_and(|number| number > 0) {
                 continue;
             }
-            let whole = captures.get(0).expect("group 0 is the match");
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::INVALID_CLOZE_NUMBER,
                     crate::diagnostic::Span::new(
                         lesson.file,
-                        range.start + whole.start()..range.start + whole.end(),
+                        range.start + whole.start..range.start + whole.end,
                     ),
                     format!("cloze number {number} is out of Anki's range 1 to 65535"),
                 )
@@ -489,7 +478,7 @@ fn cloze_outside_cloze_item(course: &Course, item: &Item) -> Option<Diagnostic> 
     let start = span.range.start + deletion.whole.start;
     let end = span.range.start + deletion.whole.end;
     Some(
-        Diagnostic::warning(
+        Diagnostic::new(
             codes::CLOZE_OUTSIDE_CLOZE_ITEM,
             crate::diagnostic::Span::new(span.file, start..end),
             format!(
@@ -506,7 +495,7 @@ fn cloze_outside_cloze_item(course: &Course, item: &Item) -> Option<Diagnostic> 
 }
 
 fn cloze_without_deletion(item: &Item) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         codes::CLOZE_WITHOUT_DELETION,
         // The heading, not the answer span: the answer runs to the next heading, whose line would
         // then be the one the report shows.
@@ -528,9 +517,8 @@ fn missing(name: &str) -> RenderError {
 /// Card ordinals of a cloze answer: deletion number - 1, ascending, unique (`c0` is ignored, as
 /// Anki does).
 fn cloze_ords(answer_html: &str) -> Vec<u16> {
-    let numbers: BTreeSet<u16> = CLOZE
-        .captures_iter(answer_html)
-        .filter_map(|captures| captures[1].parse::<u16>().ok())
+    let numbers: BTreeSet<u16> = crate::markup::cloze::openings(answer_html)
+        .filter_map(|(_, number)| number.parse::<u16>().ok())
         .filter(|&number| number > 0)
         .collect();
     numbers.into_iter().map(|number| number - 1).collect()

@@ -210,7 +210,7 @@ fn check_markdown(
 ) {
     let mut warn = |range: Range<usize>, what: String| {
         diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 codes::UNSAFE_HTML,
                 Span::new(lesson.file, offset + range.start..offset + range.end),
                 format!("{what} is removed from the card"),

@@ -18,7 +18,7 @@ pub fn check(course: &Course, view: &SheetView) -> Vec<Diagnostic> {
         let mut seen = BTreeSet::new();
         for c in text.chars() {
             if seen.insert(c) && !coverage.covers(c) {
-                let mut diagnostic = Diagnostic::warning(
+                let mut diagnostic = Diagnostic::new(
                     codes::MISSING_GLYPH,
                     locate(course, span, c),
                     format!(

@@ -55,7 +55,7 @@ pub fn check(course: &Course, view: &SheetView) -> Vec<Diagnostic> {
     let mut check_runs = |runs: &[Run], span: &Span, item: &str| {
         for run in runs.iter().filter(|run| run.math && run.typst.is_none()) {
             found.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     codes::UNTYPESET_MATH,
                     locate(course, span, &run.text),
                     format!(

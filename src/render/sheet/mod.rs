@@ -575,13 +575,13 @@ fn overflow_diagnostic(
     columns: u32,
 ) -> Diagnostic {
     let budget = config.pages;
-    Diagnostic::error(
+    Diagnostic::new(
         codes::SHEET_OVERFLOW,
         view.title_span.clone(),
         format!(
             "the cheat sheet of lesson `{}` does not fit on {}: it needs {needed_pages:.1} pages at {} pt ({columns} columns)",
             view.id,
-            crate::report::plural(budget as usize, "page"),
+            crate::wording::plural(budget as usize, "page"),
             config.min_font_size,
         ),
     )

@@ -163,7 +163,7 @@ fn explain_overflow(
             .items()
             .filter(|item| too_tall.contains(&item.id))
             .map(|item| {
-                Diagnostic::error(
+                Diagnostic::new(
                     codes::SHEET_OVERFLOW,
                     item.question_span.clone(),
                     format!(

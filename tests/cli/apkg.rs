@@ -975,3 +975,54 @@ fn topic_tags_of_other_scripts_are_transliterated() {
         serde_json::json!(["topic::ji-chu"])
     );
 }
+
+/// Issue 11, finding 8: `added = i64::MAX` in a hand-edited lock wrapped a card id to
+/// `i64::MIN`. Every integer of the lock is range-checked on load, with its line and column.
+#[test]
+fn r11_lock_integers_out_of_range_are_refused_at_their_position() {
+    let project = Project::with_seed();
+    build(&project);
+    let before = project.out_files();
+    let lock_path = project.root().join("cardsmith.lock");
+    let lock = std::fs::read_to_string(&lock_path).expect("the build wrote a lock");
+    for (key, value) in [
+        ("added", "9223372036854775807"),
+        ("added", "-1"),
+        ("modified", "-9223372036854775808"),
+        ("added", "99999999999999999999"),
+    ] {
+        let line = lock
+            .lines()
+            .position(|line| line.starts_with(&format!("{key} = ")))
+            .expect("the lock has the key")
+            + 1;
+        let edited: String = lock
+            .lines()
+            .enumerate()
+            .map(|(index, text)| {
+                if index + 1 == line {
+                    format!("{key} = {value}\n")
+                } else {
+                    format!("{text}\n")
+                }
+            })
+            .collect();
+        project.write("cardsmith.lock", &edited);
+        let output = project.cardsmith(&["build"]).output().expect("runs");
+        let stderr = stderr_of(&output, &project);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let column = key.len() + 4;
+        assert!(
+            stderr.contains(&format!("[ROOT]/cardsmith.lock:{line}:{column}: ")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(value), "{stderr}");
+        assert!(stderr.contains("delete"), "says how to fix it: {stderr}");
+        assert_eq!(project.out_files(), before, "nothing written");
+        assert_eq!(
+            std::fs::read_to_string(&lock_path).expect("lock"),
+            edited,
+            "the lock is left as it was"
+        );
+    }
+}

@@ -101,7 +101,7 @@ pub fn to_bytes(data: &CollectionData) -> rusqlite::Result<Vec<u8>> {
         "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
         params![
             data.created,
-            data.modified * 1000,
+            data.modified.saturating_mul(1000),
             json_text(&collection_config(data)),
             json_text(&keyed_by_id(&data.notetypes)),
             json_text(&decks_json(data)),

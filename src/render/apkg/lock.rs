@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,13 @@ pub use crate::config::LOCK_FILE;
 
 /// The version written by this cardsmith.
 const VERSION: u32 = 1;
+
+/// The largest `added` (milliseconds) and `modified` (seconds) a lock may hold: the last instant
+/// of the year 9999. Every sum the build makes of them (card ids `added + ord`, `modified + 1`,
+/// seconds to milliseconds) then stays far inside `i64` and below 2^53, the largest integer the
+/// JavaScript of Anki's web views holds exactly.
+const MAX_MILLIS: i64 = 253_402_300_799_999;
+const MAX_SECONDS: i64 = MAX_MILLIS / 1000;
 
 const HEADER: &str = "\
 # cardsmith.lock: written by `cardsmith build`, checked by `cardsmith build --locked`. Commit it.
@@ -81,9 +90,21 @@ pub struct NoteState {
 /// Why the lock file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    /// The file is not a lock file this cardsmith understands.
-    #[error("invalid `{LOCK_FILE}` (fix it, or delete it to start over: see docs/anki.md)")]
-    Parse(#[source] Box<toml::de::Error>),
+    /// The file is not a lock file this cardsmith understands (not TOML, an unknown key, a
+    /// value of the wrong type or out of range), at 1-based `line` and `column` (characters).
+    #[error("{}:{line}:{column}: {message}; {help}", path.display())]
+    Invalid {
+        /// The lock file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// Written by a newer cardsmith.
     #[error("`{LOCK_FILE}` has version {found}; this cardsmith reads version {VERSION}")]
     Version {
@@ -103,22 +124,85 @@ impl Default for Lockfile {
 }
 
 impl Lockfile {
-    /// Parses the text of a lock file; no file (`None`) is an empty lock.
-    pub fn parse(text: Option<&str>) -> Result<Lockfile, LockError> {
+    /// Parses the text of a lock file; no file (`None`) is an empty lock. `path` names the file
+    /// in errors. Every integer is range-checked here, so that no later sum can overflow.
+    pub fn parse(text: Option<&str>, path: &Path) -> Result<Lockfile, LockError> {
         let Some(text) = text else {
             return Ok(Lockfile::default());
         };
-        let mut lock: Lockfile =
-            toml::from_str(text).map_err(|source| LockError::Parse(Box::new(source)))?;
+        let mut lock: Lockfile = toml::from_str(text).map_err(|error| {
+            invalid(
+                path,
+                text,
+                error.span().unwrap_or(0..0),
+                error.message().trim_end().to_owned(),
+                format!(
+                    "fix it, or delete `{LOCK_FILE}` to start over (see docs/anki.md: notes get \
+                     new ids, and Anki still updates them, as it matches notes by GUID)"
+                ),
+            )
+        })?;
         if lock.version != VERSION {
             return Err(LockError::Version {
                 found: lock.version,
             });
         }
+        lock.check_ranges(text, path)?;
         // A hand-edited lock may be out of order. A stable sort keeps duplicates (a hand-merged
         // lock) in file order, so the first one still wins.
         lock.items.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(lock)
+    }
+
+    /// The first integer out of range, in file order (before any sorting, so that an entry's
+    /// index is its `[[item]]` or `[[notetype]]` table's rank in the file).
+    fn check_ranges(&self, text: &str, path: &Path) -> Result<(), LockError> {
+        let items = self.items.iter().enumerate().flat_map(|(index, entry)| {
+            [
+                ("item", index, "added", entry.added, 1, MAX_MILLIS),
+                ("item", index, "modified", entry.modified, 0, MAX_SECONDS),
+            ]
+        });
+        let notetypes = self.notetypes.iter().enumerate().map(|(index, entry)| {
+            (
+                "notetype",
+                index,
+                "modified",
+                entry.modified,
+                0,
+                MAX_SECONDS,
+            )
+        });
+        for (table, index, key, value, min, max) in notetypes.chain(items) {
+            if (min..=max).contains(&value) {
+                continue;
+            }
+            let meaning = match key {
+                "added" => {
+                    "the item's Anki note id, the milliseconds since 1970 of its first build"
+                }
+                _ => "the seconds since 1970 of the last change",
+            };
+            let entry = match table {
+                "item" => format!("`[[item]]` `{}`", self.items[index].id),
+                _ => format!("`[[notetype]]` `{}`", self.notetypes[index].name),
+            };
+            return Err(invalid(
+                path,
+                text,
+                value_span(text, table, index, key).unwrap_or(0..0),
+                format!(
+                    "`{key} = {value}` is out of range: it is {meaning}, from {min} to {max} \
+                     (the end of the year 9999)"
+                ),
+                format!(
+                    "restore the value from version control, or delete the entry {entry}: the \
+                     next build records a fresh one (Anki matches notes by GUID, so it still \
+                     updates the note)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The text of the file: a header comment, then sorted entries.
@@ -154,8 +238,13 @@ impl Lockfile {
         notetypes: &[(String, String)],
         now_ms: i64,
     ) -> Lockfile {
+        // What this build writes must load again: every time stays inside what `parse` accepts,
+        // even with a clock before 1970 or past the year 9999 (new ids take at most one step
+        // per item and per id already taken).
+        let spare = i64::try_from(2 * items.len()).unwrap_or(MAX_MILLIS);
+        let now_ms = now_ms.clamp(1, MAX_MILLIS.saturating_sub(spare).max(1));
         let now_s = now_ms.div_euclid(1000);
-        let advanced = |previous: i64| now_s.max(previous + 1);
+        let advanced = |previous: i64| now_s.max(previous.saturating_add(1)).min(MAX_SECONDS);
         let mut used_added = BTreeSet::new();
         let mut pending = Vec::new();
         let mut kept = BTreeMap::new();
@@ -187,7 +276,7 @@ impl Lockfile {
         let mut next_added = now_ms;
         for (id, notetype, hash, previous_modified) in pending {
             while used_added.contains(&next_added) {
-                next_added += 1;
+                next_added = next_added.saturating_add(1);
             }
             used_added.insert(next_added);
             kept.insert(
@@ -302,6 +391,43 @@ impl fmt::Display for LockChanges {
     }
 }
 
+/// A [`LockError::Invalid`] at byte range `span` of `text`.
+fn invalid(
+    path: &Path,
+    text: &str,
+    span: Range<usize>,
+    message: String,
+    help: String,
+) -> LockError {
+    let at = crate::lines::LineIndex::new(text).line_column(text, span.start);
+    LockError::Invalid {
+        path: path.to_owned(),
+        line: at.line,
+        column: at.column,
+        message,
+        help,
+    }
+}
+
+/// Where the value of `key` in the `index`-th `[[table]]` of the lock file lies.
+fn value_span(text: &str, table: &str, index: usize, key: &str) -> Option<Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?;
+    fn field<'a, 'i>(table: &'a DeTable<'i>, name: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+        table
+            .iter()
+            .find(|(candidate, _)| candidate.get_ref() == name)
+            .map(|(_, value)| value)
+    }
+    let DeValue::Array(entries) = field(document.get_ref(), table)?.get_ref() else {
+        return None;
+    };
+    let DeValue::Table(entry) = entries.get(index)?.get_ref() else {
+        return None;
+    };
+    Some(field(entry, key)?.span())
+}
+
 /// The Anki search that finds the notes of these items (field `Id` of cardsmith's note types).
 pub fn anki_search(ids: &[String]) -> String {
     ids.iter()
@@ -407,7 +533,7 @@ mod tests {
             T0,
         );
         assert_eq!(
-            Lockfile::parse(Some(&lock.to_text())).expect("parses"),
+            Lockfile::parse(Some(&lock.to_text()), Path::new(LOCK_FILE)).expect("parses"),
             lock
         );
         assert!(lock.to_text().starts_with("# cardsmith.lock"));
@@ -427,16 +553,100 @@ mod tests {
             entry("b", 2),
             entry("a", 4)
         );
-        let lock = Lockfile::parse(Some(&text)).expect("parses");
+        let lock = Lockfile::parse(Some(&text), Path::new(LOCK_FILE)).expect("parses");
         for (id, added) in [("a", 1), ("b", 2), ("c", 3)] {
             assert_eq!(lock.item(id).map(|entry| entry.added), Some(added), "{id}");
         }
         assert!(lock.item("d").is_none());
     }
 
+    fn error_of(text: &str) -> String {
+        Lockfile::parse(Some(text), Path::new("p/cardsmith.lock"))
+            .expect_err("out of range")
+            .to_string()
+    }
+
+    #[test]
+    fn every_integer_is_range_checked_at_its_line_and_column() {
+        let item = |added: &str, modified: &str| {
+            format!(
+                "version = 1\n\n[[item]]\nid = \"a\"\nnotetype = \"cardsmith\"\nhash = \"1\"\n\
+                 added = 5\nmodified = 1\n\n[[item]]\nid = \"b\"\nnotetype = \"cardsmith\"\n\
+                 hash = \"1\"\nadded = {added}\nmodified = {modified}\n"
+            )
+        };
+        let error = error_of(&item("9223372036854775807", "1"));
+        assert!(
+            error.starts_with(
+                "p/cardsmith.lock:14:9: `added = 9223372036854775807` is out of range"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("`[[item]]` `b`"), "{error}");
+        let error = error_of(&item("0", "1"));
+        assert!(
+            error.starts_with("p/cardsmith.lock:14:9: `added = 0`"),
+            "{error}"
+        );
+        let error = error_of(&item("7", "-1"));
+        assert!(
+            error.starts_with("p/cardsmith.lock:15:12: `modified = -1`"),
+            "{error}"
+        );
+        let error = error_of(&item("7", "253402300800"));
+        assert!(error.contains("from 0 to 253402300799"), "{error}");
+        assert!(
+            Lockfile::parse(
+                Some(&item("253402300799999", "253402300799")),
+                Path::new("x")
+            )
+            .is_ok()
+        );
+        let notetype = "version = 1\n[[notetype]]\nname = \"n\"\nhash = \"1\"\nmodified = -9223372036854775808\n";
+        let error = error_of(notetype);
+        assert!(
+            error.starts_with("p/cardsmith.lock:5:12: `modified = -9223372036854775808`"),
+            "{error}"
+        );
+        assert!(error.contains("`[[notetype]]` `n`"), "{error}");
+    }
+
+    #[test]
+    fn a_value_beyond_i64_is_an_error_at_its_position() {
+        let error = error_of(
+            "version = 1\n[[item]]\nid = \"a\"\nnotetype = \"c\"\nhash = \"1\"\n\
+             added = 99999999999999999999\nmodified = 1\n",
+        );
+        assert!(error.starts_with("p/cardsmith.lock:6:9: "), "{error}");
+        assert!(
+            error.contains("delete `cardsmith.lock` to start over"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn sums_of_the_largest_values_stay_in_range() {
+        let text = "version = 1\n[[item]]\nid = \"a\"\nnotetype = \"cardsmith\"\nhash = \"1\"\n\
+                    added = 253402300799999\nmodified = 253402300799\n";
+        let lock = Lockfile::parse(Some(text), Path::new(LOCK_FILE)).expect("in range");
+        for now in [i64::MIN, -1, 0, T0, i64::MAX] {
+            let next = lock.updated(&items(&[("a", "2"), ("b", "1"), ("c", "1")]), &[], now);
+            let text = next.to_text();
+            assert_eq!(
+                Lockfile::parse(Some(&text), Path::new(LOCK_FILE)).expect("loads again"),
+                next,
+                "{now}"
+            );
+            assert_eq!(next.item("a").expect("a").added, 253_402_300_799_999);
+        }
+    }
+
     #[test]
     fn a_missing_lock_is_empty() {
-        assert_eq!(Lockfile::parse(None).expect("parses"), Lockfile::default());
+        assert_eq!(
+            Lockfile::parse(None, Path::new(LOCK_FILE)).expect("parses"),
+            Lockfile::default()
+        );
     }
 
     #[test]

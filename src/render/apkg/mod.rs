@@ -85,10 +85,12 @@ impl Renderer for ApkgRenderer {
         let set = NoteSet::collect(ctx.course, ctx.config, ctx.templates, ctx.assets)?;
 
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
-        let previous = Lockfile::parse(ctx.state).map_err(|error| RenderError::Other {
-            context: error.to_string(),
-            source: Box::new(error),
-        })?;
+        let lock_path = ctx.config.root.join(LOCK_FILE);
+        let previous =
+            Lockfile::parse(ctx.state, &lock_path).map_err(|error| RenderError::Other {
+                context: "cannot use the lock file".to_owned(),
+                source: Box::new(error),
+            })?;
         let lock = previous.updated(&set.note_states(), &set.notetype_hashes(), ctx.now_millis);
         let changes = previous.changes_to(&lock);
         if ctx.config.locked && !changes.is_empty() {
@@ -330,9 +332,10 @@ impl NoteSet {
                 .ok_or_else(|| missing(&note.item_id))?;
             let deck_id = ids::deck_id(&note.deck);
             for &ord in &note.ords {
-                let mut id = entry.added + i64::from(ord);
+                // `Lockfile::parse` bounds `added` far below overflow; saturating all the same.
+                let mut id = entry.added.saturating_add(i64::from(ord));
                 while !card_ids.insert(id) {
-                    id += 1;
+                    id = id.saturating_add(1);
                 }
                 card_rows.push(CardRow {
                     id,

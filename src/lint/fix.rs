@@ -2,7 +2,6 @@
 //! other fix is a help line: rewording an answer is the author's call.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use crate::codes;
 use crate::diagnostic::{Diagnostic, FileId, Span};
@@ -107,29 +106,6 @@ pub fn add_missing_ids(
     }
     fixed.reverse();
     fixed
-}
-
-/// The UTF-8 byte-order mark, which loading drops from the text.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Writes a fixed lesson back (atomically, keeping its mode, through a symlink inside the
-/// project; see [`crate::output::write_file`]). A file that began with a byte-order mark keeps
-/// it: the parsed text no longer has it, and editors on Windows rely on it.
-pub fn write_fixed(
-    root: &Path,
-    path: &Path,
-    text: &str,
-) -> Result<std::path::PathBuf, crate::output::WriteError> {
-    let had_bom = std::fs::File::open(path).is_ok_and(|mut file| {
-        let mut start = [0; 3];
-        std::io::Read::read_exact(&mut file, &mut start).is_ok() && start == BOM
-    });
-    let bytes = if had_bom && !text.as_bytes().starts_with(BOM) {
-        [BOM, text.as_bytes()].concat()
-    } else {
-        text.as_bytes().to_vec()
-    };
-    crate::output::write_file(root, path, &bytes)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod coverage;
+mod fix;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,6 @@ use super::{Status, Streams, lesson_count, to_json, write_diagnostics};
 use crate::Checked;
 use crate::config::Config;
 use crate::diagnostic::FileId;
-use crate::lint::fix;
 use crate::report::{self, ReportFormat};
 
 /// What `check` was asked to do.
@@ -48,13 +48,14 @@ pub fn run(
     let mut checked = crate::check(config)?;
     let mut scope = Scope::new(&config.root, &options.paths, &checked)?;
     if options.fix {
-        let fixed = fix::add_missing_ids(&checked.course, &checked.diagnostics, |file| {
-            scope.contains(file)
-        });
+        let fixed =
+            crate::lint::fix::add_missing_ids(&checked.course, &checked.diagnostics, |file| {
+                scope.contains(file)
+            });
         for file in &fixed {
             let shown = &checked.course.file(file.file).path;
             let path = config.root.join(shown);
-            fix::write_fixed(&config.root, &path, &file.text)?;
+            self::fix::write_fixed(&config.root, &path, &file.text)?;
             streams.err_line(&format!(
                 "fixed {}: added {}",
                 shown.display(),

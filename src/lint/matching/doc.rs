@@ -27,7 +27,8 @@ pub struct Doc {
     /// Clause ranges in the plain text, in order; each lies inside one sentence.
     pub clauses: Vec<Range<usize>>,
     /// Per sentence: it refers back to the sentence before it (it has a pronoun such as `it` or
-    /// `they`, and the two are in one paragraph), so a point may take words from both.
+    /// `they`, or the one before ends with a colon that it elaborates, and the two are in one
+    /// paragraph), so a point may take words from both.
     pub refers_back: Vec<bool>,
     /// (key, unit), sorted by key then position.
     index: Vec<(u32, Unit)>,
@@ -48,8 +49,12 @@ impl Doc {
             let sentence = sentence::index_of(&sentences, word.range.start);
             let clause = sentence::index_of(&clauses, word.range.start);
             if sentence > 0
-                && lexicon.words.anaphora.contains(&word.folded.as_str())
-                && !text[sentences[sentence - 1].clone()].ends_with('\n')
+                && !refers_back[sentence]
+                && !text[sentences[sentence - 1].start..word.range.start].contains('\n')
+                && (lexicon.words.anaphora.contains(&word.folded.as_str())
+                    || text[sentences[sentence - 1].clone()]
+                        .trim_end()
+                        .ends_with([':', '：']))
             {
                 refers_back[sentence] = true;
             }
@@ -67,16 +72,20 @@ impl Doc {
                 },
             ));
             // `push-down` and `push down` also stand as `pushdown`; three words as one too.
+            // Their stems joined too, so that "rolling back" also stands as `rollback`.
             for span in 2..=3 {
-                if let Some(joined) = compound(&words, at, span) {
-                    index.push((
-                        interner.id(lexicon.key(&joined)),
-                        Unit {
-                            range: words[at + 1 - span].range.start..word.range.end,
-                            sentence,
-                            clause,
-                        },
-                    ));
+                if let Some(parts) = compound(&words, at, span) {
+                    let unit = Unit {
+                        range: words[at + 1 - span].range.start..word.range.end,
+                        sentence,
+                        clause,
+                    };
+                    let joined = lexicon.key(&parts.concat());
+                    let stems: String = parts.iter().map(|part| lexicon.stem(part)).collect();
+                    if stems != joined {
+                        index.push((interner.id(stems), unit.clone()));
+                    }
+                    index.push((interner.id(joined), unit));
                 }
             }
         }
@@ -105,9 +114,9 @@ impl Doc {
     }
 }
 
-/// The folded words `words[at + 1 - span..=at]` written as one, when they form a compound
-/// (joined by hyphens or spaces only, all in a spaced script).
-fn compound(words: &[Word], at: usize, span: usize) -> Option<String> {
+/// The folded words `words[at + 1 - span..=at]`, when they form a compound (joined by hyphens
+/// or spaces only, all in a spaced script).
+fn compound(words: &[Word], at: usize, span: usize) -> Option<Vec<&str>> {
     let first = (at + 1).checked_sub(span)?;
     let parts = &words[first..=at];
     if parts.iter().any(|word| word.unspaced) || !parts[1..].iter().all(|word| word.joins_previous)

@@ -147,7 +147,8 @@ pub const ENGLISH: Words = Words {
     ],
 };
 
-/// English verbs whose past forms the Snowball stemmer cannot reduce (`sent`, `sat`, `kept`).
+/// English verbs whose past forms the Snowball stemmer cannot reduce (`sent`, `sat`, `kept`), and
+/// nouns in -th beside their adjective or verb (`growth`, `length`).
 /// Forms that are also common nouns or adjectives of another meaning (`saw`, `left`, `ground`,
 /// `wound`, `lay`) are left out.
 const ENGLISH_IRREGULAR: &[(&str, &str)] = &[
@@ -286,6 +287,15 @@ const ENGLISH_IRREGULAR: &[(&str, &str)] = &[
     ("overtaken", "overtake"),
     ("upheld", "uphold"),
     ("withheld", "withhold"),
+    // Nouns in -th whose adjective or verb the stemmer does not reach.
+    ("growth", "grow"),
+    ("strength", "strong"),
+    ("length", "long"),
+    ("width", "wide"),
+    ("depth", "deep"),
+    ("height", "high"),
+    ("breadth", "broad"),
+    ("warmth", "warm"),
 ];
 
 const GERMAN: Words = spaced(

@@ -38,6 +38,10 @@ pub struct Phrase {
     pub terms: Vec<Term>,
     /// The ways to make it; the first has every term on its own.
     pub alternatives: Vec<Alternative>,
+    /// For a phrase that opens with a negation cue (`avoid hot keys`, `never retry`): the rest
+    /// of it (`hot keys`), which makes the phrase where the answer negates it ("never key by a
+    /// hot value" ... "don't retry").
+    pub negated_rest: Option<Box<Phrase>>,
 }
 
 impl Phrase {
@@ -57,9 +61,13 @@ impl Phrase {
                 alternatives: vec![Alternative {
                     needles: vec![(Needle::Substring(needle), 0..1)],
                 }],
+                negated_rest: None,
             };
         }
         let words = normalise::words(&plain, lexicon.split_elision);
+        let negated_rest = leading_cue(&plain, &words, lexicon)
+            .map(|rest| Box::new(Phrase::new(rest, lexicon, interner)))
+            .filter(|rest| !rest.is_empty());
         let all_stop = words
             .iter()
             .all(|word| word.unspaced || lexicon.is_stop(&word.folded));
@@ -117,6 +125,7 @@ impl Phrase {
         Phrase {
             terms,
             alternatives,
+            negated_rest,
         }
     }
 
@@ -124,6 +133,48 @@ impl Phrase {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// The text after a negation cue that opens `plain` (`avoid`, `never`, `don't`, `instead of`),
+/// when there is one: not a pseudo-cue (`not only`), not a cue hyphenated into a compound
+/// (`no-cache`).
+fn leading_cue<'t>(
+    plain: &'t str,
+    words: &[normalise::Word],
+    lexicon: &Lexicon,
+) -> Option<&'t str> {
+    let lists = lexicon.words;
+    let starts_with = |phrase: &str| {
+        let parts: Vec<&str> = phrase.split(' ').collect();
+        (parts.len() < words.len()
+            && parts
+                .iter()
+                .zip(words)
+                .all(|(part, word)| *part == word.folded))
+        .then_some(parts.len())
+    };
+    if lists
+        .pseudo
+        .iter()
+        .any(|pseudo| starts_with(pseudo).is_some())
+    {
+        return None;
+    }
+    let length = lists
+        .cues
+        .iter()
+        .find_map(|cue| starts_with(cue))
+        .or_else(|| {
+            lists
+                .contraction
+                .filter(|suffix| words.len() > 1 && words[0].folded.ends_with(suffix))
+                .map(|_| 1)
+        })?;
+    let next = words.get(length)?;
+    if next.joins_previous && plain[words[length - 1].range.end..next.range.start].contains('-') {
+        return None;
+    }
+    Some(&plain[next.range.start..])
 }
 
 /// A phrase as a reader sees it: `**bold**`, `` `code` `` and other inline Markdown reduced to

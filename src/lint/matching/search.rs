@@ -92,8 +92,24 @@ fn windows_of(unit: &Unit, scope: Scope, doc: &Doc, into: &mut Vec<Window>) {
 /// sentence, an un-negated one when the sentence has one.
 pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
-    for alternative in &phrase.alternatives {
-        for hit in alternative_hits(alternative, doc, text, scope) {
+    let mut hits: Vec<Found> = phrase
+        .alternatives
+        .iter()
+        .flat_map(|alternative| alternative_hits(alternative, doc, text, scope))
+        .collect();
+    // `avoid hot keys` is said by "never key by a hot value": the rest under a negation, which
+    // then is what the phrase says, not what undoes it.
+    if let Some(rest) = &phrase.negated_rest {
+        for mut hit in self::phrase(rest, doc, text, scope) {
+            if let Some(cue) = hit.negated_by.take() {
+                hit.range = cue.start.min(hit.range.start)..hit.range.end;
+                hit.words.insert(0, cue);
+                hits.push(hit);
+            }
+        }
+    }
+    {
+        for hit in hits {
             match found.iter_mut().find(|f| f.sentence == hit.sentence) {
                 Some(existing) if existing.negated_by.is_some() && hit.negated_by.is_none() => {
                     *existing = hit;
@@ -145,23 +161,15 @@ fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Sco
         // free another needle.
         // Of the free ones, each needle takes the occurrence nearest to the rarest needle's, so
         // the words shown are the ones that belong together.
-        let mut chosen: Vec<&Unit> = in_sentence.iter().map(|units| units[0]).collect();
-        let rarest = (0..in_sentence.len())
-            .min_by_key(|&slot| in_sentence[slot].len())
-            .unwrap_or(0);
-        for _ in 0..2 {
-            for (slot, units) in in_sentence.iter().enumerate() {
-                let ranges: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
-                let anchor = chosen[rarest].range.start;
-                if let Some(free) = units
-                    .iter()
-                    .filter(|u| doc.negated_by(&u.range, &ranges).is_none())
-                    .min_by_key(|u| u.range.start.abs_diff(anchor))
-                {
-                    chosen[slot] = free;
-                }
-            }
-        }
+        let chosen = match scope {
+            Scope::Point => unordered_choice(&in_sentence, doc),
+            // A flag keeps its words' order: "heat flows from the hotter body to the colder one"
+            // does not say `heat flows from cold to hot`.
+            Scope::Flag => match ordered_choice(&in_sentence, doc) {
+                Some(chosen) => chosen,
+                None => continue,
+            },
+        };
         let mut words: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
         let negated_by = words
             .iter()
@@ -177,6 +185,43 @@ fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Sco
         });
     }
     hits
+}
+
+/// One occurrence per needle, in any order: each moved to one no negation covers where it can.
+fn unordered_choice<'u>(in_sentence: &[Vec<&'u Unit>], doc: &Doc) -> Vec<&'u Unit> {
+    let mut chosen: Vec<&Unit> = in_sentence.iter().map(|units| units[0]).collect();
+    let rarest = (0..in_sentence.len())
+        .min_by_key(|&slot| in_sentence[slot].len())
+        .unwrap_or(0);
+    {
+        for _ in 0..2 {
+            for (slot, units) in in_sentence.iter().enumerate() {
+                let ranges: Vec<Range<usize>> = chosen.iter().map(|u| u.range.clone()).collect();
+                let anchor = chosen[rarest].range.start;
+                if let Some(free) = units
+                    .iter()
+                    .filter(|u| doc.negated_by(&u.range, &ranges).is_none())
+                    .min_by_key(|u| u.range.start.abs_diff(anchor))
+                {
+                    chosen[slot] = free;
+                }
+            }
+        }
+    }
+    chosen
+}
+
+/// One occurrence per needle, each after the one before (the earliest such, preferring one no
+/// negation covers); `None` when the words do not occur in the phrase's order.
+fn ordered_choice<'u>(in_sentence: &[Vec<&'u Unit>], doc: &Doc) -> Option<Vec<&'u Unit>> {
+    let mut chosen: Vec<&Unit> = Vec::with_capacity(in_sentence.len());
+    for units in in_sentence {
+        let after = chosen.last().map_or(0, |unit| unit.range.end);
+        let candidates = || units.iter().copied().filter(|u| u.range.start >= after);
+        let free = candidates().find(|u| doc.negated_by(&u.range, &[]).is_none());
+        chosen.push(free.or_else(|| candidates().next())?);
+    }
+    Some(chosen)
 }
 
 /// Where `needle` occurs in the folded text of each sentence, whitespace ignored.

@@ -157,6 +157,77 @@ fn scripts_without_spaces_match_substrings() {
 }
 
 #[test]
+fn a_point_may_take_words_from_the_sentence_a_pronoun_refers_to() {
+    let mut probe = Probe::en(
+        "Two writers can both pass the check, a write skew; serializable isolation prevents it.",
+    );
+    assert!(probe.makes("serializable isolation prevents write skew"));
+    // A flag is held to one clause.
+    assert!(!probe.raises("serializable isolation prevents write skew"));
+    // No pronoun, no reach back; and a new paragraph or list item starts afresh.
+    let mut probe = Probe::en("Bloom filters are small. Lookups are fast.");
+    assert!(!probe.makes("bloom filter lookups"));
+    let mut probe = Probe::en("- Bloom filters are small.\n- They are fast to query.\n");
+    assert!(!probe.makes("bloom filters fast"));
+    // The examples of docs/lint.md.
+    let mut probe = Probe::en("Use bulk. Export it later.");
+    assert!(probe.makes("bulk export"));
+    assert!(!probe.raises("bulk export"));
+    let mut probe = Probe::en("Use bulk. Exports run nightly.");
+    assert!(!probe.makes("bulk export"));
+    // A colon's elaboration refers back as a pronoun does.
+    let mut probe = Probe::en("Kappa removes the batch layer: reprocessing replays the log.");
+    assert!(probe.makes("Kappa replays the log"));
+    // Only the sentence right before.
+    let mut probe =
+        Probe::en("Catalysts speed reactions. Enzymes are proteins. They are not used up.");
+    assert!(!probe.makes("catalysts are not used up"));
+    assert!(probe.makes("enzymes are not used up"));
+}
+
+#[test]
+fn a_flag_keeps_to_one_clause_and_to_its_word_order() {
+    let mut probe = Probe::en("With inflation borrowers gain, lenders lose.");
+    assert!(!probe.raises("lenders gain"));
+    assert!(probe.makes("lenders gain"), "a point spans the sentence");
+    let mut probe = Probe::en("Heat flows from the hotter body to the colder one.");
+    assert!(!probe.raises("heat flows from the colder body to the hotter one"));
+    assert!(probe.raises("heat flows from the hotter body"));
+    let mut probe = Probe::en("We reload the whole table on every run.");
+    assert!(probe.raises("reloads the whole table every run"));
+}
+
+#[test]
+fn irregular_forms_derived_words_and_joined_stems_meet() {
+    let mut probe = Probe::en(
+        "Writes sat in the page cache and were sent later. Retransmission timers recover lost \
+         segments. The schemas are resolved. Growth is exponential. Rolling back is easy.",
+    );
+    assert!(probe.makes("writes sit in the page cache"));
+    assert!(probe.makes("send writes"));
+    assert!(probe.makes("retransmits lost segments"));
+    assert!(probe.makes("schema resolution"));
+    assert!(probe.makes("grows exponentially"));
+    assert!(probe.makes("easy rollback"));
+    // The recodings join derived words only: unrelated short stems stay apart.
+    assert!(!probe.makes("sensing"));
+}
+
+#[test]
+fn a_phrase_opening_with_a_negation_is_made_by_its_rest_negated() {
+    let mut probe = Probe::en("Never put a user id into a metrics label.");
+    assert!(probe.makes("avoid user ids in labels"));
+    assert!(probe.raises("never put user ids in labels"));
+    let mut probe = Probe::en("Put the user id into a metrics label.");
+    assert!(!probe.makes("avoid user ids in labels"));
+    let mut probe = Probe::en("Do not retry on every error.");
+    assert!(probe.makes("don't retry on every error"));
+    // A cue hyphenated into a compound is a word of the phrase, not a negation of it.
+    let mut probe = Probe::en("It is not cached.");
+    assert!(!probe.makes("no-cache"));
+}
+
+#[test]
 fn closest_sentence_names_the_missing_words() {
     let mut probe = Probe::en("We reload the table. A full reload runs daily as a safety net.");
     let closest = probe.closest("weekly full reload as a safety net");
@@ -194,10 +265,20 @@ mod labelled {
         "en".to_owned()
     }
 
-    #[test]
-    fn points_f1_and_every_flag() {
-        let set: Set = serde_norway::from_str(include_str!("testdata/labelled.yaml"))
-            .expect("labelled set parses");
+    /// What a labelled set gives: the figures, every outcome, and the labels the matcher got
+    /// wrong.
+    struct Evaluation {
+        summary: String,
+        outcomes: String,
+        labelled: usize,
+        f1: f64,
+        flags: usize,
+        flags_right: usize,
+        misses: Vec<String>,
+    }
+
+    fn evaluate(yaml: &str) -> Evaluation {
+        let set: Set = serde_norway::from_str(yaml).expect("labelled set parses");
         let groups: Vec<Vec<String>> = set
             .synonyms
             .iter()
@@ -252,14 +333,43 @@ mod labelled {
              precision {precision:.3}, recall {recall:.3}, F1 {f1:.3}\nflags: {flags_right}/{flags} right\n"
         );
         println!("{summary}{}", misses.join("\n"));
-        insta::assert_snapshot!("labelled_outcomes", format!("{summary}\n{outcomes}"));
-        assert!(labelled >= 150, "at least 150 labelled points");
-        assert!(flags >= 40, "at least 40 labelled flags");
+        Evaluation {
+            summary,
+            outcomes,
+            labelled,
+            f1,
+            flags,
+            flags_right,
+            misses,
+        }
+    }
+
+    #[test]
+    fn points_f1_and_every_flag() {
+        let run = evaluate(include_str!("testdata/labelled.yaml"));
+        insta::assert_snapshot!(
+            "labelled_outcomes",
+            format!("{}\n{}", run.summary, run.outcomes)
+        );
+        assert!(run.labelled >= 150, "at least 150 labelled points");
+        assert!(run.flags >= 40, "at least 40 labelled flags");
         // The issue's target is F1 >= 0.95 and every flag right; the matcher reaches F1 0.93
         // and every flag on this set (the points missed are paraphrases in other words: see
         // docs/lint.md, "Limits"). These floors keep it from getting worse.
+        let (f1, misses) = (run.f1, &run.misses);
         assert!(f1 >= 0.92, "points F1 {f1:.3} fell below 0.92: {misses:#?}");
-        assert_eq!(flags_right, flags, "a flag is wrong: {misses:#?}");
+        assert_eq!(run.flags_right, run.flags, "a flag is wrong: {misses:#?}");
+    }
+
+    /// The held-out set, never tuned on: how the rules carry to answers they were not shaped by.
+    #[test]
+    fn held_out_set() {
+        let run = evaluate(include_str!("testdata/heldout.yaml"));
+        insta::assert_snapshot!(
+            "heldout_outcomes",
+            format!("{}\n{}", run.summary, run.outcomes)
+        );
+        assert!(run.labelled >= 60 && run.flags >= 15);
     }
 }
 

@@ -208,7 +208,7 @@ pub fn check_references(
 
 /// The local file part of a destination, percent-decoded, without `?query` or `#fragment`; `None`
 /// for URLs with a scheme, absolute paths, and pure anchors.
-fn local_path(url: &str) -> Option<String> {
+pub fn local_path(url: &str) -> Option<String> {
     let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme

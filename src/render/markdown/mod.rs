@@ -1,10 +1,15 @@
-//! `out/<lesson-id>.md`: a study guide per lesson, readable on GitHub, valid CommonMark.
+//! `out/<lesson-id>.md`: a study guide per lesson, readable on GitHub, valid CommonMark, with
+//! the images it shows copied next to it (see [`images`]). Cloze deletions are revealed in bold,
+//! as on the cheat sheet: the guide is read, not drilled.
+
+pub mod images;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::{Artifact, RenderContext, RenderError, Rendered, Renderer};
+use crate::markup::cloze;
 use crate::model::{Item, Lesson};
 
 /// Writes one Markdown study guide per lesson through the `lesson.md` template.
@@ -17,18 +22,25 @@ impl Renderer for MarkdownRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
-        ctx.course
-            .lessons
-            .iter()
-            .map(|lesson| {
-                let text = ctx.templates.render("lesson.md", LessonView::of(lesson))?;
-                Ok(Artifact {
-                    path: PathBuf::from(format!("{}.md", lesson.id)),
-                    bytes: normalize_blank_lines(&text).into_bytes(),
-                })
-            })
-            .collect::<Result<Vec<_>, RenderError>>()
-            .map(Rendered::from)
+        let mut images = images::GuideImages::default();
+        let mut artifacts = Vec::with_capacity(ctx.course.lessons.len());
+        for lesson in &ctx.course.lessons {
+            let mut view = LessonView::of(lesson);
+            // The view keeps the items in source order, only grouped by topic.
+            let views = view.sections.iter_mut().flat_map(|s| s.items.iter_mut());
+            for (item, shown) in lesson.items.iter().zip(views) {
+                let moved = images.collect(ctx, lesson, item)?;
+                shown.question = images::relink(&shown.question, &moved);
+                shown.answer = images::relink(&shown.answer, &moved);
+            }
+            let text = ctx.templates.render("lesson.md", view)?;
+            artifacts.push(Artifact {
+                path: PathBuf::from(format!("{}.md", lesson.id)),
+                bytes: normalize_blank_lines(&text).into_bytes(),
+            });
+        }
+        artifacts.extend(images.into_artifacts());
+        Ok(Rendered::from(artifacts))
     }
 }
 
@@ -69,10 +81,10 @@ pub struct SectionView<'a> {
 pub struct ItemView<'a> {
     /// Stable id.
     pub id: &'a str,
-    /// Question, Markdown inline.
-    pub question: &'a str,
-    /// Answer, Markdown, without the card block.
-    pub answer: &'a str,
+    /// Question, Markdown inline, cloze deletions revealed in bold.
+    pub question: String,
+    /// Answer, Markdown, without the card block, cloze deletions revealed in bold.
+    pub answer: String,
     /// Required points, as written.
     pub must: Vec<String>,
     /// Red flags, as written.
@@ -115,8 +127,8 @@ impl<'a> ItemView<'a> {
     fn of(lesson: &'a Lesson, item: &'a Item) -> Self {
         ItemView {
             id: &item.id,
-            question: &item.question,
-            answer: &item.answer,
+            question: cloze::reveal(&item.question, &cloze::bold),
+            answer: cloze::reveal(&item.answer, &cloze::bold),
             must: item
                 .card
                 .must

@@ -5,6 +5,8 @@
 //! English). The table is the list of Snowball stemmers `rust-stemmers` ships, plus the common
 //! languages written without spaces between words, which are matched on substrings.
 
+pub mod questions;
+
 /// The tag a lesson without `lang:` has.
 pub const DEFAULT: &str = "en";
 

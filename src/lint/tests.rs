@@ -1,5 +1,6 @@
-//! One snapshot per rule of the registry: the rendered full-format report of its fixture
-//! (`tests/fixtures/lint/<CODE>.md`, with an optional `<CODE>.toml` holding `[lint]` settings).
+//! One snapshot per fixture of each rule of the registry: the rendered full-format report of its
+//! fixture (`tests/fixtures/lint/<CODE>.md`, with an optional `<CODE>.toml` holding `[lint]`
+//! settings), and of its variants `<CODE>-<case>.md` (a lesson in another language, say).
 //! Each fixture holds cases that must fire (item ids `fires-...`) and cases that must not
 //! (`okay-...`). The fixture goes through the same stages as `cardsmith check` (decode, parse,
 //! assets, Anki checks, lint) and only the diagnostics of the code under test are kept.
@@ -20,12 +21,29 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
 }
 
-/// Runs the stages of `cardsmith build` on the fixture of `code` (in memory, writing nothing):
-/// the checks, then, for a code the checks never raise (S017, the sheet's fit), the render stage.
-/// Returns its files and the diagnostics of `code`.
-fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+/// The fixtures of `code`, by name without `.md`: `<CODE>`, then its `<CODE>-<case>` variants.
+fn fixture_names(code: &str) -> Vec<String> {
+    let mut variants: Vec<String> = std::fs::read_dir(fixtures())
+        .expect("the fixture folder exists")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".md")?;
+            stem.strip_prefix(code)?
+                .starts_with('-')
+                .then(|| stem.to_owned())
+        })
+        .collect();
+    variants.sort();
+    variants.insert(0, code.to_owned());
+    variants
+}
+
+/// Runs the stages of `cardsmith build` on the fixture `name` of `code` (in memory, writing
+/// nothing): the checks, then, for a code the checks never raise (S017, the sheet's fit), the
+/// render stage. Returns its files and the diagnostics of `code`.
+fn check_fixture(code: &str, name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let dir = fixtures();
-    let bytes = std::fs::read(dir.join(format!("{code}.md"))).expect("fixture exists");
+    let bytes = std::fs::read(dir.join(format!("{name}.md"))).expect("fixture exists");
     let mut config = Config::load(&dir).expect("the fixture folder has no cardsmith.toml");
     if let Ok(text) = std::fs::read_to_string(dir.join(format!("{code}.toml"))) {
         config.project.lint = toml::from_str(&text).expect("fixture settings are valid");
@@ -33,7 +51,7 @@ fn check_fixture(code: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let (text, unreadable) = crate::load::decode(FileId(0), &bytes);
     let loaded = Loaded {
         files: vec![SourceFile {
-            path: PathBuf::from(format!("{code}.md")),
+            path: PathBuf::from(format!("{name}.md")),
             text,
         }],
         diagnostics: unreadable.into_iter().collect(),
@@ -68,10 +86,12 @@ fn every_rule_fires_on_its_fixture_as_its_snapshot_shows() {
         if !cfg!(feature = "pdf") && NEEDS_PDF.contains(&code) {
             continue;
         }
-        let (files, diagnostics) = check_fixture(code);
-        assert!(!diagnostics.is_empty(), "{code}: the fixture must fire");
-        let rendered = crate::report::full::render(&diagnostics, &files, false);
-        insta::assert_snapshot!(code, rendered);
+        for name in fixture_names(code) {
+            let (files, diagnostics) = check_fixture(code, &name);
+            assert!(!diagnostics.is_empty(), "{name}: the fixture must fire");
+            let rendered = crate::report::full::render(&diagnostics, &files, false);
+            insta::assert_snapshot!(name, rendered);
+        }
     }
 }
 
@@ -84,12 +104,14 @@ fn every_rule_has_a_fixture_and_a_snapshot() {
             fixtures().join(format!("{code}.md")).is_file(),
             "{code} has no fixture"
         );
-        assert!(
-            snapshots
-                .join(format!("cardsmith__lint__tests__{code}.snap"))
-                .is_file(),
-            "{code} has no snapshot"
-        );
+        for name in fixture_names(code) {
+            assert!(
+                snapshots
+                    .join(format!("cardsmith__lint__tests__{name}.snap"))
+                    .is_file(),
+                "{name} has no snapshot"
+            );
+        }
     }
 }
 
@@ -129,21 +151,23 @@ fn firing_cases_fire_and_okay_cases_do_not() {
             // Found by the PDF sheet's layout and fonts, which this build leaves out.
             continue;
         }
-        let (files, diagnostics) = check_fixture(code);
-        let hit = items_hit(&files[0], &diagnostics);
-        for id in hit.iter().flatten() {
-            assert!(!id.starts_with("okay"), "{code} fired on `{id}`");
-        }
-        for line in files[0].text.lines() {
-            let Some(start) = line.find("{#fires-") else {
-                continue;
-            };
-            let end = start + line[start..].find('}').expect("closed id");
-            let id = &line[start + 2..end];
-            assert!(
-                hit.iter().any(|found| found.as_deref() == Some(id)),
-                "{code}: `{id}` did not fire"
-            );
+        for name in fixture_names(code) {
+            let (files, diagnostics) = check_fixture(code, &name);
+            let hit = items_hit(&files[0], &diagnostics);
+            for id in hit.iter().flatten() {
+                assert!(!id.starts_with("okay"), "{name} fired on `{id}`");
+            }
+            for line in files[0].text.lines() {
+                let Some(start) = line.find("{#fires-") else {
+                    continue;
+                };
+                let end = start + line[start..].find('}').expect("closed id");
+                let id = &line[start + 2..end];
+                assert!(
+                    hit.iter().any(|found| found.as_deref() == Some(id)),
+                    "{name}: `{id}` did not fire"
+                );
+            }
         }
     }
 }
@@ -154,8 +178,11 @@ fn firing_cases_fire_and_okay_cases_do_not() {
 fn mangled_lessons_never_panic_the_linter() {
     let mut sources = vec![include_str!("../../source/data-pipelines/probes.md").to_owned()];
     for rule in RULES {
-        let path = fixtures().join(format!("{}.md", rule.meta.code.code));
-        sources.push(String::from_utf8_lossy(&std::fs::read(path).expect("fixture")).into_owned());
+        for name in fixture_names(rule.meta.code.code) {
+            let path = fixtures().join(format!("{name}.md"));
+            let bytes = std::fs::read(path).expect("fixture");
+            sources.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
     }
     let config: crate::config::ProjectConfig =
         toml::from_str(include_str!("../../cardsmith.toml")).expect("the seed's config is valid");

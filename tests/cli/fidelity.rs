@@ -107,3 +107,35 @@ fn study_guides_reveal_cloze_and_every_image_link_resolves_in_out() {
     // The first image at a linked path keeps the author's link.
     assert!(frames.contains("![the frame](img/frame.png)"), "{frames}");
 }
+
+#[test]
+fn question_rules_follow_the_lesson_language() {
+    let project = Project::new();
+    project.write(
+        "source/de.md",
+        "---\nid: de\ntitle: Parquet\ndeck: De\nlang: de\n---\n\n### Was ist Parquet? {#was}\n\n\
+         Ein Dateiformat.\n\n### Ist Parquet spaltenorientiert? {#ist}\n\nJa.\n",
+    );
+    project.write(
+        "source/es.md",
+        "---\nid: es\ntitle: Parquet\ndeck: Es\nlang: es\n---\n\n### ¿Es Parquet columnar? {#es-columnar}\n\nSí.\n",
+    );
+    project.write(
+        "source/ja.md",
+        "---\nid: ja\ntitle: キャッシュ\ndeck: Ja\nlang: ja\n---\n\n### キャッシュ {#ja-topic}\n\n近くに置いた写し。\n\n\
+         ### キャッシュとは何ですか？ {#ja-question}\n\n近くに置いた写し。\n",
+    );
+    project.write(
+        "source/ar.md",
+        "---\nid: ar\ntitle: Cache\ndeck: Ar\n---\n\n### ما هو التخزين المؤقت؟ {#ar-question}\n\nنسخة قريبة.\n",
+    );
+    let stderr = project.run(&["check", "--format", "concise"], 0);
+    let fired: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains(" Q005 ") || line.contains(" Q007 "))
+        .collect();
+    // German `Was` is "what"; Spanish marks yes/no questions by intonation only; a Japanese
+    // heading without `？` may be a prompt; `？` and `؟` are question marks.
+    assert_eq!(fired.len(), 1, "{stderr}");
+    assert!(fired[0].starts_with("source/de.md:12:5: Q005"), "{stderr}");
+}

@@ -437,7 +437,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a control character (U+0000-U+001F other than tab, newline and carriage return)
     /// anywhere in a lesson: written raw, as an HTML character reference (`&#31;`) or as a YAML
-    /// escape in a double-quoted value (`"\x1f"`).
+    /// escape in a double-quoted value (`"\x1f"`). A reference counts where Markdown or HTML
+    /// decodes it; in a code span, a code block, math, after a backslash (`\&#31;`) or in YAML it
+    /// is literal text and reaches the card as `&#31;`.
     ///
     /// ## Why is this bad?
     /// It is invisible in an editor, and `\x1f` is Anki's field separator: one in a field makes

@@ -73,8 +73,9 @@ fn parse_lesson_with(
     file_stem: &str,
     patterns: &mut pattern::Cache,
 ) -> (Lesson, Vec<Diagnostic>) {
-    let mut diagnostics = controls::check_text(file, text);
+    let mut diagnostics = Vec::new();
     let (front, body_start) = front_matter::parse(file, text, file_stem, &mut diagnostics);
+    diagnostics.splice(0..0, controls::check_text(file, text, body_start));
     let blocks = top_level_blocks(text, body_start);
     let (topics, items) = build_items(file, text, &blocks, patterns, &mut diagnostics);
     let lesson = Lesson {

@@ -741,3 +741,55 @@ fn a_structure_warning_is_configured_and_suppressed_like_a_lint_rule() {
         "{diagnostics:#?}"
     );
 }
+
+/// Issue 11: S019 took `&#31;` in a code span for a control character, but CommonMark keeps it
+/// literal there (and in code blocks, after a backslash, in YAML): it reaches Anki as the text
+/// `&#31;`. A reference in plain text is still refused, at its position.
+#[test]
+fn r11_character_references_in_code_are_literal_text() {
+    let literal = "---\nid: refs\ntitle: \"&#31; in YAML\"\ndeck: Refs\n---\n\n\
+                   ### How is the unit separator written? {#unit-separator}\n\n\
+                   The unit separator: `&#31;` or ``&#x1F;``, escaped as \\&#31;, or in a block:\n\n\
+                   ```html\n<b>&#31;</b>\n```\n\n    &#x1f; indented\n\n\
+                   ```card\nmust:\n  - \"the unit separator &#31;\"\n```\n";
+    let project = Project::new();
+    project.write("source/refs.md", literal);
+    let (status, stdout, stderr) = run(&project, &["check"]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(!stderr.contains("S019"), "{stderr}");
+    project.run(&["build"], 0);
+    let decoded = literal.replace("escaped as \\&#31;", "plain &#31; text");
+    project.write("source/refs.md", &decoded);
+    let (status, _, stderr) = run(&project, &["check", "--format", "concise"]);
+    assert_eq!(status, 1, "{stderr}");
+    let (line, column) = position_of(&decoded, "&#31; text");
+    assert_eq!(
+        stderr.matches("S019").count(),
+        1,
+        "only the plain one: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("source/refs.md:{line}:{column}: S019")),
+        "{stderr}"
+    );
+}
+
+/// Issue 11: a required point with no word once decoded (`"&#31;"`, `"&amp;"`) made the matcher index an
+/// empty list and panic. It is a point no answer can make: P001, exit status 1.
+#[test]
+fn r11_a_point_without_words_is_never_made_and_never_panics() {
+    let project = Project::new();
+    for point in ["&#31;", "&amp;", "&nbsp;"] {
+        project.write(
+            "source/p.md",
+            &format!(
+                "---\nid: p\ntitle: P\ndeck: P\n---\n\n### Q? {{#q}}\n\nAn answer.\n\n\
+                 ```card\nmust:\n  - \"{point}\"\n```\n"
+            ),
+        );
+        let (status, _, stderr) = run(&project, &["check", "--format", "concise"]);
+        assert!(!stderr.contains("panicked"), "{point}: {stderr}");
+        assert_eq!(status, 1, "{point}: {stderr}");
+        assert!(stderr.contains("P001"), "{point}: {stderr}");
+    }
+}

@@ -1,12 +1,12 @@
 //! Codes of the structure family (`S`): problems in the shape of a lesson that stop it from being
 //! parsed into items, or an output from being rendered. They come from the load and parse stages
-//! and from renderers (S016, S020-S023: the Anki package; S017, S018, S024: the cheat sheet). Each is
+//! and from renderers (S016, S020-S023, S025: the Anki package; S017, S018, S024: the cheat sheet). Each is
 //! declared once here, with its default severity and the documentation `cardsmith rule CODE`
 //! prints; the registry lists them beside the lint rules. Codes are never reused.
 //!
 //! An `error` structure code cannot be silenced (`ignore`, `[lint.severity]`, `allow:`): it stops
 //! a lesson from being read into items or an output from being built. A `warning` one (S018,
-//! S021, S023, S024) is configured and suppressed like any lint rule.
+//! S021, S023-S025) is configured and suppressed like any lint rule.
 
 use crate::diagnostic::Code;
 use crate::rule::declare_rule;
@@ -82,6 +82,9 @@ pub const CLOZE_OUTSIDE_CLOZE_ITEM: Code = ClozeOutsideClozeItem::CODE;
 
 /// See [`UntypesetMath`].
 pub const UNTYPESET_MATH: Code = UntypesetMath::CODE;
+
+/// See [`UnhighlightedCodeBlock`].
+pub const UNHIGHLIGHTED_CODE_BLOCK: Code = UnhighlightedCodeBlock::CODE;
 
 declare_rule! {
     /// ## What it does
@@ -557,4 +560,29 @@ declare_rule! {
     /// $\operatorname{Var}(X) = E[X^2] - E[X]^2$
     /// ```
     pub UntypesetMath, code = "S024", name = "untypeset-math", severity = Warning,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a fenced code block that Anki will show as plain text although it names a language:
+    /// the language is not one of the bundled grammars (Sublime Text's defaults, as syntect ships
+    /// them), or the block is over 64 KiB, the most cardsmith highlights.
+    ///
+    /// ## Why is this bad?
+    /// The author asked for highlighting and the learner gets none, with no word of it. A long
+    /// block is left plain on purpose: highlighting it costs seconds and hundreds of megabytes.
+    ///
+    /// ## Example
+    /// ````markdown
+    /// ```golang
+    /// func main() {}
+    /// ```
+    /// ````
+    /// Use instead (a bundled grammar's name or extension, or `text` to show it plain on purpose):
+    /// ````markdown
+    /// ```go
+    /// func main() {}
+    /// ```
+    /// ````
+    pub UnhighlightedCodeBlock, code = "S025", name = "unhighlighted-code-block", severity = Warning,
 }

@@ -118,6 +118,7 @@ const STRUCTURE_CODES: &[RuleEntry] = &[
     RuleEntry::parse(codes::InvalidClozeNumber::META),
     RuleEntry::parse(codes::ClozeOutsideClozeItem::META),
     RuleEntry::parse(codes::UntypesetMath::META),
+    RuleEntry::parse(codes::UnhighlightedCodeBlock::META),
 ];
 
 /// L: the linter's own settings.

@@ -793,3 +793,37 @@ fn r11_a_point_without_words_is_never_made_and_never_panics() {
         assert!(stderr.contains("P001"), "{point}: {stderr}");
     }
 }
+
+/// Issue 11: a code block over the highlighting cap, or in a language no grammar knows, reached
+/// Anki as plain text with no word to the author. S025 warns at its fence, saying why.
+#[test]
+fn r11_a_code_block_shown_plain_is_a_warning_at_its_fence() {
+    let long = "x = 1\n".repeat(70 * 1024 / 6);
+    let lesson = format!(
+        "---\nid: code\ntitle: Code\ndeck: Code\n---\n\n\
+         ### How long may a block be? {{#long}}\n\n```python\n{long}```\n\n\
+         ### Which languages? {{#languages}}\n\n```golang\nfunc main() {{}}\n```\n\n\
+         ```text\n{long}```\n\n```rust\nfn main() {{}}\n```\n"
+    );
+    let project = Project::new();
+    project.write("source/code.md", &lesson);
+    let (status, _, stderr) = run(&project, &["check", "--format", "concise"]);
+    assert_eq!(status, 0, "warnings only: {stderr}");
+    assert_eq!(stderr.matches("S025").count(), 2, "{stderr}");
+    let (line, column) = position_of(&lesson, "```python");
+    assert!(
+        stderr.contains(&format!(
+            "source/code.md:{line}:{column}: S025 this `python` block is {} bytes, over the 64 KiB",
+            long.len()
+        )),
+        "{stderr}"
+    );
+    let (line, column) = position_of(&lesson, "```golang");
+    assert!(
+        stderr.contains(&format!(
+            "source/code.md:{line}:{column}: S025 no grammar for `golang`"
+        )),
+        "{stderr}"
+    );
+    project.run(&["build"], 0);
+}

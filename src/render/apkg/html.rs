@@ -1,23 +1,12 @@
 //! Markdown to the HTML stored in note fields: CommonMark plus tables and strikethrough, fenced code
-//! highlighted at build time (CSS classes, no JavaScript: AnkiMobile and AnkiDroid show it as is),
-//! images pointed at their packed media name.
+//! highlighted at build time ([`super::highlight`]), images pointed at their packed media name.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
 
+use super::highlight::{highlight, language_of};
 use crate::parse::markdown_options;
-
-/// The prefix of every highlighting class (`hl-keyword`, `hl-string`, ...), styled in
-/// `templates/anki/style.css`.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// syntect's bundled grammars (Sublime Text's defaults), loaded once.
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 /// Renders a block of Markdown (an answer). `media` maps an image destination as written to the
 /// packed file name; destinations not in it (URLs) are kept.
@@ -32,11 +21,7 @@ pub fn block(markdown: &str, media: &BTreeMap<String, String>) -> String {
             Event::DisplayMath(tex) => events.push(math_event(&tex, true)),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned(),
+                    CodeBlockKind::Fenced(info) => language_of(&info).to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((language, String::new()));
@@ -125,39 +110,6 @@ pub fn list(entries: &[&str]) -> String {
     out
 }
 
-/// The largest code block highlighted; a longer one is shown as plain `<pre>` text. syntect's
-/// cost grows with the block (a 3 MB block took 19 s and 981 MB), and no card needs a highlighted
-/// block that long.
-pub const HIGHLIGHT_LIMIT: usize = 64 * 1024;
-
-/// A fenced block as `<pre><code>` with highlighting spans when the language is known and the
-/// block is at most [`HIGHLIGHT_LIMIT`] bytes.
-fn highlight(language: &str, code: &str) -> String {
-    let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
-        .then(|| SYNTAXES.find_syntax_by_token(language))
-        .flatten();
-    let body = syntax.and_then(|syntax| {
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            // A grammar error leaves the block unhighlighted rather than failing the build.
-            generator
-                .parse_html_for_line_which_includes_newline(line)
-                .ok()?;
-        }
-        Some(generator.finalize())
-    });
-    let class = if language.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{}\"", escape(language))
-    };
-    format!(
-        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-        body.unwrap_or_else(|| escape(code))
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +144,7 @@ mod tests {
 
     #[test]
     fn long_blocks_are_plain_text() {
+        use super::super::highlight::HIGHLIGHT_LIMIT;
         let code = "x = 1 < 2\n".repeat(HIGHLIGHT_LIMIT / 10 + 1);
         let html = block(&format!("```python\n{code}```\n"), &no_media());
         assert!(!html.contains("hl-"), "not highlighted");

@@ -9,6 +9,7 @@
 
 pub mod collection;
 pub mod decks;
+pub mod highlight;
 pub mod html;
 pub mod ids;
 pub mod lock;
@@ -48,7 +49,8 @@ impl Renderer for ApkgRenderer {
     /// package holds it, so that `check` and `build` agree (a `{{c1::` in a code block is split by
     /// the highlighter and is no deletion for Anki); a deletion number Anki ignores (S022); a deck
     /// name Anki would change (S020); raw HTML the sanitiser removes (S021, unless it is off); a
-    /// deletion in an item that is not `kind: cloze` (S023, a warning), judged on the HTML too.
+    /// deletion in an item that is not `kind: cloze` (S023, a warning), judged on the HTML too;
+    /// a code block that names a language and is shown plain (S025, a warning).
     fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
         let mut diagnostics: Vec<Diagnostic> = course
             .items()
@@ -59,6 +61,7 @@ impl Renderer for ApkgRenderer {
             .map(|(_, item)| cloze_without_deletion(item))
             .collect();
         diagnostics.extend(invalid_cloze_numbers(course));
+        diagnostics.extend(highlight::unhighlighted_blocks(course));
         diagnostics.extend(decks::check(course));
         if config.project.apkg.sanitize_html {
             diagnostics.extend(sanitize::unsafe_html(course));

@@ -1,0 +1,208 @@
+//! Syntax highlighting of fenced code blocks in note fields (CSS classes, no JavaScript:
+//! AnkiMobile and AnkiDroid show it as is), and S025 for a block that names a language but is
+//! shown plain: one decision ([`plain_reason`]) serves both, so the warning never disagrees
+//! with the package.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use super::html::escape;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::model::Course;
+use crate::wording::plural;
+
+/// The prefix of every highlighting class (`hl-keyword`, `hl-string`, ...), styled in
+/// `templates/anki/style.css`.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// syntect's bundled grammars (Sublime Text's defaults), loaded once.
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+/// The largest code block highlighted; a longer one is shown as plain `<pre>` text. syntect's
+/// cost grows with the block (a 3 MB block took 19 s and 981 MB), and no card needs a highlighted
+/// block that long.
+pub const HIGHLIGHT_LIMIT: usize = 64 * 1024;
+
+/// Info strings that ask for plain text: no highlighting, and no S025 about it.
+const PLAIN_LANGUAGES: &[&str] = &["text", "txt", "plain", "plaintext", "none", "nohighlight"];
+
+/// The language of a fenced block's info string: its first word (```` ```rust,ignore ````,
+/// ```` ```python {.numberLines} ````).
+pub fn language_of(info: &str) -> &str {
+    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or_default()
+}
+
+/// Why a block that names `language` is shown plain, if it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plain {
+    /// No bundled grammar has this name or extension.
+    UnknownLanguage,
+    /// Over [`HIGHLIGHT_LIMIT`] bytes.
+    TooLong,
+}
+
+/// Whether a block of `len` bytes in `language` is left plain although it names a language
+/// (`None` for a highlighted block, and for one that names none or asks for plain text).
+pub fn plain_reason(language: &str, len: usize) -> Option<Plain> {
+    if language.is_empty() || PLAIN_LANGUAGES.contains(&language.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    if syntax(language).is_none() {
+        Some(Plain::UnknownLanguage)
+    } else if len > HIGHLIGHT_LIMIT {
+        Some(Plain::TooLong)
+    } else {
+        None
+    }
+}
+
+fn syntax(language: &str) -> Option<&'static SyntaxReference> {
+    SYNTAXES.find_syntax_by_token(language)
+}
+
+/// A fenced block as `<pre><code>` with highlighting spans when the language is known and the
+/// block is at most [`HIGHLIGHT_LIMIT`] bytes.
+pub fn highlight(language: &str, code: &str) -> String {
+    let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
+        .then(|| syntax(language))
+        .flatten();
+    let body = syntax.and_then(|syntax| {
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            // A grammar error leaves the block unhighlighted rather than failing the build.
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        Some(generator.finalize())
+    });
+    let class = if language.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(language))
+    };
+    format!(
+        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
+        body.unwrap_or_else(|| escape(code))
+    )
+}
+
+/// S025: every fenced block of an answer that names a language and is shown plain, at its
+/// opening fence (the `card` block is settings, not code).
+pub fn unhighlighted_blocks(course: &Course) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (lesson, item) in course.items() {
+        let text = &course.file(lesson.file).text;
+        let offset = item.answer_span.range.start;
+        let Some(answer) = text.get(item.answer_span.range.clone()) else {
+            continue;
+        };
+        // (language, opening fence range, bytes of code so far)
+        let mut open: Option<(String, std::ops::Range<usize>, usize)> = None;
+        for (event, range) in
+            Parser::new_ext(answer, crate::parse::markdown_options()).into_offset_iter()
+        {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    let fence_end = answer[range.clone()]
+                        .find('\n')
+                        .map_or(range.end, |newline| range.start + newline);
+                    let language = language_of(&info).to_owned();
+                    open = Some((language, offset + range.start..offset + fence_end, 0));
+                }
+                Event::Text(code) => {
+                    if let Some((_, _, len)) = open.as_mut() {
+                        *len += code.len();
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let Some((language, fence, len)) = open.take() else {
+                        continue;
+                    };
+                    if language == "card" {
+                        continue;
+                    }
+                    if let Some(reason) = plain_reason(&language, len) {
+                        diagnostics.push(
+                            diagnostic(reason, &language, len, Span::new(lesson.file, fence))
+                                .with_item(item.id.clone()),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    diagnostics
+}
+
+fn diagnostic(reason: Plain, language: &str, len: usize, span: Span) -> Diagnostic {
+    match reason {
+        Plain::UnknownLanguage => Diagnostic::new(
+            codes::UNHIGHLIGHTED_CODE_BLOCK,
+            span,
+            format!("no grammar for `{language}`: Anki shows this code block as plain text"),
+        )
+        .with_label("unknown language")
+        .with_help(
+            "name a bundled grammar by its name or extension (`rs`, `py`, `sh`, `sql`, `yaml`, \
+             `json`, `go`, `js`, ...: Sublime Text's defaults), or write ```text to show it \
+             plain on purpose",
+        ),
+        Plain::TooLong => Diagnostic::new(
+            codes::UNHIGHLIGHTED_CODE_BLOCK,
+            span,
+            format!(
+                "this `{language}` block is {}, over the {} KiB cardsmith highlights: Anki shows \
+                 it as plain text",
+                plural(len, "byte"),
+                HIGHLIGHT_LIMIT / 1024
+            ),
+        )
+        .with_label("too long to highlight")
+        .with_help(
+            "shorten it or split it into blocks of at most 64 KiB to get highlighting, or \
+             write ```text to show it plain on purpose",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_on_purpose_and_highlighted_blocks_are_not_reported() {
+        for language in [
+            "", "text", "TXT", "plain", "rust", "rs", "python", "sh", "sql",
+        ] {
+            assert_eq!(plain_reason(language, 10), None, "{language}");
+        }
+        assert_eq!(plain_reason("text", HIGHLIGHT_LIMIT * 2), None);
+    }
+
+    #[test]
+    fn unknown_languages_and_long_blocks_are() {
+        assert_eq!(plain_reason("nosuchlang", 10), Some(Plain::UnknownLanguage));
+        assert_eq!(
+            plain_reason("python", HIGHLIGHT_LIMIT + 1),
+            Some(Plain::TooLong)
+        );
+        assert_eq!(plain_reason("python", HIGHLIGHT_LIMIT), None);
+    }
+
+    #[test]
+    fn the_language_is_the_first_word_of_the_info_string() {
+        assert_eq!(language_of("rust,ignore"), "rust");
+        assert_eq!(language_of("python {.numberLines}"), "python");
+        assert_eq!(language_of(""), "");
+    }
+}

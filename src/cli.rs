@@ -36,6 +36,10 @@ pub enum Command {
         /// Fail instead of updating `cardsmith.lock` (for CI: the committed lock must be current).
         #[arg(long)]
         locked: bool,
+        /// When a lesson's sheet does not fit (S017), still write every other output (its decks,
+        /// its study guide, the other lessons' sheets); the build still fails.
+        #[arg(long)]
+        keep_going: bool,
         /// How to print diagnostics (json, sarif and github go to stdout).
         #[arg(long, value_enum, default_value_t = FormatChoice::Human)]
         format: FormatChoice,
@@ -188,9 +192,14 @@ impl Invocation {
                 .with_context(|| format!("failed to load the project at `{}`", root.display()))
         };
         Ok(match args.command {
-            Command::Build { locked, format } => Invocation::Build {
+            Command::Build {
+                locked,
+                keep_going,
+                format,
+            } => Invocation::Build {
                 config: Config {
                     locked,
+                    keep_going,
                     ..load_config()?
                 },
                 options: build::Options {

@@ -189,7 +189,8 @@ pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> 
 /// The render stage over checked content without errors: every renderer in order, each given the
 /// text of its state file from `states` (by file name; absent when the file does not exist).
 /// Writes nothing. Problems only rendering finds (the sheet does not fit its page) are added to
-/// `checked`; when any is an error the result is `None`, and nothing may be written.
+/// `checked`; when any is an error the result is `None`, and nothing may be written, unless
+/// `config.keep_going`: then the result holds every output the renderers could make.
 pub fn render(
     checked: &mut Checked,
     config: &Config,
@@ -215,6 +216,7 @@ pub fn render(
             Ok(mut rendered) => {
                 outputs.artifacts.append(&mut rendered.artifacts);
                 outputs.notices.append(&mut rendered.notices);
+                content_problems.append(&mut rendered.problems);
                 if let (Some(file), Some(text)) = (renderer.state_file(), rendered.state) {
                     outputs.state = Some(Artifact {
                         path: PathBuf::from(file),
@@ -235,7 +237,9 @@ pub fn render(
     if !content_problems.is_empty() {
         checked.diagnostics.append(&mut content_problems);
         diagnostic::sort(&mut checked.diagnostics);
-        if checked.has_errors() {
+        // The check stage found no error (or nothing would be rendered), so every error here is
+        // a renderer's; `--keep-going` writes what the renderers could make despite them.
+        if checked.has_errors() && !config.keep_going {
             return Ok(None);
         }
     }

@@ -36,6 +36,14 @@ pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyh
     for notice in &report.notices {
         streams.err_line(&format!("{}: {}", notice.level.as_str(), notice.message))?;
     }
+    if report.checked.has_errors() {
+        // Only `--keep-going` writes despite errors: the outputs they concern are missing.
+        streams.err_line(&format!(
+            "build incomplete: {}; every other output was written (--keep-going)",
+            report::summary(&report.checked.diagnostics)
+        ))?;
+        return Ok(Status::of(&report.checked));
+    }
     let items = report.checked.course.items().count();
     streams.err_line(&format!(
         "built {} ({}): {}",

@@ -36,6 +36,9 @@ pub struct Config {
     pub project: ProjectConfig,
     /// `build --locked`: fail instead of changing `cardsmith.lock` (for CI).
     pub locked: bool,
+    /// `build --keep-going`: when rendering finds errors (a sheet that does not fit), still write
+    /// every output that could be made; the build still fails.
+    pub keep_going: bool,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Config {
             root: root.to_path_buf(),
             project,
             locked: false,
+            keep_going: false,
         })
     }
 
@@ -292,7 +296,8 @@ pub struct SheetConfig {
     pub pages: u32,
     /// The legibility floor in points: the fit never goes below it.
     pub min_font_size: f64,
-    /// The comfortable size in points the fit starts from.
+    /// The largest size in points the fit may choose: a short lesson is printed at it rather
+    /// than left in a corner of the page.
     pub max_font_size: f64,
     /// The column counts the fit tries.
     pub columns: Vec<u32>,
@@ -305,7 +310,7 @@ impl Default for SheetConfig {
             paper: Paper::A4,
             pages: 1,
             min_font_size: 6.5,
-            max_font_size: 10.0,
+            max_font_size: 16.0,
             columns: vec![2, 3, 4],
         }
     }

@@ -45,6 +45,10 @@ pub struct Rendered {
     /// Things the user should know that are not about a place in a lesson (printed after the
     /// build, e.g. notes Anki keeps although their item is gone).
     pub notices: Vec<Notice>,
+    /// Problems in the content found while rendering (a sheet that does not fit). `artifacts`
+    /// then holds what could be made without the lessons concerned; the build writes it only
+    /// with `--keep-going`.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl From<Vec<Artifact>> for Rendered {

@@ -348,6 +348,156 @@ mod pdf {
         assert!(html.contains("size: letter;"), "{html}");
     }
 
+    /// The number of non-space characters `pdftotext` finds in a crop of page 1, in points.
+    fn chars_in(pdf: &Path, x: f64, y: f64, width: f64, height: f64) -> usize {
+        let [x, y, width, height] = [x, y, width, height].map(|value| value.round().to_string());
+        let output = poppler(
+            "pdftotext",
+            &[
+                "-f".as_ref(),
+                "1".as_ref(),
+                "-l".as_ref(),
+                "1".as_ref(),
+                "-x".as_ref(),
+                x.as_ref(),
+                "-y".as_ref(),
+                y.as_ref(),
+                "-W".as_ref(),
+                width.as_ref(),
+                "-H".as_ref(),
+                height.as_ref(),
+                pdf.as_os_str(),
+                "-".as_ref(),
+            ],
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    }
+
+    /// The text of one page.
+    fn page_text(pdf: &Path, page: usize) -> String {
+        let page = page.to_string();
+        let args = ["-f", &page, "-l", &page];
+        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(|arg| arg.as_ref()).collect();
+        all.extend([pdf.as_os_str(), "-".as_ref()]);
+        squash(&String::from_utf8_lossy(&poppler("pdftotext", &all).stdout))
+    }
+
+    // See: issue 10, "the sheet wastes half the page" (1,628 characters in the left half, 11 in
+    // the right).
+    #[test]
+    fn a_twelve_item_lesson_fills_both_columns_and_most_of_the_page() {
+        let project = Project::new();
+        project.write("source/twelve.md", &generated_lesson("twelve", 12));
+        let stderr = project.run(&["build"], 0);
+        let pdf = project.root().join("out/twelve.pdf");
+        assert_eq!(pages(&pdf), 1);
+        let (width, height) = A4;
+        let left = chars_in(&pdf, 0.0, 0.0, width / 2.0, height);
+        let right = chars_in(&pdf, width / 2.0, 0.0, width / 2.0, height);
+        assert!(
+            left > 400 && right > 400 && left.abs_diff(right) * 4 < left + right,
+            "columns unbalanced: {left} characters left, {right} right"
+        );
+        // Mostly filled: both columns still hold text in the lower third of the page.
+        let low = height * 2.0 / 3.0;
+        for (name, x) in [("left", 0.0), ("right", width / 2.0)] {
+            let below = chars_in(&pdf, x, low, width / 2.0, height - low);
+            assert!(
+                below > 40,
+                "the {name} column ends above the last third ({below})"
+            );
+        }
+        let chosen = stderr
+            .lines()
+            .find(|line| line.starts_with("note: sheet of `twelve`: 2 columns at "))
+            .unwrap_or_else(|| panic!("build does not say what the fit chose: {stderr}"));
+        assert!(chosen.ends_with(" pt, 1 page (a4)"), "{chosen}");
+    }
+
+    #[test]
+    fn every_page_of_a_longer_sheet_is_numbered_and_page_two_has_the_title() {
+        let project = Project::new();
+        project
+            .write("source/eighty.md", &generated_lesson("eighty", 80))
+            .write(
+                "cardsmith.toml",
+                "[sheet]
+pages = 2
+min-font-size = 7
+",
+            );
+        let stderr = project.run(&["build"], 0);
+        assert!(stderr.contains(" pt, 2 pages (a4)"), "{stderr}");
+        let pdf = project.root().join("out/eighty.pdf");
+        assert_eq!(pages(&pdf), 2);
+        let first = page_text(&pdf, 1);
+        let second = page_text(&pdf, 2);
+        // pdftotext joins `1 / 2` into `1/2`.
+        assert!(
+            first.starts_with("1/2 Generated lesson with 80 items"),
+            "{first}"
+        );
+        assert!(
+            second.starts_with("Generated lesson with 80 items 2/2"),
+            "page 2 has no title or number: {second}"
+        );
+    }
+
+    // See: issue 10, "one lesson blocks every deck".
+    #[test]
+    fn keep_going_writes_every_output_but_the_sheet_that_does_not_fit() {
+        let project = Project::new();
+        project
+            .write("source/big.md", &generated_lesson("big", 300))
+            .write(
+                "source/small.md",
+                "---\nid: small\ntitle: Small\ndeck: Small\n---\n\n### Why Parquet? {#parquet}\n\nColumnar.\n",
+            );
+        let refused = project.run(&["build"], 1);
+        assert!(refused.contains("error[S017]"), "{refused}");
+        assert!(!project.root().join("out").exists());
+
+        let stderr = project.run(&["build", "--keep-going"], 1);
+        assert!(stderr.contains("error[S017]"), "{stderr}");
+        assert!(stderr.contains("build incomplete: 1 error"), "{stderr}");
+        let out = project.root().join("out");
+        for made in [
+            "big.apkg",
+            "big.md",
+            "small.apkg",
+            "small.md",
+            "small.pdf",
+            "small.sheet.html",
+            "all.apkg",
+        ] {
+            assert!(out.join(made).is_file(), "{made} missing: {stderr}");
+        }
+        assert!(!out.join("big.pdf").exists() && !out.join("big.sheet.html").exists());
+        assert!(project.root().join("cardsmith.lock").is_file());
+    }
+
+    // See: issue 10, "one Japanese heading gives 17 S018 warnings".
+    #[test]
+    fn a_run_of_missing_glyphs_is_one_warning_per_item() {
+        let project = Project::new();
+        project.write(
+            "source/ja.md",
+            "---\nid: ja\ntitle: Cache\ndeck: Ja\n---\n\n### キャッシュとは何ですか? {#what}\n\nA copy.\n\n\
+             ```card\nsheet: \"キャッシュとは何ですか: a copy of 字\"\n```\n",
+        );
+        let stderr = project.run(&["build"], 0);
+        assert_eq!(stderr.matches("warning[S018]").count(), 2, "{stderr}");
+        assert!(stderr.contains("source/ja.md:7:5"), "{stderr}");
+        assert!(
+            stderr.contains("none of `キャッシュとは何ですか`"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("`字` (U+5B57)"), "{stderr}");
+    }
+
     #[test]
     fn a_broken_template_override_fails_the_build_naming_the_template() {
         let project = Project::with_seed();

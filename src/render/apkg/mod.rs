@@ -120,6 +120,7 @@ impl Renderer for ApkgRenderer {
             artifacts,
             state: (lock != previous).then(|| lock.to_text()),
             notices: notices(&changes),
+            problems: Vec::new(),
         })
     }
 }

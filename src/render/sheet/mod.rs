@@ -83,9 +83,11 @@ impl Renderer for SheetRenderer {
             return Ok(Rendered::default());
         }
         let mut artifacts = Vec::new();
-        // Only the PDF fit finds content problems.
+        // Only the PDF fit finds content problems, and says what it chose.
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut problems = Vec::new();
+        #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+        let mut notices = Vec::new();
         for lesson in &ctx.course.lessons {
             let view = SheetView::of(ctx.course, lesson);
             #[cfg(feature = "pdf")]
@@ -93,6 +95,7 @@ impl Renderer for SheetRenderer {
                 let template = ctx.templates.raw("sheet.typ");
                 match pdf::fit(&view, config, template) {
                     Ok(fitted) => {
+                        notices.push(fit_notice(&lesson.id, config, &fitted));
                         artifacts.push(Artifact {
                             path: PathBuf::from(format!("{}.pdf", lesson.id)),
                             bytes: fitted.pdf,
@@ -132,11 +135,29 @@ impl Renderer for SheetRenderer {
                 bytes: html.into_bytes(),
             });
         }
-        if problems.is_empty() {
-            Ok(Rendered::from(artifacts))
-        } else {
-            Err(RenderError::Content(problems))
-        }
+        // A lesson that does not fit has no sheet; the others' are kept for `--keep-going`.
+        Ok(Rendered {
+            artifacts,
+            state: None,
+            notices,
+            problems,
+        })
+    }
+}
+
+/// What the fit chose for one lesson, printed by `build`: ``sheet of `id`: 2 columns at 10 pt,
+/// 1 page (a4)``.
+#[cfg(feature = "pdf")]
+fn fit_notice(id: &str, config: &SheetConfig, fitted: &pdf::FittedSheet) -> super::Notice {
+    super::Notice {
+        level: super::NoticeLevel::Note,
+        message: format!(
+            "sheet of `{id}`: {} at {} pt, {} ({})",
+            crate::wording::plural(fitted.columns as usize, "column"),
+            fitted.size,
+            crate::wording::plural(fitted.pages, "page"),
+            config.paper.name()
+        ),
     }
 }
 
@@ -465,12 +486,16 @@ fn truncate_runs(runs: Vec<Run>, end: usize, ellipsis: bool) -> Vec<Run> {
     kept
 }
 
-/// Accumulates runs from pulldown-cmark events, merging neighbours of the same style.
+/// Accumulates runs from pulldown-cmark events, merging neighbours of the same style. Tables
+/// and code blocks are left out: the sheet has no room for them, and run together into one line
+/// their cells or lines would read as nonsense (an excerpt takes the prose around them).
 #[derive(Default)]
 struct Runs {
     runs: Vec<Run>,
     strong: usize,
     emph: usize,
+    /// Depth inside a table or code block.
+    skipped: usize,
 }
 
 impl Runs {
@@ -480,6 +505,11 @@ impl Runs {
 
     fn push_event(&mut self, event: Event<'_>) {
         match event {
+            Event::Start(Tag::Table(_) | Tag::CodeBlock(_)) => self.skipped += 1,
+            Event::End(TagEnd::Table | TagEnd::CodeBlock) => {
+                self.skipped = self.skipped.saturating_sub(1)
+            }
+            _ if self.skipped > 0 => {}
             Event::Start(Tag::Strong) => self.strong += 1,
             Event::End(TagEnd::Strong) => self.strong = self.strong.saturating_sub(1),
             Event::Start(Tag::Emphasis) => self.emph += 1,

@@ -9,6 +9,12 @@
 //!
 //! When nothing fits, one more layout at the floor says why: the items too tall for any column,
 //! or how many pages the content needs (from where the `<cardsmith-end>` mark lands).
+//!
+//! typst fills columns one after the other, so a sheet that fits with room to spare would hold
+//! everything in its first columns and leave the last one empty. Once the size and the column
+//! count are chosen, the columns are balanced: the text area's height is bisected (in points,
+//! raising the bottom margin) down to the shortest at which the content still fits the same
+//! pages, so every column ends near the same height.
 
 use serde::Serialize;
 use typst::WorldExt;
@@ -37,6 +43,8 @@ pub struct FittedSheet {
     pub columns: u32,
     /// Font size chosen, in points.
     pub size: f64,
+    /// Pages it takes.
+    pub pages: usize,
 }
 
 /// Why a sheet could not be made.
@@ -64,6 +72,8 @@ struct Layout {
     column_width: f64,
     /// Height of the text area in points.
     column_height: f64,
+    /// Bottom margin in points: `margin`, or more once the columns are balanced.
+    bottom: f64,
     /// Whether to mark items taller than a column with `<cardsmith-too-tall>`.
     check_heights: bool,
 }
@@ -132,6 +142,7 @@ fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<Fitt
     let Some((size, columns, document)) = best else {
         return Err(FitError::Content(explain_overflow(view, config, template)?));
     };
+    let document = balance(view, template, layout_at(columns, size), document)?;
     let options = PdfOptions {
         // A stable identifier and no timestamp: two builds give the same bytes.
         ident: Smart::Custom(format!("cardsmith/{}", view.id)),
@@ -142,10 +153,49 @@ fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<Fitt
     let pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| FitError::Template(messages(&errors, None)))?;
     Ok(FittedSheet {
+        pages: document.pages().len(),
         pdf,
         columns,
         size: f64::from(size) / 10.0,
     })
+}
+
+/// Below this the balancing stops: a column a point or two taller is not worth another layout.
+const BALANCE_PRECISION_PT: f64 = 2.0;
+
+/// The fitted `document` with balanced columns: laid out again with the shortest text area (the
+/// largest bottom margin) at which it keeps its pages and nothing overflows. One column needs no
+/// balancing.
+fn balance(
+    view: &SheetView,
+    template: &str,
+    fitted: Layout,
+    document: PagedDocument,
+) -> Result<PagedDocument, FitError> {
+    if fitted.columns < 2 {
+        return Ok(document);
+    }
+    let pages = document.pages().len();
+    let keeps = |document: &PagedDocument, layout: &Layout| {
+        document.pages().len() == pages && within_bottom(document, layout)
+    };
+    // Invariant: raising the bottom margin by `low` keeps the layout, by `high` does not.
+    let (mut low, mut best) = (0.0, document);
+    let mut high = fitted.column_height;
+    while high - low > BALANCE_PRECISION_PT {
+        let middle = (low + high) / 2.0;
+        let layout = Layout {
+            bottom: fitted.bottom + middle,
+            ..fitted.clone()
+        };
+        let document = compile(view, template, &layout)?;
+        if keeps(&document, &layout) {
+            (low, best) = (middle, document);
+        } else {
+            high = middle;
+        }
+    }
+    Ok(best)
 }
 
 /// Why nothing fits: items too tall for the widest column, else how many pages are needed.
@@ -208,6 +258,7 @@ fn layout(config: &SheetConfig, columns: u32, size_tenths: u32, check_heights: b
         gutter,
         column_width: (text_width - (columns_f - 1.0) * gutter) / columns_f,
         column_height: height - 2.0 * margin,
+        bottom: margin,
         check_heights,
     }
 }
@@ -256,15 +307,21 @@ fn messages(errors: &[SourceDiagnostic], world: Option<&SheetWorld>) -> String {
 
 /// Whether a layout keeps within the page budget with nothing past the bottom margin.
 fn fits(document: &PagedDocument, config: &SheetConfig) -> bool {
-    let pages = document.pages();
-    if pages.len() > config.pages as usize {
-        return false;
-    }
-    let (_, height) = config.paper.size_pt();
-    let limit = Abs::pt(height - super::MARGIN_MM * POINTS_PER_MM + 1.0);
-    pages
-        .iter()
-        .all(|page| lowest_text(&page.frame, Point::zero()) <= limit)
+    document.pages().len() <= config.pages as usize
+        && document.pages().iter().all(|page| {
+            let height = page.frame.height().to_pt();
+            let limit = Abs::pt(height - super::MARGIN_MM * POINTS_PER_MM + 1.0);
+            lowest_text(&page.frame, Point::zero()) <= limit
+        })
+}
+
+/// Whether no text of `document` runs past `layout`'s bottom margin (an item too tall for the
+/// shortened column is placed anyway, below it).
+fn within_bottom(document: &PagedDocument, layout: &Layout) -> bool {
+    document.pages().iter().all(|page| {
+        let limit = Abs::pt(page.frame.height().to_pt() - layout.bottom + 1.0);
+        lowest_text(&page.frame, Point::zero()) <= limit
+    })
 }
 
 /// The lowest baseline of any text in `frame`. (typst fits lines by their baselines, so a last

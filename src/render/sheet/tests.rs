@@ -27,6 +27,17 @@ const LESSON: &str = "---\nid: demo\ntitle: Demo lesson\ndeck: Demo\n---\n\n## T
 ## Topic two\n\n### Overridden? {#override}\n\nLong answer.\n\n```card\nmust: [ignored]\nsheet: \"short *line*\"\n```\n";
 
 #[test]
+fn an_excerpt_leaves_tables_and_code_blocks_out_and_images_print_their_alt_text() {
+    let answer = "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```sql\nSELECT 1;\n```\n\n\
+                  Window functions keep ![the rows](img/rows.png) rows.";
+    let text: String = excerpt(answer, 160)
+        .iter()
+        .map(|run| run.text.as_str())
+        .collect();
+    assert_eq!(text, "Window functions keep the rows rows.");
+}
+
+#[test]
 fn inline_markdown_becomes_styled_runs_and_hostile_text_stays_text() {
     assert_eq!(
         inline_runs("a **b** `c $x$` _d_"),
@@ -141,7 +152,7 @@ fn the_html_sheet_escapes_text_and_marks_flags() {
 
 #[cfg(feature = "pdf")]
 #[test]
-fn a_small_lesson_fits_at_the_comfortable_size_and_reproducibly() {
+fn a_small_lesson_fits_at_the_largest_size_and_reproducibly() {
     let course = course(LESSON);
     let view = SheetView::of(&course, &course.lessons[0]);
     let config = SheetConfig::default();
@@ -149,7 +160,7 @@ fn a_small_lesson_fits_at_the_comfortable_size_and_reproducibly() {
         .raw("sheet.typ")
         .to_owned();
     let first = pdf::fit(&view, &config, &template).expect("fits");
-    assert_eq!((first.columns, first.size), (2, 10.0));
+    assert_eq!((first.columns, first.size), (2, config.max_font_size));
     assert!(first.pdf.starts_with(b"%PDF-"));
     let second = pdf::fit(&view, &config, &template).expect("fits");
     assert!(first.pdf == second.pdf, "two fits give different bytes");

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use cardsmith::commands::{build, check};
+use cardsmith::commands::{build, check, serve};
 use cardsmith::config::{self, Config};
 use cardsmith::report::ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -91,6 +91,13 @@ pub enum Command {
     /// Build, then build again whenever a lesson, a template or `cardsmith.toml` changes
     /// (Ctrl-C stops).
     Watch,
+    /// `watch` with a live preview in the browser: every card front and back as Anki shows it
+    /// (light and night mode), the cheat sheet, diagnostics and coverage; pages reload on change.
+    Serve {
+        /// The port on 127.0.0.1 (0: any free port; the URL is printed).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
 }
 
 /// `--color`.
@@ -163,6 +170,11 @@ pub enum Invocation {
     Watch {
         config: Config,
         options: build::Options,
+    },
+    /// `serve`.
+    Serve {
+        config: Config,
+        options: serve::Options,
     },
 }
 
@@ -247,6 +259,16 @@ impl Invocation {
                 options: build::Options {
                     format: ReportFormat::Full,
                     color,
+                },
+            },
+            Command::Serve { port } => Invocation::Serve {
+                config: load_config()?,
+                options: serve::Options {
+                    port,
+                    build: build::Options {
+                        format: ReportFormat::Full,
+                        color,
+                    },
                 },
             },
         })

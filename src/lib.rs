@@ -24,6 +24,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod rule;
+pub mod serve;
 pub mod templates;
 pub mod watch;
 pub mod wording;

@@ -66,6 +66,7 @@ fn run(invocation: Invocation, streams: &mut Streams<'_>) -> anyhow::Result<Stat
         Invocation::Rule { code, json } => commands::rule::run(code.as_deref(), json, streams),
         Invocation::Init { dir } => commands::init::run(&dir, streams),
         Invocation::Watch { config, options } => commands::watch::run(config, options, streams),
+        Invocation::Serve { config, options } => commands::serve::run(config, options, streams),
         Invocation::Lsp => unreachable!("the language server runs without the report streams"),
     }
 }

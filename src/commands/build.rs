@@ -1,6 +1,7 @@
 //! `cardsmith build`: check, then write every output (nothing at all when there are errors).
 
 use super::{Status, Streams, lesson_count, write_diagnostics};
+use crate::BuildReport;
 use crate::config::Config;
 use crate::report::{self, ReportFormat};
 
@@ -16,6 +17,16 @@ pub struct Options {
 /// Runs `build`.
 pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyhow::Result<Status> {
     let report = crate::build(config)?;
+    write_report(config, &report, options, streams)
+}
+
+/// Reports a build that ran: its diagnostics, what it wrote or why it wrote nothing, and a summary.
+pub fn write_report(
+    config: &Config,
+    report: &BuildReport,
+    options: Options,
+    streams: &mut Streams<'_>,
+) -> anyhow::Result<Status> {
     write_diagnostics(streams, &report.checked, options.format, options.color)?;
     if report.written.is_empty() {
         streams.err_line(&format!(

@@ -2,6 +2,7 @@
 //! interrupted. A failed build (bad content, a broken `cardsmith.toml`) is reported and the watch
 //! goes on; only a failed write to the terminal ends it.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{OutputError, Status, Streams, build};
@@ -31,21 +32,39 @@ pub fn run(
         ))?;
         streams.flush()?;
         let changed = watcher.wait(None)?;
-        let shown: Vec<String> = changed
-            .iter()
-            .map(|path| {
-                let shown = path.strip_prefix(&config.root).unwrap_or(path);
-                shown.display().to_string()
-            })
-            .collect();
-        streams.err_line(&format!("[watch] changed: {}", shown.join(", ")))?;
-        match Config::load(&config.root) {
-            Ok(reloaded) => config = reloaded,
-            Err(error) => streams.err_line(&format!(
-                "error: {:#}; building with the last good `{CONFIG_FILE}`",
-                anyhow::Error::from(error)
-            ))?,
-        }
-        watcher.update(&config)?;
+        follow_change(&mut config, &mut watcher, &changed, "watch", streams)?;
     }
+}
+
+/// After a change: names what changed (`[tag] changed: ...`), reloads `cardsmith.toml` (keeping
+/// the last good one when the new one is broken, and saying so) and follows it with the watcher.
+pub(crate) fn follow_change(
+    config: &mut Config,
+    watcher: &mut ProjectWatcher,
+    changed: &[PathBuf],
+    tag: &str,
+    streams: &mut Streams<'_>,
+) -> anyhow::Result<()> {
+    streams.err_line(&format!("[{tag}] changed: {}", shown(config, changed)))?;
+    match Config::load(&config.root) {
+        Ok(reloaded) => *config = reloaded,
+        Err(error) => streams.err_line(&format!(
+            "error: {:#}; building with the last good `{CONFIG_FILE}`",
+            anyhow::Error::from(error)
+        ))?,
+    }
+    watcher.update(config)?;
+    Ok(())
+}
+
+/// `paths` relative to the project root, comma-separated.
+pub(crate) fn shown(config: &Config, paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|path| {
+            let shown = path.strip_prefix(&config.root).unwrap_or(path);
+            shown.display().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -11,8 +11,8 @@ use crate::support::Project;
 /// Generous for a loaded CI machine; a rebuild takes milliseconds.
 const WAIT: Duration = Duration::from_secs(60);
 
-/// `cardsmith watch` running on a project, its stderr read line by line.
-struct Watch {
+/// `cardsmith watch` (or `serve`) running on a project, its stderr read line by line.
+pub(crate) struct Watch {
     child: Child,
     lines: Receiver<String>,
     seen: Vec<String>,
@@ -20,10 +20,15 @@ struct Watch {
 
 impl Watch {
     fn start(project: &Project) -> Watch {
+        Watch::run(project, &["watch"])
+    }
+
+    /// `cardsmith -C ROOT ARGS...`.
+    pub(crate) fn run(project: &Project, args: &[&str]) -> Watch {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("cardsmith"))
             .arg("-C")
             .arg(project.root())
-            .arg("watch")
+            .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -47,7 +52,7 @@ impl Watch {
     }
 
     /// Waits for a line starting with `prefix`; returns it.
-    fn line(&mut self, prefix: &str) -> String {
+    pub(crate) fn line(&mut self, prefix: &str) -> String {
         loop {
             match self.lines.recv_timeout(WAIT) {
                 Ok(line) => {
@@ -57,7 +62,7 @@ impl Watch {
                     }
                 }
                 Err(error) => panic!(
-                    "no `{prefix}` line from cardsmith watch ({error}); it printed:\n{}",
+                    "no `{prefix}` line from cardsmith ({error}); it printed:\n{}",
                     self.seen.join("\n")
                 ),
             }

@@ -38,7 +38,7 @@ pub struct Doc {
 
 impl Doc {
     /// Reduces the plain text of an answer.
-    pub fn new(text: &str, lexicon: &Lexicon, interner: &mut Interner) -> Doc {
+    pub fn new(text: &str, lexicon: &mut Lexicon, interner: &mut Interner) -> Doc {
         let sentences = sentence::split(text);
         let clauses = sentence::clauses(text, &sentences);
         let words = normalise::words(text, lexicon.split_elision);
@@ -59,12 +59,12 @@ impl Doc {
                 refers_back[sentence] = true;
             }
             let key = if word.unspaced {
-                word.folded.clone()
+                interner.id(&word.folded)
             } else {
-                lexicon.key(&word.folded)
+                lexicon.reduce(&word.folded, interner).key
             };
             index.push((
-                interner.id(key),
+                key,
                 Unit {
                     range: word.range.clone(),
                     sentence,
@@ -80,12 +80,23 @@ impl Doc {
                         sentence,
                         clause,
                     };
-                    let joined = lexicon.key(&parts.concat());
-                    let stems: String = parts.iter().map(|part| lexicon.stem(part)).collect();
-                    if stems != joined {
-                        index.push((interner.id(stems), unit.clone()));
+                    let joined = lexicon.reduce(&parts.concat(), interner).key;
+                    let stems: Vec<_> = parts
+                        .iter()
+                        .map(|part| lexicon.reduce(part, interner).stem)
+                        .collect();
+                    // Parts that are their own stems join to the compound already indexed.
+                    if stems
+                        .iter()
+                        .zip(&parts)
+                        .any(|(stem, part)| **stem != **part)
+                    {
+                        let stems = interner.id(&stems.concat());
+                        if stems != joined {
+                            index.push((stems, unit.clone()));
+                        }
                     }
-                    index.push((interner.id(joined), unit));
+                    index.push((joined, unit));
                 }
             }
         }

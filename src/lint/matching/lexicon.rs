@@ -2,6 +2,7 @@
 //! Keys are interned to numbers so an answer's index is small and compared cheaply.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rust_stemmers::Stemmer;
 
@@ -14,11 +15,25 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// The number of `key`, assigned on first sight.
-    pub fn id(&mut self, key: String) -> u32 {
+    /// The number of `key`, assigned on first sight (allocating only then).
+    pub fn id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
         let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        *self.ids.entry(key).or_insert(next)
+        self.ids.insert(key.to_owned(), next);
+        next
     }
+}
+
+/// What a folded word reduces to, remembered: a course repeats its words far more often than it
+/// has them, and stemming every occurrence was most of the matcher's time.
+#[derive(Debug, Clone)]
+pub struct Reduced {
+    /// The interned matching key (stem or synonym group).
+    pub key: u32,
+    /// The stem, for joining into compounds.
+    pub stem: Rc<str>,
 }
 
 /// The word lists, stemmer and synonyms of one language.
@@ -34,6 +49,8 @@ pub struct Lexicon {
     pub split_elision: bool,
     /// The script separates words with spaces.
     pub spaced: bool,
+    /// Folded word → what it reduced to.
+    memo: HashMap<String, Reduced>,
 }
 
 impl Lexicon {
@@ -47,6 +64,7 @@ impl Lexicon {
             synonyms: HashMap::new(),
             split_elision: matches!(code, "fr" | "it"),
             spaced: crate::lang::of(code).spaced,
+            memo: HashMap::new(),
         };
         for group in groups {
             let Some(first) = group.first() else { continue };
@@ -87,6 +105,24 @@ impl Lexicon {
             Some(canonical) => canonical.clone(),
             None => stem,
         }
+    }
+
+    /// The key and stem of a folded word, computed once per run.
+    pub fn reduce(&mut self, folded: &str, interner: &mut Interner) -> Reduced {
+        if let Some(reduced) = self.memo.get(folded) {
+            return reduced.clone();
+        }
+        let stem = self.stem(folded);
+        let key = match self.synonyms.get(&stem) {
+            Some(canonical) => interner.id(canonical),
+            None => interner.id(&stem),
+        };
+        let reduced = Reduced {
+            key,
+            stem: stem.into(),
+        };
+        self.memo.insert(folded.to_owned(), reduced.clone());
+        reduced
     }
 
     /// Whether a folded word is a stop word.

@@ -112,7 +112,10 @@ impl Matcher {
     /// Reduces an answer's plain text written in `lang`.
     pub fn doc(&mut self, lang: &str, text: &str) -> Doc {
         let code = self.language(lang);
-        let lexicon = &self.lexicons[code];
+        let lexicon = self
+            .lexicons
+            .get_mut(code)
+            .expect("`language` made the lexicon");
         Doc::new(text, lexicon, &mut self.interner)
     }
 

@@ -99,7 +99,7 @@ impl Phrase {
                 return Needle::Substring(kept[first].0.clone());
             }
             let joined: String = kept[first..end].iter().map(|k| k.0.as_str()).collect();
-            Needle::Key(interner.id(lexicon.key(&joined)))
+            Needle::Key(interner.id(&lexicon.key(&joined)))
         };
         let mut alternatives = Vec::new();
         let mut stack = vec![(0usize, Vec::new())];

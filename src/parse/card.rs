@@ -283,11 +283,17 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// An entry written as a bare phrase (`- idempotent writes`): the phrase is its only
+    /// alternative, located at its text.
+    fn phrase_entry(&mut self, text: &str, value: &Value, key: &str) -> (Vec<Pattern>, Span) {
+        let span = self.locate(text);
+        (self.patterns(std::slice::from_ref(value), key), span)
+    }
+
     fn required_point(&mut self, value: &Value) -> Option<RequiredPoint> {
         match value {
             Value::String(point) => {
-                let span = self.locate(point);
-                let patterns = self.patterns(std::slice::from_ref(value), "must");
+                let (patterns, span) = self.phrase_entry(point, value, "must");
                 Some(RequiredPoint {
                     point: point.clone(),
                     patterns,
@@ -321,8 +327,7 @@ impl Reader<'_, '_> {
     fn red_flag(&mut self, value: &Value) -> Option<RedFlag> {
         match value {
             Value::String(flag) => {
-                let span = self.locate(flag);
-                let patterns = self.patterns(std::slice::from_ref(value), "avoid");
+                let (patterns, span) = self.phrase_entry(flag, value, "avoid");
                 Some(RedFlag {
                     flag: flag.clone(),
                     patterns,

@@ -6,6 +6,8 @@ Usage: python anki_helper.py <command> <collection.anki2> [package.apkg]
           newer", no scheduling) and prints the importer's log counts
   dump    prints every note, card (with its rendered sides and scheduling) and deck
   review  answers every card once with "Easy", so each gets an interval and a revlog entry
+  find    prints the cards a browser search finds (`find <collection> <search>`)
+  empty   prints the cards Tools > Empty Cards would delete
 
 Every command prints one JSON object on stdout. The collection file is created when missing.
 """
@@ -94,6 +96,20 @@ def review(col):
     return {"answered": answered}
 
 
+def card_row(col, card):
+    return {"item": card.note()["Id"], "ord": card.ord, "deck": col.decks.name(card.did)}
+
+
+def find(col, search):
+    return {"cards": [card_row(col, col.get_card(cid)) for cid in sorted(col.find_cards(search))]}
+
+
+def empty_cards(col):
+    report = col.get_empty_cards()
+    ids = sorted(cid for note in report.notes for cid in note.card_ids)
+    return {"cards": [card_row(col, col.get_card(cid)) for cid in ids]}
+
+
 def main():
     command, path = sys.argv[1], sys.argv[2]
     col = Collection(path)
@@ -104,6 +120,10 @@ def main():
             result = dump(col)
         elif command == "review":
             result = review(col)
+        elif command == "find":
+            result = find(col, sys.argv[3])
+        elif command == "empty":
+            result = empty_cards(col)
         else:
             raise SystemExit(f"unknown command {command}")
     finally:

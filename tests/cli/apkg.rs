@@ -1026,3 +1026,70 @@ fn r11_lock_integers_out_of_range_are_refused_at_their_position() {
         );
     }
 }
+
+// See: issue 10, "silent changes in Anki": a `deck:` change moves no card, a `reverse` item made
+// `basic` leaves a blank card. The warnings say how to fix both, and Anki agrees.
+#[test]
+fn a_deck_change_and_a_lost_reverse_card_are_warned_with_what_fixes_them_in_anki() {
+    let lesson = |deck: &str, kind: &str| {
+        format!(
+            "---\nid: moves\ntitle: Moves\ndeck: {deck}\n---\n\n### What is Parquet? {{#what_parquet}}\n\n\
+             A columnar format.\n\n### What stores columns together? {{#columnar}}\n\nParquet.\n\n\
+             ```card\nkind: {kind}\n```\n"
+        )
+    };
+    let project = Project::new();
+    project.write("source/moves.md", &lesson("Old_Deck", "reverse"));
+    build(&project);
+    let anki = Anki::new();
+    assert_eq!(counts(&anki.import(&project, "moves.apkg")), (2, 0, 0, 0));
+
+    project.write("source/moves.md", &lesson("New Deck::Sub", "basic"));
+    let stderr = project.run(&["build"], 0);
+    assert!(
+        stderr.contains("warning: 2 items moved from deck `Old_Deck` to `New Deck::Sub`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: item `columnar` no longer makes its card 2")
+            && stderr.contains("Tools > Empty Cards"),
+        "{stderr}"
+    );
+    let search = stderr
+        .lines()
+        .find_map(|line| line.split_once("find them in Anki's browser with: "))
+        .map(|(_, search)| search.to_owned())
+        .unwrap_or_else(|| panic!("no search in {stderr}"));
+    anki.import(&project, "moves.apkg");
+
+    // The printed search finds exactly the cards left in the old deck.
+    let found = anki.run(&["find", &search]);
+    let rows: Vec<(String, u64, String)> = found["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .map(|card| {
+            (
+                card["item"].as_str().expect("item").to_owned(),
+                card["ord"].as_u64().expect("ord"),
+                card["deck"].as_str().expect("deck").to_owned(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        ("columnar".to_owned(), 0, "Old_Deck".to_owned()),
+        ("columnar".to_owned(), 1, "Old_Deck".to_owned()),
+        ("what_parquet".to_owned(), 0, "Old_Deck".to_owned()),
+    ];
+    let mut sorted = rows.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected, "search `{search}`");
+    // And Empty Cards deletes the reverse card that is gone, and only it.
+    let empty = anki.run(&["empty"]);
+    assert_eq!(
+        empty["cards"],
+        serde_json::json!([{"item": "columnar", "ord": 1, "deck": "Old_Deck"}]),
+        "{empty}"
+    );
+}

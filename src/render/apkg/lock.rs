@@ -56,6 +56,15 @@ pub struct ItemEntry {
     pub id: String,
     /// The note type of its note (`cardsmith`, `cardsmith cloze`): Anki refuses to change it.
     pub notetype: String,
+    /// The deck its cards were built into: Anki never moves a card on import, so a change is
+    /// reported with the search that finds the cards left behind. Absent in a lock written
+    /// before cardsmith recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deck: Option<String>,
+    /// The ordinals of its cards (`[0, 1]` for `kind: reverse`, `c1` is 0 in a cloze): a card that
+    /// is gone stays in Anki with a blank front until Empty Cards deletes it. Absent as `deck`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cards: Option<Vec<u16>>,
     /// Hash of the note's note type, fields and tags.
     pub hash: String,
     /// Milliseconds since the epoch of the first build that saw it: the Anki note id.
@@ -83,6 +92,10 @@ pub struct NoteState {
     pub id: String,
     /// Its note type's name.
     pub notetype: String,
+    /// Its deck.
+    pub deck: String,
+    /// Its cards' ordinals, ascending.
+    pub cards: Vec<u16>,
     /// Hash of its note.
     pub hash: String,
 }
@@ -248,7 +261,8 @@ impl Lockfile {
         let mut used_added = BTreeSet::new();
         let mut pending = Vec::new();
         let mut kept = BTreeMap::new();
-        for NoteState { id, notetype, hash } in items {
+        for state in items {
+            let NoteState { id, hash, .. } = state;
             match self.item(id) {
                 // A duplicate `added` (a hand-merged lock) gets a fresh one; Anki finds an
                 // existing note by GUID, so its note id in the package does not matter.
@@ -258,37 +272,20 @@ impl Lockfile {
                     } else {
                         advanced(previous.modified)
                     };
-                    kept.insert(
-                        id.clone(),
-                        ItemEntry {
-                            id: id.clone(),
-                            notetype: notetype.clone(),
-                            hash: hash.clone(),
-                            added: previous.added,
-                            modified,
-                        },
-                    );
+                    kept.insert(id.clone(), state.entry(previous.added, modified));
                 }
-                Some(previous) => pending.push((id, notetype, hash, Some(previous.modified))),
-                None => pending.push((id, notetype, hash, None)),
+                Some(previous) => pending.push((state, Some(previous.modified))),
+                None => pending.push((state, None)),
             }
         }
         let mut next_added = now_ms;
-        for (id, notetype, hash, previous_modified) in pending {
+        for (state, previous_modified) in pending {
             while used_added.contains(&next_added) {
                 next_added = next_added.saturating_add(1);
             }
             used_added.insert(next_added);
-            kept.insert(
-                id.clone(),
-                ItemEntry {
-                    id: id.clone(),
-                    notetype: notetype.clone(),
-                    hash: hash.clone(),
-                    added: next_added,
-                    modified: previous_modified.map_or(now_s, advanced),
-                },
-            );
+            let modified = previous_modified.map_or(now_s, advanced);
+            kept.insert(state.id.clone(), state.entry(next_added, modified));
         }
         let mut notetype_entries: Vec<NotetypeEntry> = notetypes
             .iter()
@@ -319,10 +316,28 @@ impl Lockfile {
         for entry in &newer.items {
             match self.item(&entry.id) {
                 None => changes.added.push(entry.id.clone()),
-                Some(previous) if previous != entry => {
+                // A lock from before `deck` and `cards` were recorded gets them filled in
+                // without that counting as a change (`build --locked` still passes).
+                Some(previous) if !previous.same_as(entry) => {
                     changes.changed.push(entry.id.clone());
                     if previous.notetype != entry.notetype {
                         changes.switched_notetype.push(entry.id.clone());
+                    } else if let (Some(old), Some(new)) = (&previous.cards, &entry.cards) {
+                        let gone: Vec<u16> = old
+                            .iter()
+                            .filter(|ord| !new.contains(ord))
+                            .copied()
+                            .collect();
+                        if !gone.is_empty() {
+                            changes.lost_cards.push((entry.id.clone(), gone));
+                        }
+                    }
+                    if let (Some(old), Some(new)) = (&previous.deck, &entry.deck)
+                        && old != new
+                    {
+                        changes
+                            .moved_deck
+                            .push((entry.id.clone(), old.clone(), new.clone()));
                     }
                 }
                 Some(_) => {}
@@ -356,6 +371,12 @@ pub struct LockChanges {
     /// Changed items whose note type changed (`cloze` to another kind or back): Anki will not
     /// update their notes.
     pub switched_notetype: Vec<String>,
+    /// Changed items whose deck changed: `(id, old deck, new deck)`. Anki leaves their cards in
+    /// the old deck.
+    pub moved_deck: Vec<(String, String, String)>,
+    /// Changed items (same note type) that lost cards: `(id, ordinals gone)`, e.g. `kind:
+    /// reverse` to `basic`. Anki keeps those cards, with a blank front.
+    pub lost_cards: Vec<(String, Vec<u16>)>,
 }
 
 impl LockChanges {
@@ -428,6 +449,49 @@ fn value_span(text: &str, table: &str, index: usize, key: &str) -> Option<Range<
     Some(field(entry, key)?.span())
 }
 
+impl NoteState {
+    /// Its lock entry, with the note id and `mod` the lock gives it.
+    fn entry(&self, added: i64, modified: i64) -> ItemEntry {
+        ItemEntry {
+            id: self.id.clone(),
+            notetype: self.notetype.clone(),
+            deck: Some(self.deck.clone()),
+            cards: Some(self.cards.clone()),
+            hash: self.hash.clone(),
+            added,
+            modified,
+        }
+    }
+}
+
+impl ItemEntry {
+    /// Equal to `newer`, a field this entry does not record (an older lock) aside.
+    fn same_as(&self, newer: &ItemEntry) -> bool {
+        let (deck, cards) = (
+            self.deck.clone().or_else(|| newer.deck.clone()),
+            self.cards.clone().or_else(|| newer.cards.clone()),
+        );
+        ItemEntry {
+            deck,
+            cards,
+            ..self.clone()
+        } == *newer
+    }
+}
+
+/// The Anki search that finds the cards of these items in `deck` (a deck search includes its
+/// subdecks, which holds no other cards of these items).
+pub fn anki_deck_search(deck: &str, ids: &[String]) -> String {
+    let escaped: String = deck
+        .chars()
+        .flat_map(|c| match c {
+            '"' | '*' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"deck:{escaped}\" ({})", anki_search(ids))
+}
+
 /// The Anki search that finds the notes of these items (field `Id` of cardsmith's note types).
 pub fn anki_search(ids: &[String]) -> String {
     ids.iter()
@@ -446,9 +510,54 @@ mod tests {
             .map(|(id, hash)| NoteState {
                 id: (*id).to_owned(),
                 notetype: "cardsmith".to_owned(),
+                deck: "Deck".to_owned(),
+                cards: vec![0],
                 hash: (*hash).to_owned(),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_deck_change_and_a_lost_card_are_changes_with_what_they_were() {
+        let mut before = items(&[("a", "1"), ("b", "2")]);
+        before[1].cards = vec![0, 1];
+        let old = Lockfile::default().updated(&before, &[], T0);
+        let mut after = before.clone();
+        after[0].deck = "Other::Deck".to_owned();
+        after[1].cards = vec![0];
+        let new = old.updated(&after, &[], T0 + 5_000);
+        let changes = old.changes_to(&new);
+        assert_eq!(
+            changes.moved_deck,
+            [("a".to_owned(), "Deck".to_owned(), "Other::Deck".to_owned())]
+        );
+        assert_eq!(changes.lost_cards, [("b".to_owned(), vec![1])]);
+        assert_eq!(changes.changed, ["a", "b"]);
+        // The deck is not the note's content: its `mod` stays.
+        assert_eq!(
+            new.item("a").map(|e| e.modified),
+            old.item("a").map(|e| e.modified)
+        );
+    }
+
+    #[test]
+    fn a_lock_without_decks_and_cards_is_filled_in_without_a_change() {
+        let mut old = Lockfile::default().updated(&items(&[("a", "1")]), &[], T0);
+        old.items[0].deck = None;
+        old.items[0].cards = None;
+        let new = old.updated(&items(&[("a", "1")]), &[], T0 + 5_000);
+        assert!(old.changes_to(&new).is_empty());
+        assert_eq!(new.items[0].deck.as_deref(), Some("Deck"));
+        let text = new.to_text();
+        assert!(text.contains("deck = \"Deck\"\ncards = [0]\n"), "{text}");
+    }
+
+    #[test]
+    fn deck_searches_escape_anki_wildcards() {
+        assert_eq!(
+            anki_deck_search("My_Deck::*\"x\"", &["a".to_owned()]),
+            "\"deck:My\\_Deck::\\*\\\"x\\\"\" (\"Id:a\")"
+        );
     }
 
     const T0: i64 = 1_700_000_000_000;

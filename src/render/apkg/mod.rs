@@ -152,7 +152,48 @@ fn notices(changes: &lock::LockChanges) -> Vec<Notice> {
             ),
         });
     }
+    notices.extend(moved_deck_notices(&changes.moved_deck));
+    for (id, gone) in &changes.lost_cards {
+        let cards: Vec<String> = gone.iter().map(|ord| format!("card {}", ord + 1)).collect();
+        notices.push(Notice {
+            level: NoticeLevel::Warning,
+            message: format!(
+                "item `{id}` no longer makes its {} (a `kind: reverse` item made `basic`, or a \
+                 cloze deletion removed): Anki keeps such a card after the import, showing \
+                 \"The front of this card is blank\". After importing, delete it with Tools > \
+                 Empty Cards... in Anki's main window",
+                cards.join(", ")
+            ),
+        });
+    }
     notices
+}
+
+/// One warning per deck that items left: Anki updates their notes in place but leaves their
+/// cards where they are (only cards new to a note go to the new deck).
+fn moved_deck_notices(moved: &[(String, String, String)]) -> Vec<Notice> {
+    let mut by_decks: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for (id, old, new) in moved {
+        by_decks
+            .entry((old.as_str(), new.as_str()))
+            .or_default()
+            .push(id.clone());
+    }
+    by_decks
+        .into_iter()
+        .map(|((old, new), ids)| Notice {
+            level: NoticeLevel::Warning,
+            message: format!(
+                "{} moved from deck `{old}` to `{new}` ({}): Anki never moves a card on import, \
+                 so their cards stay in `{old}` (only new cards go to `{new}`). After importing, \
+                 find them in Anki's browser with: {}\n  then select all and use Change Deck \
+                 (Ctrl+D) to move them to `{new}`",
+                plural(ids.len(), "item"),
+                ids.join(", "),
+                lock::anki_deck_search(old, &ids)
+            ),
+        })
+        .collect()
 }
 
 /// One item as an Anki note, before the lock gives it times.
@@ -301,6 +342,8 @@ impl NoteSet {
             .map(|note| NoteState {
                 id: note.item_id.clone(),
                 notetype: note.spec.name.to_owned(),
+                deck: note.deck.clone(),
+                cards: note.ords.clone(),
                 hash: note.hash.clone(),
             })
             .collect()

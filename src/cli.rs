@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use cardsmith::commands::{build, check, serve};
+use cardsmith::commands::{build, check, new, serve};
 use cardsmith::config::{self, Config};
 use cardsmith::report::ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -85,6 +85,12 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Scaffold a lesson or an item with a fresh id; the result checks clean.
+    New {
+        /// What to create.
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Run the language server on stdin/stdout: diagnostics while you type, for your editor
     /// (setup: docs/editors.md).
     Lsp,
@@ -97,6 +103,36 @@ pub enum Command {
         /// The port on 127.0.0.1 (0: any free port; the URL is printed).
         #[arg(long, default_value_t = 3000)]
         port: u16,
+    },
+}
+
+/// `new lesson` and `new item`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create `<source>/NAME.md`: front matter with a fresh lesson id, no items yet.
+    Lesson {
+        /// The file under the lesson folder, without `.md` (`joins`, `sql/joins`).
+        name: String,
+        /// The title (default: NAME's last part in words).
+        #[arg(long)]
+        title: Option<String>,
+        /// The Anki deck (default: the title; `::` nests decks).
+        #[arg(long)]
+        deck: Option<String>,
+    },
+    /// Add a question with a fresh id (the slug of the question, unique in the project) to a
+    /// lesson, at its end or at the end of a topic.
+    Item {
+        /// The lesson: its id, or the path of its file.
+        lesson: String,
+        /// The question, one line ("What does a left join keep?").
+        question: String,
+        /// Put the item at the end of this `##` topic (added at the end when missing).
+        #[arg(long)]
+        topic: Option<String>,
+        /// The answer (Markdown); without it, a TODO line to replace.
+        #[arg(long)]
+        answer: Option<String>,
     },
 }
 
@@ -164,6 +200,11 @@ pub enum Invocation {
     Rule { code: Option<String>, json: bool },
     /// `init DIR`.
     Init { dir: PathBuf },
+    /// `new lesson` or `new item`.
+    New {
+        config: Config,
+        request: new::Request,
+    },
     /// `lsp`: each document names its own project, so no config is read here.
     Lsp,
     /// `watch`.
@@ -253,6 +294,26 @@ impl Invocation {
                     dir: cardsmith::assets::normalize_lexically(&dir).unwrap_or(dir),
                 }
             }
+            Command::New { what } => Invocation::New {
+                config: load_config()?,
+                request: match what {
+                    NewCommand::Lesson { name, title, deck } => {
+                        new::Request::Lesson { name, title, deck }
+                    }
+                    NewCommand::Item {
+                        lesson,
+                        question,
+                        topic,
+                        answer,
+                    } => new::Request::Item {
+                        lesson_path: start.join(&lesson),
+                        lesson,
+                        question,
+                        topic,
+                        answer,
+                    },
+                },
+            },
             Command::Lsp => Invocation::Lsp,
             Command::Watch => Invocation::Watch {
                 config: load_config()?,

@@ -65,6 +65,7 @@ fn run(invocation: Invocation, streams: &mut Streams<'_>) -> anyhow::Result<Stat
         Invocation::Check { config, options } => commands::check::run(&config, &options, streams),
         Invocation::Rule { code, json } => commands::rule::run(code.as_deref(), json, streams),
         Invocation::Init { dir } => commands::init::run(&dir, streams),
+        Invocation::New { config, request } => commands::new::run(&config, &request, streams),
         Invocation::Watch { config, options } => commands::watch::run(config, options, streams),
         Invocation::Serve { config, options } => commands::serve::run(config, options, streams),
         Invocation::Lsp => unreachable!("the language server runs without the report streams"),

@@ -1,11 +1,12 @@
 //! The subcommands, one module each (as ruff's `crates/ruff/src/commands/` and mdBook's
-//! `src/cmd/`): `build`, `check`, `rule`, `init`, `watch`, `serve`. Each takes what the command line resolved to,
+//! `src/cmd/`): `build`, `check`, `rule`, `init`, `new`, `watch`, `serve`. Each takes what the command line resolved to,
 //! runs the stages and writes its report into the [`Streams`] it is given: never to the process's
 //! own stdout or stderr, so that `src/main.rs` alone decides what a failed write means.
 
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod new;
 pub mod rule;
 pub mod serve;
 pub mod watch;

@@ -615,6 +615,18 @@ pub fn slugify(text: &str) -> String {
     slug_or(text, "item")
 }
 
+/// The slug of `text` made unique among `taken` with `-2`, `-3`, ... (as `check --fix` does).
+pub fn unique_slug(text: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let base = slugify(text);
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
 /// The slug of `text`, or `fallback` when it has no letter or digit in any script.
 fn slug_or(text: &str, fallback: &str) -> String {
     // A character deunicode does not know becomes a word break, never nothing.

@@ -11,6 +11,7 @@ mod confinement;
 mod errors;
 mod fidelity;
 mod lint;
+mod new;
 mod serve;
 mod sheet;
 mod watch;

@@ -8,7 +8,7 @@
 
 pub mod baseline;
 pub mod coverage;
-mod fix;
+pub(crate) mod fix;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

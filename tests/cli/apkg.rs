@@ -954,6 +954,39 @@ fn math_reaches_anki_as_mathjax_and_no_card_shows_a_card_block() {
     }
 }
 
+// See: issue 10, "a headless-browser screenshot of one math card": the card's HTML as Anki's
+// backend renders it (`card.answer()`), in Chromium with MathJax, as Anki's desktop app shows it.
+#[test]
+fn a_math_card_as_anki_renders_it_is_typeset_by_mathjax_in_a_browser() {
+    let project = Project::new();
+    project.write("source/stats.md", MATH_LESSON);
+    build(&project);
+    let anki = Anki::new();
+    anki.import(&project, "stats.apkg");
+    let dump = anki.dump();
+    let answer = note(&dump, "variance")["cards"][0]["answer"]
+        .as_str()
+        .expect("answer")
+        .to_owned();
+    let page = project.root().join("card.html");
+    std::fs::write(&page, crate::browser::card_page(&answer)).expect("page");
+    let dom = crate::browser::dom_after_scripts(&page);
+    // MathJax found every formula by the delimiters the card holds, and left none raw.
+    assert_eq!(dom.matches("<mjx-container").count(), 4, "{dom}");
+    assert_eq!(
+        dom.matches("jax=\"CHTML\" display=\"true\"").count(),
+        2,
+        "{dom}"
+    );
+    assert!(!dom.contains(r"\(\sigma^2\)"), "{dom}");
+    let png = crate::browser::screenshot(&page, "anki-math-card.png", (640, 420));
+    let ink = crate::browser::ink(&png);
+    assert!(
+        ink > 0.005 && ink < 0.5,
+        "the screenshot looks blank ({ink})"
+    );
+}
+
 #[test]
 fn topic_tags_of_other_scripts_are_transliterated() {
     let project = Project::new();

@@ -5,6 +5,7 @@ mod support;
 
 mod apkg;
 mod bench;
+mod browser;
 mod build;
 mod commands;
 mod confinement;

@@ -529,3 +529,24 @@ fn without_the_pdf_feature_the_cli_says_the_sheet_is_html_only() {
     assert!(stderr.contains("without the `pdf` feature"), "{stderr}");
     assert!(!project.root().join("out/pipeline-probes.pdf").exists());
 }
+
+// See: issue 10, "a headless-browser screenshot of the sheet".
+#[test]
+fn the_html_sheet_renders_in_a_browser() {
+    let project = Project::with_seed();
+    project.cardsmith(&["build"]).assert().success();
+    let page = project.root().join("out/pipeline-probes.sheet.html");
+    let dom = crate::browser::dom_after_scripts(&page);
+    for question in seed_questions() {
+        let first_words: String = question
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(dom.contains(&first_words), "{first_words} not in {dom}");
+    }
+    // A4 at 96 dpi.
+    let png = crate::browser::screenshot(&page, "sheet-html.png", (794, 1123));
+    let ink = crate::browser::ink(&png);
+    assert!(ink > 0.01, "the screenshot looks blank ({ink})");
+}

@@ -38,6 +38,9 @@ pub const PDF_ENABLED: bool = cfg!(feature = "pdf");
 pub const MARGIN_MM: f64 = 9.0;
 /// Space between columns, in millimetres.
 pub const GUTTER_MM: f64 = 4.0;
+/// The font size of an HTML-only sheet (no `pdf` feature, so no fit), in points.
+#[cfg(not(feature = "pdf"))]
+const HTML_ONLY_SIZE: f64 = 10.0;
 /// Longest excerpt of an answer shown when an item has neither required points nor `sheet:`.
 const EXCERPT_CHARS: usize = 160;
 
@@ -117,11 +120,15 @@ impl Renderer for SheetRenderer {
                     }
                 }
             };
+            // Without the fit nothing says how long the lesson is: a size that suits any length.
             #[cfg(not(feature = "pdf"))]
             let layout = HtmlLayout::new(
                 config,
                 config.columns.iter().copied().max().unwrap_or(3),
-                config.max_font_size,
+                config
+                    .max_font_size
+                    .min(HTML_ONLY_SIZE)
+                    .max(config.min_font_size),
             );
             let html = ctx.templates.render(
                 "sheet.html",

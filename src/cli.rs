@@ -5,15 +5,23 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use cardsmith::commands::{build, check, new, serve};
+use cardsmith::commands::{Verbosity, build, check, new, serve};
 use cardsmith::config::{self, Config};
 use cardsmith::report::ReportFormat;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Build study content: lessons in Markdown become Anki decks, a cheat sheet and Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "cardsmith", version, about, long_about = None)]
+#[command(name = "cardsmith", version = env!("CARDSMITH_VERSION"), about, long_about = None)]
 pub struct Args {
+    /// Print only diagnostics and errors (not what was written, summaries or hints).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print which project is used and the time each build stage took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// Run as if started in DIR. The project root is the nearest folder at or above it that holds
     /// `cardsmith.toml` (DIR itself when none does).
     #[arg(short = 'C', global = true, value_name = "DIR")]
@@ -90,6 +98,22 @@ pub enum Command {
         /// What to create.
         #[command(subcommand)]
         what: NewCommand,
+    },
+    /// Print a completion script for SHELL on stdout
+    /// (`cardsmith completions bash > /etc/bash_completion.d/cardsmith`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout (`cardsmith man > cardsmith.1`, `cardsmith man new
+    /// item`), or write every page into a folder (`cardsmith man --dir man/man1`).
+    Man {
+        /// The subcommand whose page to print (none: cardsmith's own).
+        subcommand: Vec<String>,
+        /// Write every page (`cardsmith.1`, `cardsmith-build.1`, ...) into DIR instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+        dir: Option<PathBuf>,
     },
     /// Run the language server on stdin/stdout: diagnostics while you type, for your editor
     /// (setup: docs/editors.md).
@@ -205,6 +229,13 @@ pub enum Invocation {
         config: Config,
         request: new::Request,
     },
+    /// `completions SHELL`: no project needed.
+    Completions { shell: clap_complete::Shell },
+    /// `man [SUBCOMMAND...]` or `man --dir DIR`: no project needed.
+    Man {
+        subcommand: Vec<String>,
+        dir: Option<PathBuf>,
+    },
     /// `lsp`: each document names its own project, so no config is read here.
     Lsp,
     /// `watch`.
@@ -217,6 +248,75 @@ pub enum Invocation {
         config: Config,
         options: serve::Options,
     },
+}
+
+impl Args {
+    /// `--quiet` or `--verbose`.
+    pub fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
+/// The completion script of `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Args::command(), "cardsmith", &mut script);
+    script
+}
+
+/// The command as the man pages show it: built (so each subcommand has its full name,
+/// `cardsmith-new-item`), without clap's `help` subcommand.
+fn man_command() -> clap::Command {
+    let mut command = Args::command().disable_help_subcommand(true);
+    command.build();
+    command
+}
+
+/// The man page of the (sub)command at `path` (empty: `cardsmith` itself; `new item`:
+/// `cardsmith-new-item`), in roff.
+pub fn man_page(path: &[String]) -> anyhow::Result<Vec<u8>> {
+    let mut command = man_command();
+    for name in path {
+        command = command
+            .find_subcommand(name)
+            .cloned()
+            .with_context(|| format!("no subcommand `{name}` (see `cardsmith --help`)"))?;
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command)
+        .render(&mut page)
+        .expect("writing to memory does not fail");
+    Ok(page)
+}
+
+/// Writes every man page (`cardsmith.1`, `cardsmith-build.1`, ...) into `dir`; returns their paths.
+pub fn write_man_pages(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
+    fn write(
+        command: &clap::Command,
+        dir: &std::path::Path,
+        written: &mut Vec<PathBuf>,
+    ) -> anyhow::Result<()> {
+        let man = clap_mangen::Man::new(command.clone());
+        let path = man
+            .generate_to(dir)
+            .with_context(|| format!("failed to write a man page into `{}`", dir.display()))?;
+        written.push(path);
+        for subcommand in command.get_subcommands() {
+            write(subcommand, dir, written)?;
+        }
+        Ok(())
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    let mut written = Vec::new();
+    write(&man_command(), dir, &mut written)?;
+    Ok(written)
 }
 
 impl Invocation {
@@ -314,6 +414,11 @@ impl Invocation {
                     },
                 },
             },
+            Command::Completions { shell } => Invocation::Completions { shell },
+            Command::Man { subcommand, dir } => Invocation::Man {
+                subcommand,
+                dir: dir.map(|dir| start.join(dir)),
+            },
             Command::Lsp => Invocation::Lsp,
             Command::Watch => Invocation::Watch {
                 config: load_config()?,
@@ -338,7 +443,6 @@ impl Invocation {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
 
     use super::*;
 

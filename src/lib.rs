@@ -199,9 +199,25 @@ pub fn render(
     states: &BTreeMap<&'static str, String>,
     now_millis: i64,
 ) -> Result<Option<Outputs>, Error> {
+    render_with_progress(checked, config, templates, states, now_millis, &mut |_| {})
+}
+
+/// [`render`], telling `progress` as each renderer starts.
+fn render_with_progress(
+    checked: &mut Checked,
+    config: &Config,
+    templates: &Templates,
+    states: &BTreeMap<&'static str, String>,
+    now_millis: i64,
+    progress: &mut dyn FnMut(Stage<'_>),
+) -> Result<Option<Outputs>, Error> {
     let mut outputs = Outputs::default();
     let mut content_problems = Vec::new();
     for renderer in render::renderers() {
+        progress(Stage::Rendering {
+            renderer: renderer.name(),
+            lessons: checked.course.lessons.len(),
+        });
         let ctx = RenderContext {
             course: &checked.course,
             config,
@@ -251,6 +267,35 @@ pub fn render(
 /// together with the renderers' state file (`cardsmith.lock`) when it changed. When anything
 /// fails, the previous outputs are left untouched.
 pub fn build(config: &Config) -> Result<BuildReport, Error> {
+    build_with_progress(config, &mut |_| {})
+}
+
+/// A stage of a build, as [`build_with_progress`] announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage<'a> {
+    /// Parsing and linting every lesson.
+    Checking,
+    /// One renderer at work (`apkg`, `sheet`, `markdown`): the lessons it renders.
+    Rendering {
+        /// The renderer's name.
+        renderer: &'a str,
+        /// How many lessons.
+        lessons: usize,
+    },
+    /// Writing `out/` and the lock.
+    Writing {
+        /// How many files.
+        files: usize,
+    },
+}
+
+/// [`build`], telling `progress` each stage as it starts (for a progress display; the stages
+/// are the same whatever the display does).
+pub fn build_with_progress(
+    config: &Config,
+    progress: &mut dyn FnMut(Stage<'_>),
+) -> Result<BuildReport, Error> {
+    progress(Stage::Checking);
     let mut checked = check(config)?;
     let refused = |checked| BuildReport {
         checked,
@@ -273,9 +318,20 @@ pub fn build(config: &Config) -> Result<BuildReport, Error> {
     {
         states.insert(file, text);
     }
-    let Some(outputs) = render(&mut checked, config, &templates, &states, now_millis())? else {
+    let Some(outputs) = render_with_progress(
+        &mut checked,
+        config,
+        &templates,
+        &states,
+        now_millis(),
+        progress,
+    )?
+    else {
         return Ok(refused(checked));
     };
+    progress(Stage::Writing {
+        files: outputs.artifacts.len(),
+    });
     let state_update = match (&state_path, &outputs.state) {
         (Some(path), Some(state)) => Some(output::LockUpdate {
             root: &config.root,

@@ -9,11 +9,11 @@
 
 mod cli;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cardsmith::commands::{self, Status, Streams};
+use cardsmith::commands::{self, OutputError, Status, Streams};
 use clap::Parser;
 use cli::{Args, Invocation};
 
@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    let verbosity = args.verbosity();
     let invocation = match Invocation::from_args(args) {
         Ok(invocation) => invocation,
         Err(error) => return fail(&error, &mut io::stderr().lock()),
@@ -48,6 +49,8 @@ fn main() -> ExitCode {
     let mut streams = Streams {
         out: &mut out,
         err: &mut err,
+        verbosity,
+        terminal: io::stderr().is_terminal(),
     };
     let ended = run(invocation, &mut streams).and_then(|status| {
         streams.flush()?;
@@ -68,6 +71,29 @@ fn run(invocation: Invocation, streams: &mut Streams<'_>) -> anyhow::Result<Stat
         Invocation::New { config, request } => commands::new::run(&config, &request, streams),
         Invocation::Watch { config, options } => commands::watch::run(config, options, streams),
         Invocation::Serve { config, options } => commands::serve::run(config, options, streams),
+        Invocation::Completions { shell } => {
+            streams
+                .out
+                .write_all(&cli::completions(shell))
+                .map_err(OutputError)?;
+            Ok(Status::Success)
+        }
+        Invocation::Man {
+            subcommand,
+            dir: None,
+        } => {
+            streams
+                .out
+                .write_all(&cli::man_page(&subcommand)?)
+                .map_err(OutputError)?;
+            Ok(Status::Success)
+        }
+        Invocation::Man { dir: Some(dir), .. } => {
+            for path in cli::write_man_pages(&dir)? {
+                streams.info_line(&format!("wrote {}", path.display()))?;
+            }
+            Ok(Status::Success)
+        }
         Invocation::Lsp => unreachable!("the language server runs without the report streams"),
     }
 }

@@ -1,8 +1,10 @@
 //! `cardsmith build`: check, then write every output (nothing at all when there are errors).
 
+use super::progress::{BuildProgress, timings};
 use super::{Status, Streams, lesson_count, write_diagnostics};
 use crate::BuildReport;
 use crate::config::Config;
+use crate::render::NoticeLevel;
 use crate::report::{self, ReportFormat};
 
 /// How `build` reports.
@@ -16,8 +18,21 @@ pub struct Options {
 
 /// Runs `build`.
 pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyhow::Result<Status> {
-    let report = crate::build(config)?;
+    let report = build_reporting_progress(config, streams)?;
     write_report(config, &report, options, streams)
+}
+
+/// [`crate::build`] with its progress on the terminal, and with `--verbose` where the time went.
+pub fn build_reporting_progress(
+    config: &Config,
+    streams: &mut Streams<'_>,
+) -> anyhow::Result<BuildReport> {
+    streams.detail_line(&format!("project: {}", config.root.display()))?;
+    let mut progress = BuildProgress::new(streams);
+    let built = crate::build_with_progress(config, &mut |stage| progress.stage(stage));
+    let stages = progress.finish();
+    streams.detail_line(&format!("time: {}", timings(&stages)))?;
+    Ok(built?)
 }
 
 /// Reports a build that ran: its diagnostics, what it wrote or why it wrote nothing, and a summary.
@@ -38,14 +53,18 @@ pub fn write_report(
     }
     for path in &report.written {
         let shown = path.strip_prefix(&config.root).unwrap_or(path);
-        streams.err_line(&format!("wrote {}", shown.display()))?;
+        streams.info_line(&format!("wrote {}", shown.display()))?;
     }
     for path in &report.removed {
         let shown = path.strip_prefix(&config.root).unwrap_or(path);
-        streams.err_line(&format!("removed {} (its lesson is gone)", shown.display()))?;
+        streams.info_line(&format!("removed {} (its lesson is gone)", shown.display()))?;
     }
     for notice in &report.notices {
-        streams.err_line(&format!("{}: {}", notice.level.as_str(), notice.message))?;
+        let line = format!("{}: {}", notice.level.as_str(), notice.message);
+        match notice.level {
+            NoticeLevel::Note => streams.info_line(&line)?,
+            NoticeLevel::Warning => streams.err_line(&line)?,
+        }
     }
     if report.checked.has_errors() {
         // Only `--keep-going` writes despite errors: the outputs they concern are missing.
@@ -56,14 +75,14 @@ pub fn write_report(
         return Ok(Status::of(&report.checked));
     }
     let items = report.checked.course.items().count();
-    streams.err_line(&format!(
+    streams.info_line(&format!(
         "built {} ({}): {}",
         lesson_count(&report.checked),
         crate::wording::plural(items, "item"),
         report::summary(&report.checked.diagnostics)
     ))?;
     if !crate::render::sheet::PDF_ENABLED {
-        streams.err_line(
+        streams.info_line(
             "note: this cardsmith was built without the `pdf` feature: cheat sheets are HTML only \
              (`<lesson-id>.sheet.html`); install it with default features for the PDF",
         )?;

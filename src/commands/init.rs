@@ -55,15 +55,15 @@ pub struct Created {
 pub fn run(dir: &Path, streams: &mut Streams<'_>) -> anyhow::Result<Status> {
     let created = init(dir)?;
     for path in &created.written {
-        streams.err_line(&format!("created {}", path.display()))?;
+        streams.info_line(&format!("created {}", path.display()))?;
     }
     if let Some(path) = &created.ignore_updated {
-        streams.err_line(&format!("added `{IGNORE}` to {}", path.display()))?;
+        streams.info_line(&format!("added `{IGNORE}` to {}", path.display()))?;
     }
     if created.had_lessons {
-        streams.err_line("kept the lessons already in `source/` (no example added)")?;
+        streams.info_line("kept the lessons already in `source/` (no example added)")?;
     }
-    streams.err_line(&format!("next: cd {} && cardsmith build", dir.display()))?;
+    streams.info_line(&format!("next: cd {} && cardsmith build", dir.display()))?;
     Ok(Status::Success)
 }
 

@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+mod progress;
 pub mod rule;
 pub mod serve;
 pub mod watch;
@@ -23,9 +24,43 @@ pub struct Streams<'a> {
     pub out: &'a mut dyn Write,
     /// The process's stderr, in the binary.
     pub err: &'a mut dyn Write,
+    /// How much to say besides the results (`--quiet`, `--verbose`).
+    pub verbosity: Verbosity,
+    /// Whether `err` is a terminal: only then is progress drawn (never in a pipe, a log or CI).
+    pub terminal: bool,
+}
+
+/// How much a command says besides its results. Diagnostics, errors and warnings are always
+/// printed; `Quiet` drops the rest (what was written, summaries, hints), `Verbose` adds where
+/// the time went and which project was used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// `--quiet`.
+    Quiet,
+    /// The default.
+    #[default]
+    Normal,
+    /// `--verbose`.
+    Verbose,
 }
 
 impl Streams<'_> {
+    /// Writes `line` to `err` unless `--quiet`: what was written, a summary, a hint.
+    pub fn info_line(&mut self, line: &str) -> Result<(), OutputError> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        self.err_line(line)
+    }
+
+    /// Writes `line` to `err` with `--verbose` only.
+    pub fn detail_line(&mut self, line: &str) -> Result<(), OutputError> {
+        if self.verbosity != Verbosity::Verbose {
+            return Ok(());
+        }
+        self.err_line(line)
+    }
+
     /// Writes `text` to `out`.
     pub fn out(&mut self, text: &str) -> Result<(), OutputError> {
         self.out.write_all(text.as_bytes()).map_err(OutputError)

@@ -112,14 +112,14 @@ pub fn run(
                 .find(|lesson| config.root.join(&course.file(lesson.file).path) == path)
                 .map(|lesson| lesson.id.clone());
             let shown = path.strip_prefix(&config.root).unwrap_or(&path);
-            streams.err_line(&format!(
+            streams.info_line(&format!(
                 "created {} (lesson `{}`)",
                 shown.display(),
                 id.as_deref().unwrap_or("?")
             ))?;
             let id = id.unwrap_or_default();
             report_new(&checked, &path, config, None, streams)?;
-            streams.err_line(&format!("next: cardsmith new item {id} \"Your question?\""))?;
+            streams.info_line(&format!("next: cardsmith new item {id} \"Your question?\""))?;
             Ok(Status::of(&checked))
         }
         Request::Item {
@@ -139,7 +139,7 @@ pub fn run(
             )?;
             let checked = crate::check(config)?;
             let shown = added.path.strip_prefix(&config.root).unwrap_or(&added.path);
-            streams.err_line(&format!(
+            streams.info_line(&format!(
                 "added item `{}` to {}:{}",
                 added.id,
                 shown.display(),
@@ -147,7 +147,7 @@ pub fn run(
             ))?;
             report_new(&checked, &added.path, config, Some(&added.id), streams)?;
             if answer.is_none() {
-                streams.err_line("next: write its answer in place of the TODO line")?;
+                streams.info_line("next: write its answer in place of the TODO line")?;
             }
             Ok(Status::of(&checked))
         }
@@ -171,10 +171,10 @@ fn report_new(
         .cloned()
         .collect();
     if raised.is_empty() {
-        streams.err_line("it checks clean")?;
+        streams.info_line("it checks clean")?;
     } else {
         streams.err(&report::render(ReportFormat::Full, &raised, files, false))?;
-        streams.err_line(&format!("it raises {}", report::summary(&raised)))?;
+        streams.info_line(&format!("it raises {}", report::summary(&raised)))?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::watch::{follow_change, shown};
-use super::{Status, Streams, build};
+use super::{OutputError, Status, Streams, build};
 use crate::config::{CONFIG_FILE, Config};
 use crate::serve::http::{Server, Shared};
 use crate::serve::pages::{Outcome, Site};
@@ -41,16 +41,16 @@ pub fn run(
     loop {
         generation += 1;
         let start = Instant::now();
-        let built = crate::build(&config);
+        let built = build::build_reporting_progress(&config, streams);
         let build_ms = start.elapsed().as_millis();
         let site = match built {
             Ok(report) => {
                 build::write_report(&config, &report, options.build, streams)?;
                 Site::new(&config, &Outcome::Built(&report), generation, build_ms, out)
             }
+            Err(error) if error.is::<OutputError>() => return Err(error),
             Err(error) => {
                 // The environment, not the content: said on the terminal and on the page.
-                let error = anyhow::Error::from(error);
                 streams.err_line(&format!("error: {error:#}"))?;
                 Site::new(&config, &Outcome::Failed(&error), generation, build_ms, out)
             }
@@ -66,14 +66,14 @@ pub fn run(
         } else {
             // From the change (after the debounce) to the new site: what an author waits for,
             // plus the debounce and the page's reload.
-            streams.err_line(&format!(
+            streams.info_line(&format!(
                 "[serve] rebuilt in {total_ms} ms (build {build_ms} ms, preview {} ms) after a \
                  change to {}; reloading open pages",
                 total_ms - build_ms,
                 shown(&config, &changed),
             ))?;
         }
-        streams.err_line(&format!(
+        streams.info_line(&format!(
             "[serve] watching {}, templates/ and {CONFIG_FILE} (changes settle for {} ms)",
             config.project.build.source.display(),
             DEBOUNCE.as_millis(),

@@ -24,7 +24,7 @@ pub fn run(
             }
             streams.err_line(&format!("error: {error:#}"))?;
         }
-        streams.err_line(&format!(
+        streams.info_line(&format!(
             "[watch] built in {} ms; watching {}, templates/ and {CONFIG_FILE} for changes \
              (Ctrl-C to stop)",
             start.elapsed().as_millis(),
@@ -45,7 +45,7 @@ pub(crate) fn follow_change(
     tag: &str,
     streams: &mut Streams<'_>,
 ) -> anyhow::Result<()> {
-    streams.err_line(&format!("[{tag}] changed: {}", shown(config, changed)))?;
+    streams.info_line(&format!("[{tag}] changed: {}", shown(config, changed)))?;
     match Config::load(&config.root) {
         Ok(reloaded) => *config = reloaded,
         Err(error) => streams.err_line(&format!(

@@ -15,5 +15,6 @@ mod lint;
 mod new;
 mod serve;
 mod sheet;
+mod terminal;
 mod watch;
 mod writes;

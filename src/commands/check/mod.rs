@@ -56,7 +56,7 @@ pub fn run(
             let shown = &checked.course.file(file.file).path;
             let path = config.root.join(shown);
             self::fix::write_fixed(&config.root, &path, &file.text)?;
-            streams.err_line(&format!(
+            streams.info_line(&format!(
                 "fixed {}: added {}",
                 shown.display(),
                 crate::wording::plural(file.ids_added, "item id")
@@ -83,7 +83,7 @@ pub fn run(
         None
     };
     write_report(streams, &checked, options, coverage.as_ref())?;
-    streams.err_line(&format!(
+    streams.info_line(&format!(
         "checked {}: {}",
         lesson_count(&checked),
         report::summary(&checked.diagnostics)
@@ -151,7 +151,7 @@ fn apply_baseline(
                 .drain(..)
                 .partition(|diagnostic| !baseline::is_recorded(diagnostic));
             checked.diagnostics = kept;
-            streams.err_line(&format!(
+            streams.info_line(&format!(
                 "recorded {} in `{}`: later runs report only new ones",
                 report::summary(&hidden),
                 path.strip_prefix(&config.root).unwrap_or(path).display()
@@ -160,7 +160,7 @@ fn apply_baseline(
         Some(known) => {
             let hidden = known.filter(&mut checked.diagnostics, &checked.course.files);
             if hidden > 0 {
-                streams.err_line(&format!(
+                streams.info_line(&format!(
                     "{} hidden by the baseline",
                     crate::wording::plural(hidden, "known problem")
                 ))?;

@@ -194,6 +194,37 @@ fn read_override(
 mod tests {
     use super::*;
 
+    /// `cargo install` copies only the binary: every file of `templates/` must be compiled in
+    /// (by an `include_str!` naming it), or an installed cardsmith would miss it.
+    #[test]
+    fn every_template_file_is_compiled_in() {
+        let crate_root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources: String = walkdir::WalkDir::new(crate_root.join("src"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "rs"))
+            .map(|entry| std::fs::read_to_string(entry.path()).expect("source is UTF-8"))
+            .collect();
+        let templates = crate_root.join("templates");
+        for entry in walkdir::WalkDir::new(&templates) {
+            let entry = entry.expect("templates/ is readable");
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(crate_root)
+                .expect("under the crate");
+            let name = relative.to_str().expect("UTF-8 name").replace('\\', "/");
+            assert!(
+                sources.contains(&format!("include_str!(\"../{name}\")"))
+                    || sources.contains(&format!("include_str!(\"../../{name}\")"))
+                    || sources.contains(&format!("include_str!(\"../../../{name}\")")),
+                "`{name}` is not compiled in"
+            );
+        }
+    }
+
     #[test]
     fn embedded_templates_compile() {
         let templates = Templates::embedded();

@@ -56,6 +56,9 @@ pub struct Lesson {
     /// subtag listed in [`crate::lang::LANGUAGES`]. Picks the stemmer, stop words and negation
     /// cues of the matcher.
     pub lang: String,
+    /// Whether the lesson has a cheat sheet (front matter `sheet: false` turns it off, for a
+    /// lesson that is not meant to be printed or will not fit: its decks and guide still build).
+    pub sheet: bool,
     /// `##` headings, in order.
     pub topics: Vec<Topic>,
     /// `###` headings with their answers, in order.

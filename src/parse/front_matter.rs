@@ -10,7 +10,7 @@ use crate::codes;
 use crate::diagnostic::{Code, Diagnostic, FileId, Span};
 
 /// Keys the front matter knows.
-pub const KNOWN_KEYS: &[&str] = &["id", "title", "deck", "tags", "lang"];
+pub const KNOWN_KEYS: &[&str] = &["id", "title", "deck", "tags", "lang", "sheet"];
 
 /// The lesson-level fields, with the file stem standing in for a missing id so later stages still
 /// run (the missing key was reported).
@@ -24,6 +24,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// The primary language subtag (`en`), validated against [`crate::lang::LANGUAGES`].
     pub lang: String,
+    /// `sheet: false`: the lesson has no cheat sheet.
+    pub sheet: bool,
     /// The block with its fences.
     pub block_range: Range<usize>,
 }
@@ -52,6 +54,7 @@ pub fn parse(
         deck_range: block_range.start..block_range.start,
         tags: Vec::new(),
         lang: crate::lang::DEFAULT.to_owned(),
+        sheet: true,
         block_range,
     };
     let fences = match find_fences(file, text) {
@@ -191,6 +194,21 @@ pub fn parse(
         && let Some(code) = read_lang(lang, reader.value_span("lang"), diagnostics)
     {
         front.lang = code;
+    }
+    match mapping.get("sheet") {
+        None => {}
+        Some(Value::Bool(sheet)) => front.sheet = *sheet,
+        Some(other) => diagnostics.push(
+            Diagnostic::new(
+                codes::INVALID_FRONT_MATTER,
+                reader.value_span("sheet"),
+                format!(
+                    "`sheet` must be true or false, found {}",
+                    yaml::shape(other)
+                ),
+            )
+            .with_help("write `sheet: false` for a lesson without a cheat sheet"),
+        ),
     }
     (front, body_start)
 }

@@ -85,6 +85,7 @@ fn parse_lesson_with(
         deck: front.deck,
         tags: front.tags,
         lang: front.lang,
+        sheet: front.sheet,
         topics,
         items,
         front_matter_span: Span::new(file, front.block_range),

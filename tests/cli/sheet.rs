@@ -479,6 +479,31 @@ min-font-size = 7
         assert!(project.root().join("cardsmith.lock").is_file());
     }
 
+    #[test]
+    fn a_lesson_with_sheet_false_builds_without_a_sheet_even_when_it_would_not_fit() {
+        let project = Project::new();
+        let big = generated_lesson("big", 300).replacen("deck:", "sheet: false\ndeck:", 1);
+        project.write("source/big.md", &big);
+        let stderr = project.run(&["build"], 0);
+        assert!(
+            !stderr.contains("S017") && !stderr.contains("sheet of `big`"),
+            "{stderr}"
+        );
+        let out = project.root().join("out");
+        assert!(out.join("big.apkg").is_file() && out.join("big.md").is_file());
+        assert!(!out.join("big.pdf").exists() && !out.join("big.sheet.html").exists());
+
+        project.write(
+            "source/big.md",
+            &big.replacen("sheet: false", "sheet: maybe", 1),
+        );
+        let stderr = project.run(&["check"], 1);
+        assert!(
+            stderr.contains("error[S001]: `sheet` must be true or false"),
+            "{stderr}"
+        );
+    }
+
     // See: issue 10, "one Japanese heading gives 17 S018 warnings".
     #[test]
     fn a_run_of_missing_glyphs_is_one_warning_per_item() {

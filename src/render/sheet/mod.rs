@@ -65,6 +65,7 @@ impl Renderer for SheetRenderer {
             course
                 .lessons
                 .iter()
+                .filter(|lesson| lesson.sheet)
                 .flat_map(|lesson| {
                     let view = SheetView::of(course, lesson);
                     let mut found = glyphs::check(course, &view);
@@ -91,7 +92,7 @@ impl Renderer for SheetRenderer {
         let mut problems = Vec::new();
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut notices = Vec::new();
-        for lesson in &ctx.course.lessons {
+        for lesson in ctx.course.lessons.iter().filter(|lesson| lesson.sheet) {
             let view = SheetView::of(ctx.course, lesson);
             #[cfg(feature = "pdf")]
             let layout = {

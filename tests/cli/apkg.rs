@@ -901,14 +901,20 @@ kind: cloze
 - A size that is large enough.
 ";
 
-#[test]
-fn math_reaches_anki_as_mathjax_and_no_card_shows_a_card_block() {
+/// [`MATH_LESSON`] built and imported into a new collection: the project and Anki's dump.
+fn imported_math_lesson() -> (Project, Value) {
     let project = Project::new();
     project.write("source/stats.md", MATH_LESSON);
     build(&project);
     let anki = Anki::new();
     anki.import(&project, "stats.apkg");
     let dump = anki.dump();
+    (project, dump)
+}
+
+#[test]
+fn math_reaches_anki_as_mathjax_and_no_card_shows_a_card_block() {
+    let (_project, dump) = imported_math_lesson();
     let variance = note(&dump, "variance");
     let card = &variance["cards"][0];
     let answer = card["answer"].as_str().expect("answer");
@@ -958,12 +964,7 @@ fn math_reaches_anki_as_mathjax_and_no_card_shows_a_card_block() {
 // backend renders it (`card.answer()`), in Chromium with MathJax, as Anki's desktop app shows it.
 #[test]
 fn a_math_card_as_anki_renders_it_is_typeset_by_mathjax_in_a_browser() {
-    let project = Project::new();
-    project.write("source/stats.md", MATH_LESSON);
-    build(&project);
-    let anki = Anki::new();
-    anki.import(&project, "stats.apkg");
-    let dump = anki.dump();
+    let (project, dump) = imported_math_lesson();
     let answer = note(&dump, "variance")["cards"][0]["answer"]
         .as_str()
         .expect("answer")

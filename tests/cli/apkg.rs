@@ -569,6 +569,27 @@ fn locked_build_refuses_a_stale_lock_and_writes_nothing() {
     assert_eq!(project.out_files(), before, "nothing written");
 }
 
+// A lock written before it recorded decks and cards (issue 10) is no stale lock, and
+// `build --locked` leaves it as it is; a plain build fills them in.
+#[test]
+fn locked_build_accepts_and_keeps_a_lock_without_decks_and_cards() {
+    let project = Project::with_seed();
+    build(&project);
+    let lock = project.root().join("cardsmith.lock");
+    let full = std::fs::read_to_string(&lock).expect("lock");
+    let older: String = full
+        .lines()
+        .filter(|line| !line.starts_with("deck = ") && !line.starts_with("cards = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(older, full);
+    std::fs::write(&lock, &older).expect("write lock");
+    project.cardsmith(&["build", "--locked"]).assert().success();
+    assert_eq!(std::fs::read_to_string(&lock).expect("lock"), older);
+    build(&project);
+    assert_eq!(std::fs::read_to_string(&lock).expect("lock"), full);
+}
+
 #[test]
 fn the_all_package_name_is_configurable_and_checked() {
     let project = Project::with_seed();

@@ -116,7 +116,9 @@ impl Renderer for ApkgRenderer {
         });
         Ok(Rendered {
             artifacts,
-            state: (lock != previous).then(|| lock.to_text()),
+            // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
+            // the decks and cards an older lock did not record).
+            state: (lock != previous && !ctx.config.locked).then(|| lock.to_text()),
             notices: notices(&changes),
             problems: Vec::new(),
         })

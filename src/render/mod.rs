@@ -4,9 +4,24 @@
 //! that a build writes nothing until every renderer has succeeded, and a preview server can serve
 //! the same bytes from memory. [`crate::output`] writes them atomically.
 
-pub mod apkg;
-pub mod markdown;
-pub mod sheet;
+/// Declares each output format's module and lists its renderer, in the order they run (fixed,
+/// so output is reproducible): adding an output format is its module and one line here.
+macro_rules! renderers {
+    ($($module:ident :: $renderer:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every renderer, in the order they run.
+        pub fn renderers() -> Vec<Box<dyn Renderer>> {
+            vec![$(Box::new($module::$renderer)),*]
+        }
+    };
+}
+
+renderers! {
+    markdown::MarkdownRenderer,
+    apkg::ApkgRenderer,
+    sheet::SheetRenderer,
+}
 
 pub use crate::artifact::Artifact;
 use crate::assets::AssetSource;
@@ -133,16 +148,6 @@ pub enum RenderError {
         /// Why it failed.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-}
-
-/// Every renderer, in the order they run (fixed, so output is reproducible). Adding an output
-/// format is a module plus one line here.
-pub fn renderers() -> Vec<Box<dyn Renderer>> {
-    vec![
-        Box::new(markdown::MarkdownRenderer),
-        Box::new(apkg::ApkgRenderer),
-        Box::new(sheet::SheetRenderer),
-    ]
 }
 
 /// The state file of the renderer list (`cardsmith.lock`), if a renderer keeps one. [`crate::output`]

@@ -11,7 +11,7 @@ use super::watch::{follow_change, shown};
 use super::{OutputError, Status, Streams, build};
 use crate::config::{CONFIG_FILE, Config};
 use crate::serve::http::{Server, Shared};
-use crate::serve::pages::{Outcome, Site};
+use crate::serve::pages::{LessonCache, Outcome, Site};
 use crate::watch::{DEBOUNCE, ProjectWatcher};
 
 /// What `serve` was asked for.
@@ -37,6 +37,7 @@ pub fn run(
     let mut server = Some(server);
     let mut out = BTreeMap::new();
     let mut changed = Vec::new();
+    let mut cache = LessonCache::default();
     let mut generation = 0;
     loop {
         generation += 1;
@@ -46,13 +47,27 @@ pub fn run(
         let site = match built {
             Ok(report) => {
                 build::write_report(&config, &report, options.build, streams)?;
-                Site::new(&config, &Outcome::Built(&report), generation, build_ms, out)
+                Site::new(
+                    &config,
+                    &Outcome::Built(&report),
+                    generation,
+                    build_ms,
+                    out,
+                    &mut cache,
+                )
             }
             Err(error) if error.is::<OutputError>() => return Err(error),
             Err(error) => {
                 // The environment, not the content: said on the terminal and on the page.
                 streams.err_line(&format!("error: {error:#}"))?;
-                Site::new(&config, &Outcome::Failed(&error), generation, build_ms, out)
+                Site::new(
+                    &config,
+                    &Outcome::Failed(&error),
+                    generation,
+                    build_ms,
+                    out,
+                    &mut cache,
+                )
             }
         };
         out = site.out.clone();
@@ -81,5 +96,13 @@ pub fn run(
         streams.flush()?;
         changed = watcher.wait(None)?;
         follow_change(&mut config, &mut watcher, &changed, "serve", streams)?;
+        // A lesson's own text is compared by the cache; anything else (an image, a template,
+        // the config) can change every lesson's cards.
+        let source = config.source_dir();
+        if !changed.iter().all(|path| {
+            path.starts_with(&source) && path.extension().is_some_and(|ext| ext == "md")
+        }) {
+            cache.clear();
+        }
     }
 }

@@ -46,13 +46,14 @@ pub enum Outcome<'a> {
 
 impl Site {
     /// The site of a build. `out` carries over the files of the last good build when this one
-    /// wrote none.
+    /// wrote none; `cache` keeps the cards and coverage of lessons that did not change.
     pub fn new(
         config: &Config,
         outcome: &Outcome<'_>,
         generation: u64,
         build_ms: u128,
         out: BTreeMap<String, PathBuf>,
+        cache: &mut LessonCache,
     ) -> Site {
         let mut site = Site {
             generation,
@@ -68,12 +69,18 @@ impl Site {
                 let view = PageView::failed(&header, format!("{error:#}"));
                 site.pages.insert("/".to_owned(), view.render());
             }
-            Outcome::Built(report) => site.add_build(config, &header, report),
+            Outcome::Built(report) => site.add_build(config, &header, report, cache),
         }
         site
     }
 
-    fn add_build(&mut self, config: &Config, header: &Header, report: &BuildReport) {
+    fn add_build(
+        &mut self,
+        config: &Config,
+        header: &Header,
+        report: &BuildReport,
+        cache: &mut LessonCache,
+    ) {
         let checked = &report.checked;
         let course = &checked.course;
         let built = !report.written.is_empty();
@@ -88,18 +95,7 @@ impl Site {
                 })
                 .collect();
         }
-        let cards = if built {
-            Cards::of(config, checked)
-        } else {
-            None
-        };
-        let coverage: BTreeMap<(String, String), ItemCoverage> =
-            crate::lint::Settings::new(config.project.lint.clone())
-                .map(|settings| coverage::coverage(course, &settings, |_| true).items)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|item| ((item.path.clone(), item.item_id.clone()), item))
-                .collect();
+        cache.refresh(config, checked, built);
         let lines = Lines::new(&course.files);
         let status = if built { "built" } else { "refused" };
         let summary = report::summary(&checked.diagnostics);
@@ -130,14 +126,7 @@ impl Site {
         };
         self.pages.insert("/".to_owned(), index.render());
         for lesson in &course.lessons {
-            let view = LessonView::new(
-                checked,
-                &lines,
-                lesson,
-                cards.as_ref(),
-                &coverage,
-                &self.out,
-            );
+            let view = LessonView::new(checked, &lines, lesson, cache, built, &self.out);
             let page = PageView {
                 header: header.clone(),
                 status,
@@ -150,45 +139,132 @@ impl Site {
             self.pages
                 .insert(format!("/lesson/{}", lesson.id), page.render());
         }
-        if let Some(cards) = cards {
-            self.media = cards.notes.media;
+        if built {
+            self.media = cache.media();
         }
     }
 }
 
-/// The notes of a good build, with the project's templates and CSS.
-struct Cards {
-    notes: NoteSet,
+/// What the preview keeps of each lesson between builds, by file: its cards and the coverage of
+/// its items, the costly part of a preview. Made again only for a lesson whose text changed, so
+/// that after a one-file edit the preview renders that lesson alone; [`LessonCache::clear`]
+/// forgets everything after a change that can touch every lesson (a template, an image,
+/// `cardsmith.toml`).
+#[derive(Debug, Default)]
+pub struct LessonCache {
+    lessons: BTreeMap<PathBuf, CachedLesson>,
 }
 
-impl Cards {
-    fn of(config: &Config, checked: &Checked) -> Option<Cards> {
-        // The build just rendered the same notes, so neither can fail now but for a template
-        // override changed in between; the next build reports that.
-        let templates = Templates::for_project(&config.root, &config.templates_dir()).ok()?;
-        let notes =
-            NoteSet::collect(&checked.course, config, &templates, checked.assets.as_ref()).ok()?;
-        Some(Cards { notes })
+#[derive(Debug)]
+struct CachedLesson {
+    /// The text it was made from.
+    text: String,
+    /// Per item id; `None` while the project had errors (no cards are shown then).
+    cards: Option<BTreeMap<String, Vec<CardView>>>,
+    coverage: BTreeMap<String, CoverageView>,
+    /// The media its cards use.
+    media: MediaFiles,
+}
+
+impl LessonCache {
+    /// Forgets every lesson.
+    pub fn clear(&mut self) {
+        self.lessons.clear();
     }
 
-    fn of_item(&self, lesson: usize, item_id: &str) -> Vec<CardView> {
-        let Some(note) = self
-            .notes
-            .notes
+    /// Makes the entries of the lessons whose text changed (or that lack cards a good build now
+    /// shows), and drops those of lessons that are gone.
+    fn refresh(&mut self, config: &Config, checked: &Checked, built: bool) {
+        let course = &checked.course;
+        let path_of = |lesson: &Lesson| course.file(lesson.file).path.clone();
+        self.lessons
+            .retain(|path, _| course.lessons.iter().any(|lesson| &path_of(lesson) == path));
+        let stale: Vec<Lesson> = course
+            .lessons
             .iter()
-            .find(|note| note.lesson == lesson && note.item_id == item_id)
-        else {
-            return Vec::new();
+            .filter(|lesson| {
+                self.lessons.get(&path_of(lesson)).is_none_or(|cached| {
+                    cached.text != course.file(lesson.file).text
+                        || (built && cached.cards.is_none())
+                })
+            })
+            .cloned()
+            .collect();
+        if stale.is_empty() {
+            return;
+        }
+        // The stale lessons alone, with every file (spans index into them).
+        let part = Course {
+            files: course.files.clone(),
+            lessons: stale,
         };
-        let Some(notetype) = self
-            .notes
+        let mut coverage: BTreeMap<String, BTreeMap<String, CoverageView>> = BTreeMap::new();
+        if let Ok(settings) = crate::lint::Settings::new(config.project.lint.clone()) {
+            for item in coverage::coverage(&part, &settings, |_| true).items {
+                coverage
+                    .entry(item.path.clone())
+                    .or_default()
+                    .insert(item.item_id.clone(), CoverageView::new(&item));
+            }
+        }
+        // The build just rendered the same notes, so this fails only for a template override
+        // changed in between; the next build reports that.
+        let notes = built
+            .then(|| {
+                let templates =
+                    Templates::for_project(&config.root, &config.templates_dir()).ok()?;
+                NoteSet::collect(&part, config, &templates, checked.assets.as_ref()).ok()
+            })
+            .flatten();
+        for (index, lesson) in part.lessons.iter().enumerate() {
+            let path = path_of(lesson);
+            let (cards, media) = match &notes {
+                Some(notes) => {
+                    let (cards, media) = cards_of_lesson(notes, index);
+                    (Some(cards), media)
+                }
+                None => (None, MediaFiles::new()),
+            };
+            self.lessons.insert(
+                path.clone(),
+                CachedLesson {
+                    text: part.file(lesson.file).text.clone(),
+                    cards,
+                    coverage: coverage
+                        .remove(&path.display().to_string())
+                        .unwrap_or_default(),
+                    media,
+                },
+            );
+        }
+    }
+
+    fn lesson(&self, course: &Course, lesson: &Lesson) -> Option<&CachedLesson> {
+        self.lessons.get(&course.file(lesson.file).path)
+    }
+
+    /// The media of every lesson's cards.
+    fn media(&self) -> MediaFiles {
+        self.lessons
+            .values()
+            .flat_map(|lesson| lesson.media.clone())
+            .collect()
+    }
+}
+
+/// The cards of lesson `index` of `notes`, per item id, and the media they use.
+fn cards_of_lesson(notes: &NoteSet, index: usize) -> (BTreeMap<String, Vec<CardView>>, MediaFiles) {
+    let mut cards = BTreeMap::new();
+    let mut media = MediaFiles::new();
+    for note in notes.notes.iter().filter(|note| note.lesson == index) {
+        let Some(notetype) = notes
             .notetypes
             .iter()
             .find(|notetype| notetype.spec.name == note.spec.name)
         else {
-            return Vec::new();
+            continue;
         };
-        anki::cards(note, notetype)
+        let views = anki::cards(note, notetype)
             .into_iter()
             .map(|card| CardView {
                 template: card.template,
@@ -196,8 +272,15 @@ impl Cards {
                 front: card_document(&notetype.css, card.ord, &card.front),
                 back: card_document(&notetype.css, card.ord, &card.back),
             })
-            .collect()
+            .collect();
+        cards.insert(note.item_id.clone(), views);
+        for name in &note.media {
+            if let Some(bytes) = notes.media.get(name) {
+                media.insert(name.clone(), bytes.clone());
+            }
+        }
     }
+    (cards, media)
 }
 
 /// A card side as the document Anki's reviewer shows: the note type's CSS, and the side inside
@@ -381,17 +464,16 @@ impl LessonView {
         checked: &Checked,
         lines: &Lines<'_>,
         lesson: &Lesson,
-        cards: Option<&Cards>,
-        coverage: &BTreeMap<(String, String), ItemCoverage>,
+        cache: &LessonCache,
+        built: bool,
         out: &BTreeMap<String, PathBuf>,
     ) -> LessonView {
         let course: &Course = &checked.course;
         let path = course.file(lesson.file).path.display().to_string();
-        let index = course
-            .lessons
-            .iter()
-            .position(|other| other.file == lesson.file)
-            .unwrap_or_default();
+        let cached = cache.lesson(course, lesson);
+        let cards = cached
+            .and_then(|cached| cached.cards.as_ref())
+            .filter(|_| built);
         let ids: Vec<&str> = lesson.items.iter().map(|item| item.id.as_str()).collect();
         let out_url = |name: String| out.contains_key(&name).then(|| format!("/out/{name}"));
         let items = lesson
@@ -405,13 +487,16 @@ impl LessonView {
                 line: lines
                     .line_column(lesson.file, item.heading_span.range.start)
                     .line,
-                cards: cards.map_or_else(Vec::new, |cards| cards.of_item(index, &item.id)),
+                cards: cards
+                    .and_then(|cards| cards.get(&item.id))
+                    .cloned()
+                    .unwrap_or_default(),
                 diagnostics: diagnostics_of(checked, lines, lesson.file.0, |diagnostic| {
                     diagnostic.item_id.as_deref() == Some(item.id.as_str())
                 }),
-                coverage: coverage
-                    .get(&(path.clone(), item.id.clone()))
-                    .map(CoverageView::new),
+                coverage: cached
+                    .and_then(|cached| cached.coverage.get(&item.id))
+                    .cloned(),
             })
             .collect();
         LessonView {
@@ -446,7 +531,7 @@ struct ItemView {
     coverage: Option<CoverageView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct CardView {
     template: &'static str,
     /// 1-based, as Anki's `card1` class and its browser count.
@@ -456,13 +541,13 @@ struct CardView {
     back: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct CoverageView {
     made: Vec<MadeView>,
     missing: Vec<MissingView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct MadeView {
     point: String,
     matched: String,
@@ -471,7 +556,7 @@ struct MadeView {
     sentence: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct MissingView {
     point: String,
     closest: Option<String>,

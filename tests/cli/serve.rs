@@ -128,6 +128,45 @@ fn serve_publishes_each_build_and_announces_it() {
 }
 
 #[test]
+fn serve_makes_again_only_what_an_edit_can_change() {
+    let project = Project::with_seed();
+    project.write(
+        "source/other.md",
+        "---\nid: other\ntitle: Other\ndeck: Other\n---\n\n### Why? {#why}\n\nBecause.\n",
+    );
+    let (mut server, port) = serve(&project);
+    let seed = get(port, "/lesson/pipeline-probes").1;
+    project.write(
+        "source/other.md",
+        "---\nid: other\ntitle: Other\ndeck: Other\n---\n\n### Why? {#why}\n\nBecause so.\n",
+    );
+    server.line("[serve] rebuilt in");
+    assert!(get(port, "/lesson/other").1.contains("Because so."));
+    // The other lesson's cards are the same (kept, not made again, but the same either way).
+    let cards = |page: &str| {
+        page.split("srcdoc=")
+            .skip(1)
+            .map(|side| side.split('>').next().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cards(&get(port, "/lesson/pipeline-probes").1), cards(&seed));
+    // A template changes every lesson's cards.
+    project.write(
+        "templates/anki/style.css",
+        "/* served-style */ .card { color: red; }\n",
+    );
+    // The new folder and the file in it may come as two changes, so two rebuilds.
+    server.line("[serve] rebuilt in");
+    while !get(port, "/lesson/other").1.contains("served-style") {
+        server.line("[serve] rebuilt in");
+    }
+    for lesson in ["pipeline-probes", "other"] {
+        let page = get(port, &format!("/lesson/{lesson}")).1;
+        assert!(page.contains("served-style"), "{lesson}");
+    }
+}
+
+#[test]
 fn serve_answers_only_what_it_serves() {
     let project = Project::with_seed();
     let (_server, port) = serve(&project);

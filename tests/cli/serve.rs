@@ -33,11 +33,9 @@ fn connect(port: u16) -> TcpStream {
 /// `METHOD path` with `Host: host`; the status code and the body.
 fn request(port: u16, method: &str, path: &str, host: &str) -> (u16, String) {
     let mut stream = connect(port);
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request sent");
+    // HTTP/1.0: the body comes whole, never in chunks (a browser joins chunks; this reader
+    // would not).
+    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").expect("request sent");
     let mut response = Vec::new();
     stream.read_to_end(&mut response).expect("response read");
     let response = String::from_utf8_lossy(&response).into_owned();

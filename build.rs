@@ -42,10 +42,12 @@ fn watch_head() {
     println!("cargo:rerun-if-changed={}", head.display());
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
         println!("cargo:rerun-if-changed={}", common.join(branch).display());
-        println!(
-            "cargo:rerun-if-changed={}",
-            common.join("packed-refs").display()
-        );
+        // Only a file that exists: cargo counts a missing one as changed on every build, which
+        // reran this script and rebuilt the crate on every `cargo` call.
+        let packed = common.join("packed-refs");
+        if packed.is_file() {
+            println!("cargo:rerun-if-changed={}", packed.display());
+        }
     }
 }
 

@@ -41,12 +41,17 @@ fn watch_head() {
     let head = git_dir.join("HEAD");
     println!("cargo:rerun-if-changed={}", head.display());
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-        println!("cargo:rerun-if-changed={}", common.join(branch).display());
-        // Only a file that exists: cargo counts a missing one as changed on every build, which
-        // reran this script and rebuilt the crate on every `cargo` call.
-        let packed = common.join("packed-refs");
-        if packed.is_file() {
-            println!("cargo:rerun-if-changed={}", packed.display());
+        // Only paths that exist: cargo counts a missing one as changed on every build, which
+        // reran this script and rebuilt the crate on every `cargo` call. A fresh clone keeps
+        // its branch in packed-refs; the first commit writes the loose ref into its folder.
+        let loose = common.join(&branch);
+        let watched = [
+            Some(loose.clone()),
+            loose.parent().map(Path::to_path_buf),
+            Some(common.join("packed-refs")),
+        ];
+        for path in watched.into_iter().flatten().filter(|path| path.exists()) {
+            println!("cargo:rerun-if-changed={}", path.display());
         }
     }
 }

@@ -7,7 +7,7 @@
 //! (`templates/sheet.typ`, as JSON data: never spliced into markup) and the HTML template.
 //!
 //! The PDF needs the `pdf` cargo feature (on by default; typst is a large dependency). Without it
-//! the sheet is HTML only, laid out with the comfortable defaults.
+//! the sheet is HTML only, laid out at 10 pt in the largest column count (no fit).
 
 #[cfg(feature = "pdf")]
 mod glyphs;

@@ -1,7 +1,7 @@
 //! Fitting a sheet onto its page budget with typst, in-process.
 //!
 //! For each column count in `sheet.columns` (2, 3, 4 by default) the font size is searched by
-//! bisection, in tenths of a point, between the legibility floor and the comfortable size; the
+//! bisection, in tenths of a point, between the legibility floor and the ceiling (`max-font-size`); the
 //! largest size wins, and on a tie the fewer columns. A layout fits when it has at most
 //! `sheet.pages` pages and no text runs past the bottom margin (an item taller than a column is
 //! not split: it would overflow). Each try is one typst compile of the whole sheet, a few
@@ -101,7 +101,7 @@ pub fn fit(
 
 fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<FittedSheet, FitError> {
     let floor = tenths(config.min_font_size);
-    let comfortable = tenths(config.max_font_size).max(floor);
+    let ceiling = tenths(config.max_font_size).max(floor);
     let layout_at = |columns: u32, size: u32| layout(config, columns, size, false);
 
     // (size in tenths, columns, document) of the best fit so far.
@@ -109,7 +109,7 @@ fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<Fitt
     for &columns in &config.columns {
         // Only a size larger than the best so far can win, so start the search above it.
         let low_start = best.as_ref().map_or(floor, |(size, ..)| size + 1);
-        if low_start > comfortable {
+        if low_start > ceiling {
             break;
         }
         let document = compile(view, template, &layout_at(columns, low_start))?;
@@ -117,17 +117,17 @@ fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<Fitt
             continue;
         }
         let mut low = (low_start, document);
-        let mut high = comfortable + 1;
-        if low_start < comfortable {
-            let document = compile(view, template, &layout_at(columns, comfortable))?;
+        let mut high = ceiling + 1;
+        if low_start < ceiling {
+            let document = compile(view, template, &layout_at(columns, ceiling))?;
             if fits(&document, config) {
-                low = (comfortable, document);
+                low = (ceiling, document);
             } else {
-                high = comfortable;
+                high = ceiling;
             }
         }
-        // Invariant: `low` fits, `high` does not (or is past the comfortable size).
-        while high - low.0 > 1 && low.0 < comfortable {
+        // Invariant: `low` fits, `high` does not (or is past the ceiling size).
+        while high - low.0 > 1 && low.0 < ceiling {
             let middle = low.0 + (high - low.0) / 2;
             let document = compile(view, template, &layout_at(columns, middle))?;
             if fits(&document, config) {

@@ -45,13 +45,25 @@ impl Config {
     /// Reads `cardsmith.toml` under `root`, if present.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
-        let project = match std::fs::read_to_string(&path) {
-            Ok(text) => ProjectConfig::parse(&text).map_err(|source| ConfigError::Parse {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::from_text(root, Some(&text)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Config::from_text(root, None)
+            }
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    /// The configuration of the project at `root` whose `cardsmith.toml` holds `text` (`None`:
+    /// there is none), parsed and checked as [`Config::load`] does.
+    pub fn from_text(root: &Path, text: Option<&str>) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        let project = match text {
+            Some(text) => ProjectConfig::parse(text).map_err(|source| ConfigError::Parse {
                 path: path.clone(),
                 source: Box::new(source),
             })?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => ProjectConfig::default(),
-            Err(source) => return Err(ConfigError::Read { path, source }),
+            None => ProjectConfig::default(),
         };
         project.validate(root).map_err(|error| match error {
             Invalid::Message(message) => ConfigError::Invalid {

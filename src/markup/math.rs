@@ -71,13 +71,16 @@ pub fn dollar_delimiters(markdown: &str) -> Cow<'_, str> {
 /// Where `close` first ends the formula in `rest`, skipping escape pairs (`\\`, `\{`); `None` past
 /// a blank line.
 fn find_close(rest: &str, close: &str) -> Option<usize> {
+    // Bytes, not `str` slices: a step of one (or two, past a backslash) can land inside a
+    // character (`\(é`), and the delimiters are ASCII, so a match is always on a boundary.
     let bytes = rest.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        if rest[at..].starts_with(close) {
+        let here = &bytes[at..];
+        if here.starts_with(close.as_bytes()) {
             return Some(at);
         }
-        if rest[at..].starts_with("\n\n") || rest[at..].starts_with("\n\r\n") {
+        if here.starts_with(b"\n\n") || here.starts_with(b"\n\r\n") {
             return None;
         }
         at += if bytes[at] == b'\\' { 2 } else { 1 };

@@ -827,3 +827,19 @@ fn r11_a_code_block_shown_plain_is_a_warning_at_its_fence() {
     );
     project.run(&["build"], 0);
 }
+
+/// Issue 11 (found by the property tests): `\(` before a character of several bytes (`\(é`)
+/// made the search for the closing `\)` slice inside the character: `check` panicked.
+#[test]
+fn r11_an_open_formula_before_a_wide_character_never_panics() {
+    let project = Project::new();
+    for answer in ["\\(é", "\\(𞋀 and more", "\\[ü\\]", "$x$ \\(中文 \\)"] {
+        project.write(
+            "source/m.md",
+            &format!("---\nid: m\ntitle: M\ndeck: M\n---\n\n### Q? {{#q}}\n\n{answer}\n"),
+        );
+        let (status, _, stderr) = run(&project, &["check"]);
+        assert!(!stderr.contains("panicked"), "{answer}: {stderr}");
+        assert_eq!(status, 0, "{answer}: {stderr}");
+    }
+}

@@ -13,6 +13,7 @@ mod errors;
 mod fidelity;
 mod lint;
 mod new;
+mod properties;
 mod serve;
 mod sheet;
 mod terminal;

@@ -92,19 +92,31 @@ impl Renderer for SheetRenderer {
         let mut problems = Vec::new();
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut notices = Vec::new();
-        for lesson in ctx.course.lessons.iter().filter(|lesson| lesson.sheet) {
-            let view = SheetView::of(ctx.course, lesson);
+        let lessons: Vec<&Lesson> = ctx
+            .course
+            .lessons
+            .iter()
+            .filter(|lesson| lesson.sheet)
+            .collect();
+        #[cfg(feature = "pdf")]
+        let sheets = fit_each(ctx.course, &lessons, config, ctx.templates.raw("sheet.typ"));
+        #[cfg(not(feature = "pdf"))]
+        let sheets = lessons
+            .iter()
+            .map(|lesson| SheetView::of(ctx.course, lesson));
+        for sheet in sheets {
             #[cfg(feature = "pdf")]
-            let layout = {
-                let template = ctx.templates.raw("sheet.typ");
-                match pdf::fit(&view, config, template) {
+            let (view, layout) = {
+                let (view, fitted) = sheet;
+                match fitted {
                     Ok(fitted) => {
-                        notices.push(fit_notice(&lesson.id, config, &fitted));
+                        notices.push(fit_notice(&view.id, config, &fitted));
                         artifacts.push(Artifact {
-                            path: PathBuf::from(format!("{}.pdf", lesson.id)),
+                            path: PathBuf::from(format!("{}.pdf", view.id)),
                             bytes: fitted.pdf,
                         });
-                        HtmlLayout::new(config, fitted.columns, fitted.size)
+                        let layout = HtmlLayout::new(config, fitted.columns, fitted.size);
+                        (view, layout)
                     }
                     Err(pdf::FitError::Content(mut found)) => {
                         problems.append(&mut found);
@@ -114,7 +126,7 @@ impl Renderer for SheetRenderer {
                         return Err(RenderError::Other {
                             context: format!(
                                 "the sheet template `sheet.typ` failed for lesson `{}`",
-                                lesson.id
+                                view.id
                             ),
                             source: message.into(),
                         });
@@ -122,6 +134,8 @@ impl Renderer for SheetRenderer {
                 }
             };
             // Without the fit nothing says how long the lesson is: a size that suits any length.
+            #[cfg(not(feature = "pdf"))]
+            let view = sheet;
             #[cfg(not(feature = "pdf"))]
             let layout = HtmlLayout::new(
                 config,
@@ -139,7 +153,7 @@ impl Renderer for SheetRenderer {
                 },
             )?;
             artifacts.push(Artifact {
-                path: PathBuf::from(format!("{}.sheet.html", lesson.id)),
+                path: PathBuf::from(format!("{}.sheet.html", view.id)),
                 bytes: html.into_bytes(),
             });
         }
@@ -151,6 +165,28 @@ impl Renderer for SheetRenderer {
             problems,
         })
     }
+}
+
+/// Each lesson's view and fitted sheet, in the lessons' order. The fits are independent (each
+/// lays out in a typst world of its own), so they run on every core; collecting keeps the order,
+/// and each fit's bytes depend on its lesson alone, so the output is the same on any number of
+/// threads (`RAYON_NUM_THREADS=1` runs them one after another).
+#[cfg(feature = "pdf")]
+fn fit_each(
+    course: &Course,
+    lessons: &[&Lesson],
+    config: &SheetConfig,
+    template: &str,
+) -> Vec<(SheetView, Result<pdf::FittedSheet, pdf::FitError>)> {
+    use rayon::prelude::*;
+    lessons
+        .par_iter()
+        .map(|lesson| {
+            let view = SheetView::of(course, lesson);
+            let fitted = pdf::fit(&view, config, template);
+            (view, fitted)
+        })
+        .collect()
 }
 
 /// What the fit chose for one lesson, printed by `build`: ``sheet of `id`: 2 columns at 10 pt,

@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Also print which project is used and the time each build stage took.
+    /// Also print which project is used and the time each stage of a build or check took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 

@@ -59,6 +59,16 @@ fn verbose_says_which_project_and_where_the_time_went() {
         assert!(time.contains(&format!(" {renderer} ")), "{time}");
     }
     assert!(stderr.contains("\nwrote out/pipeline-probes.apkg\n"));
+    let stderr = project.run(&["check", "-v"], 0);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines[0], "project: [ROOT]");
+    assert!(
+        regex::Regex::new(r"^time: check \d+ ms$")
+            .expect("valid regex")
+            .is_match(lines[1]),
+        "{stderr}"
+    );
+    assert_eq!(lines[2..], ["checked 1 lesson: no problems"]);
 }
 
 #[test]

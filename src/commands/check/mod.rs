@@ -45,7 +45,10 @@ pub fn run(
     options: &Options,
     streams: &mut Streams<'_>,
 ) -> anyhow::Result<Status> {
+    streams.detail_line(&format!("project: {}", config.root.display()))?;
+    let start = std::time::Instant::now();
     let mut checked = crate::check(config)?;
+    streams.detail_line(&format!("time: check {} ms", start.elapsed().as_millis()))?;
     let mut scope = Scope::new(&config.root, &options.paths, &checked)?;
     if options.fix {
         let fixed =

@@ -22,6 +22,8 @@ fuzz_target!(|bytes: &[u8]| {
         .map(|entry| NoteState {
             id: entry.id.clone(),
             notetype: entry.notetype.clone(),
+            deck: entry.deck.clone().unwrap_or_else(|| "Fuzz".to_owned()),
+            cards: entry.cards.clone().unwrap_or_else(|| vec![0]),
             hash: entry.hash.clone(),
         })
         .collect();
@@ -31,6 +33,8 @@ fuzz_target!(|bytes: &[u8]| {
     notes.push(NoteState {
         id: "fuzz-new-item".to_owned(),
         notetype: "cardsmith".to_owned(),
+        deck: "Fuzz".to_owned(),
+        cards: vec![0, 1],
         hash: "0".to_owned(),
     });
     let notetypes = [("cardsmith".to_owned(), "1".to_owned())];

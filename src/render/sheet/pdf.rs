@@ -1,8 +1,9 @@
 //! Fitting a sheet onto its page budget with typst, in-process.
 //!
-//! For each column count in `sheet.columns` (2, 3, 4 by default) the font size is searched by
-//! bisection, in tenths of a point, between the legibility floor and the ceiling (`max-font-size`); the
-//! largest size wins, and on a tie the fewer columns. A layout fits when it has at most
+//! For each column count in `sheet.columns` (2, 3, 4 by default) the font size is searched, in
+//! tenths of a point, between the legibility floor and the ceiling (`max-font-size`): each try
+//! aims where the content should just fill the budget, from how much of it the last tries filled
+//! (see [`largest_fitting`]). The largest size wins, and on a tie the fewer columns. A layout fits when it has at most
 //! `sheet.pages` pages and no text runs past the bottom margin (an item taller than a column is
 //! not split: it would overflow). Each try is one typst compile of the whole sheet, a few
 //! milliseconds in a release build; a column count that does not fit at the floor costs one.
@@ -58,7 +59,7 @@ pub enum FitError {
 
 /// The layout parameters the template reads from `sheet.layout`.
 #[derive(Debug, Clone, Serialize)]
-struct Layout {
+pub(super) struct Layout {
     /// typst's paper name.
     paper: &'static str,
     columns: u32,
@@ -103,44 +104,43 @@ fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<Fitt
     let floor = tenths(config.min_font_size);
     let ceiling = tenths(config.max_font_size).max(floor);
     let layout_at = |columns: u32, size: u32| layout(config, columns, size, false);
+    let fits_at = |columns: u32, size: u32| -> Result<Try<PagedDocument>, FitError> {
+        let layout = layout_at(columns, size);
+        let document = compile(view, template, &layout)?;
+        Ok((fits(&document, config), pages_needed(&document, &layout), document))
+    };
 
     // (size in tenths, columns, document) of the best fit so far.
     let mut best: Option<(u32, u32, PagedDocument)> = None;
+    // The layouts at the floor that did not fit, kept to explain an overflow without redoing them.
+    let mut at_floor = Vec::new();
     for &columns in &config.columns {
         // Only a size larger than the best so far can win, so start the search above it.
         let low_start = best.as_ref().map_or(floor, |(size, ..)| size + 1);
         if low_start > ceiling {
             break;
         }
-        let document = compile(view, template, &layout_at(columns, low_start))?;
-        if !fits(&document, config) {
+        let (fit, _, document) = fits_at(columns, low_start)?;
+        if !fit {
+            if low_start == floor {
+                at_floor.push((columns, document));
+            }
             continue;
         }
-        let mut low = (low_start, document);
-        let mut high = ceiling + 1;
-        if low_start < ceiling {
-            let document = compile(view, template, &layout_at(columns, ceiling))?;
-            if fits(&document, config) {
-                low = (ceiling, document);
-            } else {
-                high = ceiling;
-            }
-        }
-        // Invariant: `low` fits, `high` does not (or is past the ceiling size).
-        while high - low.0 > 1 && low.0 < ceiling {
-            let middle = low.0 + (high - low.0) / 2;
-            let document = compile(view, template, &layout_at(columns, middle))?;
-            if fits(&document, config) {
-                low = (middle, document);
-            } else {
-                high = middle;
-            }
-        }
-        best = Some((low.0, columns, low.1));
+        let needed = pages_needed(&document, &layout_at(columns, low_start));
+        let (size, document) = largest_fitting(
+            (low_start, (true, needed, document)),
+            ceiling,
+            f64::from(config.pages),
+            |size| fits_at(columns, size),
+        )?;
+        best = Some((size, columns, document));
     }
 
     let Some((size, columns, document)) = best else {
-        return Err(FitError::Content(explain_overflow(view, config, template)?));
+        return Err(FitError::Content(explain_overflow(
+            view, config, template, &at_floor,
+        )?));
     };
     let document = balance(view, template, layout_at(columns, size), document)?;
     let options = PdfOptions {
@@ -203,6 +203,7 @@ fn explain_overflow(
     view: &SheetView,
     config: &SheetConfig,
     template: &str,
+    at_floor: &[(u32, PagedDocument)],
 ) -> Result<Vec<Diagnostic>, FitError> {
     let floor = tenths(config.min_font_size);
     let widest = config.columns.iter().copied().min().unwrap_or(1);
@@ -230,10 +231,9 @@ fn explain_overflow(
     }
     // The column count that needs the fewest pages at the floor is the one worth reporting.
     let mut fewest: Option<(f64, u32)> = None;
-    for &columns in &config.columns {
-        let layout = layout(config, columns, floor, false);
-        let document = compile(view, template, &layout)?;
-        let needed = pages_needed(&document, &layout);
+    for (columns, document) in at_floor {
+        let (columns, layout) = (*columns, layout(config, *columns, floor, false));
+        let needed = pages_needed(document, &layout);
         if fewest.is_none_or(|(pages, _)| needed < pages) {
             fewest = Some((needed, columns));
         }
@@ -244,7 +244,71 @@ fn explain_overflow(
     Ok(vec![overflow_diagnostic(view, config, needed, columns)])
 }
 
-fn layout(config: &SheetConfig, columns: u32, size_tenths: u32, check_heights: bool) -> Layout {
+/// One try of the size search: whether the layout fits, how many pages its content needs (see
+/// [`pages_needed`]), and the layout.
+pub(super) type Try<D> = (bool, f64, D);
+
+/// The largest size, in tenths of a point and at most `ceiling`, at which a layout fits, with that
+/// layout: from `fitting`, a try at a size known to fit, towards a budget of `pages`.
+///
+/// Rather than bisecting blindly, each try aims where the content should just fill the budget: the
+/// content's height grows with the size as a power (about 1 when lines are short and do not wrap,
+/// more when they do), estimated from the last two tries, the first one assuming 1. A sheet's
+/// answer is usually found in two or three layouts where bisecting from the floor to the ceiling
+/// takes eight. Two tries in a row on the same side of the answer mean the estimate is off, and
+/// the next try is the bracket's middle instead, so the search never costs much more than a
+/// bisection. The answer is the same either way: the size below which every size fits.
+pub(super) fn largest_fitting<D, E>(
+    fitting: (u32, Try<D>),
+    ceiling: u32,
+    pages: f64,
+    mut try_at: impl FnMut(u32) -> Result<Try<D>, E>,
+) -> Result<(u32, D), E> {
+    let (size, (_, needed, document)) = fitting;
+    // Invariant: `low` fits; `high` does not, or is past the ceiling.
+    let (mut low, mut high) = ((size, document), ceiling + 1);
+    let (mut last, mut before) = ((size, needed), None);
+    let mut streak: Option<(bool, u32)> = None;
+    while high - low.0 > 1 {
+        let size = match streak {
+            Some((_, run)) if run >= 2 => low.0 + (high - low.0) / 2,
+            _ => aim(last, before, pages),
+        }
+        .clamp(low.0 + 1, high - 1);
+        let (fit, needed, document) = try_at(size)?;
+        if fit {
+            low = (size, document);
+        } else {
+            high = size;
+        }
+        streak = match streak {
+            Some((side, run)) if side == fit => Some((side, run + 1)),
+            _ => Some((fit, 1)),
+        };
+        (before, last) = (Some(last), (size, needed));
+    }
+    Ok(low)
+}
+
+/// The size (tenths of a point) at which the content should need just `pages` pages, from the
+/// last try `(size, pages needed)` and the one before it, if any (for the growth's power).
+fn aim(last: (u32, f64), before: Option<(u32, f64)>, pages: f64) -> u32 {
+    let (size, needed) = (f64::from(last.0), last.1.max(0.01));
+    let power = before
+        .map(|(other_size, other_needed)| {
+            (needed / other_needed.max(0.01)).ln() / (size / f64::from(other_size)).ln()
+        })
+        .filter(|power| power.is_finite())
+        .map_or(1.0, |power| power.clamp(0.5, 3.0));
+    (size * (pages / needed).powf(1.0 / power)).floor() as u32
+}
+
+pub(super) fn layout(
+    config: &SheetConfig,
+    columns: u32,
+    size_tenths: u32,
+    check_heights: bool,
+) -> Layout {
     let (width, height) = config.paper.size_pt();
     let margin = super::MARGIN_MM * POINTS_PER_MM;
     let gutter = GUTTER_MM * POINTS_PER_MM;
@@ -263,13 +327,17 @@ fn layout(config: &SheetConfig, columns: u32, size_tenths: u32, check_heights: b
     }
 }
 
-fn tenths(points: f64) -> u32 {
+pub(super) fn tenths(points: f64) -> u32 {
     // Config validation keeps sizes between 4 and 24 pt.
     (points * 10.0).round() as u32
 }
 
 /// Lays the sheet out once.
-fn compile(view: &SheetView, template: &str, layout: &Layout) -> Result<PagedDocument, FitError> {
+pub(super) fn compile(
+    view: &SheetView,
+    template: &str,
+    layout: &Layout,
+) -> Result<PagedDocument, FitError> {
     let input = serde_json::to_string(&Input {
         sheet: view,
         layout,
@@ -306,7 +374,7 @@ fn messages(errors: &[SourceDiagnostic], world: Option<&SheetWorld>) -> String {
 }
 
 /// Whether a layout keeps within the page budget with nothing past the bottom margin.
-fn fits(document: &PagedDocument, config: &SheetConfig) -> bool {
+pub(super) fn fits(document: &PagedDocument, config: &SheetConfig) -> bool {
     document.pages().len() <= config.pages as usize
         && document.pages().iter().all(|page| {
             let height = page.frame.height().to_pt();
@@ -345,7 +413,7 @@ fn lowest_text(frame: &Frame, origin: Point) -> Abs {
 
 /// How many pages the content takes, fractionally: full pages, plus how far into the last page's
 /// columns the `<cardsmith-end>` mark lands.
-fn pages_needed(document: &PagedDocument, layout: &Layout) -> f64 {
+pub(super) fn pages_needed(document: &PagedDocument, layout: &Layout) -> f64 {
     let pages = document.pages().len();
     let introspector = document.introspector();
     let position = label(PicoStr::intern("cardsmith-end"))
@@ -357,7 +425,9 @@ fn pages_needed(document: &PagedDocument, layout: &Layout) -> f64 {
     };
     let x = position.point.x.to_pt() - layout.margin;
     let y = position.point.y.to_pt() - layout.margin;
-    let column = (x / (layout.column_width + layout.gutter))
+    // A mark at the top of a column sits exactly one column step from the previous one's start:
+    // half a point of slack keeps rounding from counting it in the column before.
+    let column = ((x + 0.5) / (layout.column_width + layout.gutter))
         .floor()
         .clamp(0.0, f64::from(layout.columns) - 1.0);
     let down = (y / layout.column_height).clamp(0.0, 1.0);

@@ -178,3 +178,106 @@ fn a_broken_template_override_is_a_template_error_with_its_line() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// A lesson of `items` items, ten per topic, each with two required points and a red flag.
+#[cfg(feature = "pdf")]
+fn generated_lesson(items: usize) -> String {
+    let mut text = format!("---\nid: gen\ntitle: {items} items\ndeck: Gen\n---\n");
+    for n in 1..=items {
+        if n % 10 == 1 {
+            text.push_str(&format!("\n## Topic {}\n", n / 10 + 1));
+        }
+        text.push_str(&format!(
+            "\n### How does component {n} recover from failure? {{#item-{n}}}\n\n\
+             It retries.\n\n```card\nmust:\n  - retries with backoff ({n})\n  - idempotent writes\n\
+             avoid:\n  - retries forever\n```\n"
+        ));
+    }
+    text
+}
+
+/// The size search as it was before the first guess: the ceiling, then bisection.
+#[cfg(feature = "pdf")]
+fn bisection(
+    fitting: u32,
+    ceiling: u32,
+    mut fits_at: impl FnMut(u32) -> bool,
+) -> u32 {
+    let (mut low, mut high) = (fitting, ceiling + 1);
+    if low < ceiling {
+        if fits_at(ceiling) {
+            low = ceiling;
+        } else {
+            high = ceiling;
+        }
+    }
+    while high - low > 1 && low < ceiling {
+        let middle = low + (high - low) / 2;
+        if fits_at(middle) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn the_aimed_search_finds_the_bisections_size_in_fewer_layouts() {
+    use std::cell::Cell;
+    let config = SheetConfig::default();
+    let template = crate::templates::Templates::embedded()
+        .raw("sheet.typ")
+        .to_owned();
+    let floor = pdf::tenths(config.min_font_size);
+    let ceiling = pdf::tenths(config.max_font_size);
+    let (mut guessed_total, mut bisected_total, mut searches) = (0, 0, 0);
+    for items in [12, 30, 55] {
+        let course = course(&generated_lesson(items));
+        let view = SheetView::of(&course, &course.lessons[0]);
+        for &columns in &config.columns {
+            let layout_at = |size: u32| pdf::layout(&config, columns, size, false);
+            let at_floor = pdf::compile(&view, &template, &layout_at(floor)).expect("compiles");
+            if !pdf::fits(&at_floor, &config) {
+                continue;
+            }
+            let layouts = Cell::new(0);
+            let try_at = |size: u32| {
+                layouts.set(layouts.get() + 1);
+                let layout = layout_at(size);
+                let document = pdf::compile(&view, &template, &layout).expect("compiles");
+                (pdf::fits(&document, &config), pdf::pages_needed(&document, &layout))
+            };
+            let needed = pdf::pages_needed(&at_floor, &layout_at(floor));
+            let (guessed, ()) = pdf::largest_fitting::<(), ()>(
+                (floor, (true, needed, ())),
+                ceiling,
+                f64::from(config.pages),
+                |size| {
+                    let (fit, needed) = try_at(size);
+                    Ok((fit, needed, ()))
+                },
+            )
+            .expect("no errors");
+            let guessed_layouts = layouts.replace(0);
+            let bisected = bisection(floor, ceiling, |size| try_at(size).0);
+            let bisected_layouts = layouts.get();
+            assert_eq!(
+                guessed, bisected,
+                "{items} items in {columns} columns: the guess chose another size"
+            );
+            guessed_total += guessed_layouts;
+            bisected_total += bisected_layouts;
+            searches += 1;
+        }
+    }
+    assert!(searches >= 6, "only {searches} searches had a fitting floor");
+    // One search may take a layout more than the bisection (an estimate twice on the wrong side),
+    // but together they take a fifth fewer: 32 layouts against 41 when this was written.
+    assert!(
+        guessed_total * 5 <= bisected_total * 4,
+        "{guessed_total} layouts with the guess, {bisected_total} bisecting"
+    );
+}
+

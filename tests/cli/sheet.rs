@@ -258,60 +258,6 @@ mod pdf {
     }
 
     #[test]
-    fn sheets_fitted_on_one_thread_or_many_are_the_same_bytes_in_the_same_order() {
-        let project = Project::with_seed();
-        for (id, items) in [("twelve", 12), ("forty", 40), ("eighty", 80), ("five", 5)] {
-            // Ids are unique across the project.
-            let lesson = generated_lesson(id, items).replace("{#item-", &format!("{{#{id}-"));
-            project.write(&format!("source/{id}.md"), &lesson);
-        }
-        let build = |threads: &str| {
-            let output = project
-                .cardsmith(&["build"])
-                .env("RAYON_NUM_THREADS", threads)
-                .output()
-                .expect("the binary runs");
-            assert!(output.status.success(), "{output:?}");
-            let files = project.out_files();
-            // From scratch each time: no earlier outputs (the lock stays: it holds the decks'
-            // ids and timestamps, so the decks are the same bytes too).
-            std::fs::remove_dir_all(project.root().join("out")).expect("remove out/");
-            (String::from_utf8_lossy(&output.stderr).into_owned(), files)
-        };
-        // The first build writes the lock.
-        build("1");
-        let (one_log, one) = build("1");
-        let (many_log, many) = build("4");
-        let pdfs = one
-            .iter()
-            .filter(|(path, _)| path.extension().is_some_and(|ext| ext == "pdf"))
-            .count();
-        assert_eq!(
-            pdfs,
-            5,
-            "{:?}",
-            one.iter().map(|(path, _)| path).collect::<Vec<_>>()
-        );
-        // The notes say what each fit chose, in the lessons' order either way.
-        assert_eq!(one_log, many_log);
-        assert!(one_log.contains("sheet of `eighty`"), "{one_log}");
-        let paths = |files: &[(std::path::PathBuf, Vec<u8>)]| {
-            files
-                .iter()
-                .map(|(path, _)| path.clone())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(paths(&one), paths(&many));
-        for ((path, one), (_, many)) in one.iter().zip(&many) {
-            assert!(
-                one == many,
-                "out/{} differs between 1 and 4 threads",
-                path.display()
-            );
-        }
-    }
-
-    #[test]
     fn hostile_text_prints_literally() {
         let project = Project::new();
         project.write(

@@ -92,31 +92,19 @@ impl Renderer for SheetRenderer {
         let mut problems = Vec::new();
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut notices = Vec::new();
-        let lessons: Vec<&Lesson> = ctx
-            .course
-            .lessons
-            .iter()
-            .filter(|lesson| lesson.sheet)
-            .collect();
-        #[cfg(feature = "pdf")]
-        let sheets = fit_each(ctx.course, &lessons, config, ctx.templates.raw("sheet.typ"));
-        #[cfg(not(feature = "pdf"))]
-        let sheets = lessons
-            .iter()
-            .map(|lesson| SheetView::of(ctx.course, lesson));
-        for sheet in sheets {
+        for lesson in ctx.course.lessons.iter().filter(|lesson| lesson.sheet) {
+            let view = SheetView::of(ctx.course, lesson);
             #[cfg(feature = "pdf")]
-            let (view, layout) = {
-                let (view, fitted) = sheet;
-                match fitted {
+            let layout = {
+                let template = ctx.templates.raw("sheet.typ");
+                match pdf::fit(&view, config, template) {
                     Ok(fitted) => {
-                        notices.push(fit_notice(&view.id, config, &fitted));
+                        notices.push(fit_notice(&lesson.id, config, &fitted));
                         artifacts.push(Artifact {
-                            path: PathBuf::from(format!("{}.pdf", view.id)),
+                            path: PathBuf::from(format!("{}.pdf", lesson.id)),
                             bytes: fitted.pdf,
                         });
-                        let layout = HtmlLayout::new(config, fitted.columns, fitted.size);
-                        (view, layout)
+                        HtmlLayout::new(config, fitted.columns, fitted.size)
                     }
                     Err(pdf::FitError::Content(mut found)) => {
                         problems.append(&mut found);
@@ -126,7 +114,7 @@ impl Renderer for SheetRenderer {
                         return Err(RenderError::Other {
                             context: format!(
                                 "the sheet template `sheet.typ` failed for lesson `{}`",
-                                view.id
+                                lesson.id
                             ),
                             source: message.into(),
                         });
@@ -134,8 +122,6 @@ impl Renderer for SheetRenderer {
                 }
             };
             // Without the fit nothing says how long the lesson is: a size that suits any length.
-            #[cfg(not(feature = "pdf"))]
-            let view = sheet;
             #[cfg(not(feature = "pdf"))]
             let layout = HtmlLayout::new(
                 config,
@@ -153,7 +139,7 @@ impl Renderer for SheetRenderer {
                 },
             )?;
             artifacts.push(Artifact {
-                path: PathBuf::from(format!("{}.sheet.html", view.id)),
+                path: PathBuf::from(format!("{}.sheet.html", lesson.id)),
                 bytes: html.into_bytes(),
             });
         }
@@ -165,28 +151,6 @@ impl Renderer for SheetRenderer {
             problems,
         })
     }
-}
-
-/// Each lesson's view and fitted sheet, in the lessons' order. The fits are independent (each
-/// lays out in a typst world of its own), so they run on every core; collecting keeps the order,
-/// and each fit's bytes depend on its lesson alone, so the output is the same on any number of
-/// threads (`RAYON_NUM_THREADS=1` runs them one after another).
-#[cfg(feature = "pdf")]
-fn fit_each(
-    course: &Course,
-    lessons: &[&Lesson],
-    config: &SheetConfig,
-    template: &str,
-) -> Vec<(SheetView, Result<pdf::FittedSheet, pdf::FitError>)> {
-    use rayon::prelude::*;
-    lessons
-        .par_iter()
-        .map(|lesson| {
-            let view = SheetView::of(course, lesson);
-            let fitted = pdf::fit(&view, config, template);
-            (view, fitted)
-        })
-        .collect()
 }
 
 /// What the fit chose for one lesson, printed by `build`: ``sheet of `id`: 2 columns at 10 pt,

@@ -100,7 +100,10 @@ impl Lexicon {
 
     /// The matching key of a folded word: its stem, or its synonym group's.
     pub fn key(&self, folded: &str) -> String {
-        let stem = self.stem(folded);
+        self.key_of_stem(self.stem(folded))
+    }
+
+    fn key_of_stem(&self, stem: String) -> String {
         match self.synonyms.get(&stem) {
             Some(canonical) => canonical.clone(),
             None => stem,
@@ -113,12 +116,8 @@ impl Lexicon {
             return reduced.clone();
         }
         let stem = self.stem(folded);
-        let key = match self.synonyms.get(&stem) {
-            Some(canonical) => interner.id(canonical),
-            None => interner.id(&stem),
-        };
         let reduced = Reduced {
-            key,
+            key: interner.id(&self.key_of_stem(stem.clone())),
             stem: stem.into(),
         };
         self.memo.insert(folded.to_owned(), reduced.clone());

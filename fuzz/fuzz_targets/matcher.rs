@@ -23,7 +23,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok((kind, regex)) = cardsmith::parse::compile_pattern(pattern) else {
         return;
     };
-    let mut matcher = Matcher::new(synonyms);
+    let mut matcher = Matcher::new(synonyms, true);
     let point = Query {
         source: pattern,
         kind,

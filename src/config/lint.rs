@@ -8,6 +8,7 @@
 //! answer-word-budget = 150    # Q001
 //! max-enumeration = 5         # Q003
 //! near-duplicate-similarity = 0.85  # Q006, 0..1
+//! builtin-synonyms = true     # the languages' own synonym groups (docs/lint.md)
 //!
 //! [lint.severity]
 //! Q001 = "error"              # or "warning"; a code or a name
@@ -54,6 +55,8 @@ pub struct LintConfig {
     pub rules: Vec<ProjectRuleConfig>,
     /// Synonym groups for matching phrases: each key with the words that count as it.
     pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Whether the built-in synonym groups of each language apply too (docs/lint.md lists them).
+    pub builtin_synonyms: bool,
 }
 
 impl Default for LintConfig {
@@ -67,6 +70,7 @@ impl Default for LintConfig {
             near_duplicate_similarity: 0.85,
             rules: Vec::new(),
             synonyms: BTreeMap::new(),
+            builtin_synonyms: true,
         }
     }
 }

@@ -41,7 +41,8 @@ impl<'a> Context<'a> {
             .items()
             .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
             .collect();
-        let mut matcher = matching::Matcher::new(settings.synonym_groups());
+        let mut matcher =
+            matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms());
         let mut variants = matching::CaseVariants::default();
         let matches = course
             .items()

@@ -195,6 +195,11 @@ impl Settings {
             .collect()
     }
 
+    /// Whether the languages' built-in synonym groups apply (`[lint] builtin-synonyms`).
+    pub fn builtin_synonyms(&self) -> bool {
+        self.config.builtin_synonyms
+    }
+
     /// Whether the rule with `code` runs.
     pub fn is_enabled(&self, code: &str) -> bool {
         let matches = |selectors: &[String]| {

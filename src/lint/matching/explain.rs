@@ -28,16 +28,25 @@ pub fn closest(phrase: &Phrase, doc: &Doc, text: &str) -> Closest {
     for alternative in &phrase.alternatives {
         let occurrences = occurrences(alternative, doc, text);
         for sentence in 0..doc.sentences.len() {
-            let mut covered = vec![false; phrase.terms.len()];
+            // A word the alternative leaves out (the particle of `slow down`) is not lacking.
+            let mut covered = vec![true; phrase.terms.len()];
+            for (_, terms) in &alternative.needles {
+                covered[terms.clone()].iter_mut().for_each(|c| *c = false);
+            }
             let mut present = Vec::new();
+            let mut count = 0;
             for ((_, terms), units) in alternative.needles.iter().zip(&occurrences) {
                 if let Some(unit) = units.iter().find(|unit| unit.sentence == sentence) {
                     covered[terms.clone()].iter_mut().for_each(|c| *c = true);
                     present.push(unit.range.clone());
+                    count += terms.len();
                 }
             }
-            let count = covered.iter().filter(|c| **c).count();
-            if count > best_count {
+            let lacking = covered.iter().filter(|c| !**c).count();
+            // Most words found, then fewest lacking (an alternative without a particle).
+            if count > best_count
+                || (count > 0 && count == best_count && lacking < best.lacking.len())
+            {
                 best_count = count;
                 present.sort_by_key(|range| range.start);
                 best = Closest {

@@ -31,6 +31,22 @@ pub struct Words {
     /// words meet (`retransmiss`ion → `retransmit`): a subset of Lovins's (1968) recoding rules,
     /// each only on a stem of at least `.2` letters.
     pub recodings: &'static [(&'static str, &'static str, usize)],
+    /// Object pronouns: a negation whose scope opens with one negates only it ("without it, a
+    /// crash loses writes" negates `it`, not the writes).
+    pub object_pronouns: &'static [&'static str],
+    /// Phrasal verbs whose particle only intensifies the verb (`slow down`, `speed up`), as
+    /// "verb particle": a phrase holding one is made with or without the particle.
+    pub intensified: &'static [&'static str],
+    /// Adjectives whose comparative and superlative (`hotter`, `hottest`) count as them; the
+    /// stemmer leaves `-er` and `-est` alone, since most words ending so are no comparatives.
+    pub comparable: &'static [&'static str],
+    /// The built-in synonym groups (`[lint] builtin-synonyms`, on by default): words near enough
+    /// in meaning that a paraphrase swaps one for another. docs/lint.md lists them.
+    pub synonyms: &'static [&'static [&'static str]],
+    /// Marker pairs whose terms keep their order even in a point: `("from", "to")` keeps the
+    /// term after `from` before the term after `to`; an empty opening stands for the phrase's
+    /// first term (`("", "than")`: "reads are faster than writes").
+    pub ordering: &'static [(&'static str, &'static str)],
 }
 
 /// The lists of a validated language code (`Lesson::lang`).
@@ -83,6 +99,11 @@ const fn spaced(
         anaphora: &[],
         irregular: &[],
         recodings: &[],
+        object_pronouns: &[],
+        intensified: &[],
+        comparable: &[],
+        synonyms: &[],
+        ordering: &[],
     }
 }
 
@@ -145,7 +166,90 @@ pub const ENGLISH: Words = Words {
         ("lus", "lud", 5),
         ("rus", "rud", 6),
     ],
+    object_pronouns: &["it", "them", "him", "us", "me"],
+    intensified: &[
+        "slow down",
+        "speed up",
+        "clean up",
+        "free up",
+        "use up",
+        "fill up",
+        "cut down",
+        "write down",
+        "warm up",
+        "heat up",
+        "cool down",
+        "calm down",
+        "narrow down",
+        "open up",
+        "join up",
+        "link up",
+        "wake up",
+        "hurry up",
+        "tidy up",
+        "sort out",
+        "spell out",
+        "single out",
+        "even out",
+        "level off",
+    ],
+    comparable: ENGLISH_COMPARABLE,
+    synonyms: ENGLISH_SYNONYMS,
+    ordering: &[("from", "to"), ("from", "into"), ("", "than")],
 };
+
+/// Adjectives (and the adverbs used like them) whose `-er`/`-est` forms count as them; `good`,
+/// `bad` and `far` have their irregular forms in [`ENGLISH_IRREGULAR`].
+const ENGLISH_COMPARABLE: &[&str] = &[
+    "big", "bright", "broad", "busy", "cheap", "clean", "clear", "close", "cold", "cool", "dark",
+    "deep", "dense", "dirty", "early", "easy", "fast", "few", "fine", "firm", "fresh", "full",
+    "great", "hard", "heavy", "high", "hot", "large", "late", "lazy", "light", "long", "loose",
+    "loud", "low", "mild", "narrow", "near", "new", "noisy", "old", "poor", "quick", "quiet",
+    "rare", "rich", "risky", "rough", "safe", "sharp", "short", "simple", "slim", "slow", "small",
+    "smart", "smooth", "soft", "soon", "steep", "strict", "strong", "thick", "thin", "tight",
+    "tiny", "warm", "weak", "wealthy", "wide", "young",
+];
+
+/// The built-in synonym groups of English: near-synonyms of explanatory prose, and derived words
+/// the stemmer cannot bring together (`success`, `succeed`). A group merges words only where
+/// swapping one for another keeps a sentence's meaning; words with a second common sense in
+/// technical text (`drop`, `raise`, `true`, `get`) are left out.
+const ENGLISH_SYNONYMS: &[&[&str]] = &[
+    &["cost", "expensive", "costly", "pricey"],
+    &["cheap", "inexpensive"],
+    &["fast", "quick", "rapid", "speedy"],
+    &["slow", "sluggish"],
+    &["big", "large", "huge"],
+    &["small", "tiny"],
+    &["start", "begin", "boot", "launch"],
+    &["stop", "halt", "cease"],
+    &["correct", "right", "accurate"],
+    &["wrong", "incorrect"],
+    &["real", "actual", "genuine"],
+    &["show", "display"],
+    &["use", "utilise", "utilize", "employ"],
+    &["need", "require"],
+    &["help", "assist"],
+    &["remove", "delete", "erase"],
+    &["increase", "rise", "grow"],
+    &["reduce", "decrease", "lessen", "diminish"],
+    &["double", "twice"],
+    &["often", "frequently"],
+    &["rare", "seldom", "infrequent"],
+    &["buy", "purchase"],
+    &["choose", "pick", "select"],
+    &["fix", "repair"],
+    &["allow", "permit", "let"],
+    &["enough", "sufficient"],
+    &["whole", "entire"],
+    &["send", "transmit"],
+    &["succeed", "success", "successful"],
+    &["fail", "failure"],
+    &["lose", "loss"],
+    &["recover", "recovery"],
+    &["deliver", "delivery"],
+    &["discover", "discovery"],
+];
 
 /// English verbs whose past forms the Snowball stemmer cannot reduce (`sent`, `sat`, `kept`), and
 /// nouns in -th beside their adjective or verb (`growth`, `length`).
@@ -296,6 +400,15 @@ const ENGLISH_IRREGULAR: &[(&str, &str)] = &[
     ("height", "high"),
     ("breadth", "broad"),
     ("warmth", "warm"),
+    // Irregular comparatives and superlatives (the regular ones come from `comparable`).
+    ("better", "good"),
+    ("best", "good"),
+    ("worse", "bad"),
+    ("worst", "bad"),
+    ("further", "far"),
+    ("furthest", "far"),
+    ("farther", "far"),
+    ("farthest", "far"),
 ];
 
 const GERMAN: Words = spaced(
@@ -304,6 +417,9 @@ const GERMAN: Words = spaced(
         "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
         "eines", "und", "oder", "zu", "im", "in", "am", "an", "auf", "für", "von", "vom", "mit",
         "ist", "sind", "wird", "werden", "es", "wir", "sie", "ich", "du", "er", "dass", "als",
+        // Modal verbs, as English drops `can` and `should`; `lassen` ("let ... rest").
+        "kann", "können", "muss", "müssen", "soll", "sollte", "sollten", "darf", "dürfen", "lassen",
+        "lässt", "ließ", "ließen",
     ],
     &[
         "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "ohne",
@@ -526,6 +642,11 @@ const CHINESE: Words = Words {
     anaphora: &[],
     irregular: &[],
     recodings: &[],
+    object_pronouns: &[],
+    intensified: &[],
+    comparable: &[],
+    synonyms: &[],
+    ordering: &[],
 };
 
 /// Thai: matched on substrings; cues precede what they negate.
@@ -539,6 +660,11 @@ const THAI: Words = Words {
     anaphora: &[],
     irregular: &[],
     recodings: &[],
+    object_pronouns: &[],
+    intensified: &[],
+    comparable: &[],
+    synonyms: &[],
+    ordering: &[],
 };
 
 /// Japanese and Korean negate with a suffix on the verb, which a forward scope cannot find: no
@@ -553,4 +679,9 @@ const NO_CUES: Words = Words {
     anaphora: &[],
     irregular: &[],
     recodings: &[],
+    object_pronouns: &[],
+    intensified: &[],
+    comparable: &[],
+    synonyms: &[],
+    ordering: &[],
 };

@@ -41,8 +41,10 @@ pub struct Lexicon {
     /// The lists.
     pub words: &'static Words,
     stemmer: Option<Stemmer>,
-    /// The language's irregular forms, for lookup by form.
-    irregular: HashMap<&'static str, &'static str>,
+    /// The language's irregular forms and comparatives, for lookup by form.
+    irregular: HashMap<String, &'static str>,
+    /// Stems of the verbs of [`Words::intensified`], each with its particle.
+    intensified: Vec<(String, &'static str)>,
     /// Stem → the stem of its synonym group's first word.
     synonyms: HashMap<String, String>,
     /// Split `l'api` (French, Italian).
@@ -54,19 +56,46 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first).
-    pub fn new(code: &str, groups: &[Vec<String>]) -> Lexicon {
+    /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first) and,
+    /// when `builtin_synonyms`, the language's own groups under them (a word in both counts as
+    /// the project's group).
+    pub fn new(code: &str, groups: &[Vec<String>], builtin_synonyms: bool) -> Lexicon {
         let words = language::words(code);
+        let mut irregular: HashMap<String, &'static str> = HashMap::new();
+        for &base in words.comparable {
+            for form in compared(base) {
+                irregular.insert(form, base);
+            }
+        }
+        irregular.extend(
+            words
+                .irregular
+                .iter()
+                .map(|&(form, base)| (form.to_owned(), base)),
+        );
         let mut lexicon = Lexicon {
             words,
             stemmer: words.stemmer(),
-            irregular: words.irregular.iter().copied().collect(),
+            irregular,
+            intensified: Vec::new(),
             synonyms: HashMap::new(),
             split_elision: matches!(code, "fr" | "it"),
             spaced: crate::lang::of(code).spaced,
             memo: HashMap::new(),
         };
-        for group in groups {
+        lexicon.intensified = words
+            .intensified
+            .iter()
+            .filter_map(|entry| entry.split_once(' '))
+            .map(|(verb, particle)| (lexicon.stem(verb), particle))
+            .collect();
+        let builtin = words
+            .synonyms
+            .iter()
+            .filter(|_| builtin_synonyms)
+            .map(|group| group.iter().map(|word| (*word).to_owned()).collect());
+        let all: Vec<Vec<String>> = builtin.chain(groups.iter().cloned()).collect();
+        for group in &all {
             let Some(first) = group.first() else { continue };
             let canonical = lexicon.stem(&super::normalise::fold(first));
             for word in group {
@@ -75,6 +104,17 @@ impl Lexicon {
             }
         }
         lexicon
+    }
+
+    /// Whether `particle` after the folded verb `verb` only intensifies it (`slow down`).
+    pub fn intensifies(&self, verb: &str, particle: &str) -> bool {
+        if self.intensified.is_empty() {
+            return false;
+        }
+        let stem = self.stem(verb);
+        self.intensified
+            .iter()
+            .any(|(known, known_particle)| *known == stem && *known_particle == particle)
     }
 
     /// The stem of a folded word: irregular forms mapped to the form the stemmer knows, the
@@ -127,5 +167,47 @@ impl Lexicon {
     /// Whether a folded word is a stop word.
     pub fn is_stop(&self, folded: &str) -> bool {
         self.words.stop.contains(&folded)
+    }
+}
+
+/// The comparative and superlative of an English adjective by the spelling rules: `late` →
+/// `later`, `easy` → `easier`, `hot` → `hotter` (a short word ending in one vowel and one
+/// consonant doubles it), else `-er`/`-est`.
+fn compared(base: &str) -> [String; 2] {
+    let letters: Vec<char> = base.chars().collect();
+    let vowel = |c: char| "aeiou".contains(c);
+    let n = letters.len();
+    if base.ends_with('e') {
+        return [format!("{base}r"), format!("{base}st")];
+    }
+    if n >= 2 && letters[n - 1] == 'y' && !vowel(letters[n - 2]) {
+        let stem = &base[..base.len() - 1];
+        return [format!("{stem}ier"), format!("{stem}iest")];
+    }
+    let doubles = (3..=4).contains(&n)
+        && !vowel(letters[n - 1])
+        && !"wxy".contains(letters[n - 1])
+        && vowel(letters[n - 2])
+        && !vowel(letters[n - 3]);
+    if doubles {
+        let last = letters[n - 1];
+        return [format!("{base}{last}er"), format!("{base}{last}est")];
+    }
+    [format!("{base}er"), format!("{base}est")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compared;
+
+    #[test]
+    fn comparatives_follow_the_spelling_rules() {
+        assert_eq!(compared("hot"), ["hotter", "hottest"]);
+        assert_eq!(compared("late"), ["later", "latest"]);
+        assert_eq!(compared("easy"), ["easier", "easiest"]);
+        assert_eq!(compared("cool"), ["cooler", "coolest"]);
+        assert_eq!(compared("fast"), ["faster", "fastest"]);
+        assert_eq!(compared("slow"), ["slower", "slowest"]);
+        assert_eq!(compared("thin"), ["thinner", "thinnest"]);
     }
 }

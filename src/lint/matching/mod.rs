@@ -83,6 +83,7 @@ impl<'p> From<&'p crate::lint::settings::ConfigPattern> for Query<'p> {
 /// The languages, phrases and key numbers of one lint run.
 pub struct Matcher {
     synonyms: Vec<Vec<String>>,
+    builtin_synonyms: bool,
     interner: Interner,
     lexicons: HashMap<&'static str, Lexicon>,
     /// Per language, each distinct phrase source compiled once.
@@ -90,10 +91,12 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// A matcher with the project's synonym groups (each group's first word names it).
-    pub fn new(synonyms: Vec<Vec<String>>) -> Matcher {
+    /// A matcher with the project's synonym groups (each group's first word names it) and,
+    /// when `builtin_synonyms`, each language's built-in groups.
+    pub fn new(synonyms: Vec<Vec<String>>, builtin_synonyms: bool) -> Matcher {
         Matcher {
             synonyms,
+            builtin_synonyms,
             interner: Interner::default(),
             lexicons: HashMap::new(),
             phrases: HashMap::new(),
@@ -103,8 +106,10 @@ impl Matcher {
     fn language(&mut self, lang: &str) -> &'static str {
         let code = crate::lang::of(lang).code;
         if !self.lexicons.contains_key(code) {
-            self.lexicons
-                .insert(code, Lexicon::new(code, &self.synonyms));
+            self.lexicons.insert(
+                code,
+                Lexicon::new(code, &self.synonyms, self.builtin_synonyms),
+            );
         }
         code
     }

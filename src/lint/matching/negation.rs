@@ -63,6 +63,18 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
             .get(index + length)
             .map_or(cue.end, |word| word.range.start);
         let mut next = index + length;
+        if words
+            .get(next)
+            .is_some_and(|word| lists.object_pronouns.contains(&word.folded.as_str()))
+        {
+            // `without it`: the pronoun is all the cue negates.
+            found.push(Negation {
+                scope: scope_start..words[next].range.end,
+                cue,
+            });
+            index += length;
+            continue;
+        }
         while next < words.len() {
             let gap = &text[words[next - 1].range.end..words[next].range.start];
             if gap.chars().any(ends_scope) || phrase_at(words, next, lists.terminators).is_some() {
@@ -162,6 +174,22 @@ mod tests {
         assert_eq!(
             scopes("Use a queue instead of polling the table.", &ENGLISH),
             [("instead of", "polling the table")]
+        );
+    }
+
+    #[test]
+    fn an_object_pronoun_is_all_a_cue_negates() {
+        assert_eq!(
+            scopes("Without it a crash loses writes.", &ENGLISH),
+            [("Without", "it")]
+        );
+        assert_eq!(
+            scopes("Use a lease instead of them and retry.", &ENGLISH),
+            [("instead of", "them")]
+        );
+        assert_eq!(
+            scopes("Without this index the query scans.", &ENGLISH),
+            [("Without", "this index the query scans")]
         );
     }
 

@@ -38,6 +38,9 @@ pub struct Phrase {
     pub terms: Vec<Term>,
     /// The ways to make it; the first has every term on its own.
     pub alternatives: Vec<Alternative>,
+    /// Pairs of terms whose order the phrase's meaning hangs on (`from hot to cold`, `reads
+    /// faster than writes`): the first must occur before the second, even in a point.
+    pub ordered: Vec<(usize, usize)>,
     /// For a phrase that opens with a negation cue (`avoid hot keys`, `never retry`): the rest
     /// of it (`hot keys`), which makes the phrase where the answer negates it ("never key by a
     /// hot value" ... "don't retry").
@@ -61,6 +64,7 @@ impl Phrase {
                 alternatives: vec![Alternative {
                     needles: vec![(Needle::Substring(needle), 0..1)],
                 }],
+                ordered: Vec::new(),
                 negated_rest: None,
             };
         }
@@ -74,7 +78,10 @@ impl Phrase {
         // Content words with whether each can join the one before into a compound.
         let mut kept: Vec<(String, String, bool, bool)> = Vec::new();
         let mut previous_kept = false;
+        // Per word of the phrase, the term it became (stop words: the next term's).
+        let mut term_of = Vec::with_capacity(words.len());
         for word in &words {
+            term_of.push(kept.len());
             if !all_stop && !word.unspaced && lexicon.is_stop(&word.folded) {
                 previous_kept = false;
                 continue;
@@ -102,29 +109,39 @@ impl Phrase {
             Needle::Key(interner.id(&lexicon.key(&joined)))
         };
         let mut alternatives = Vec::new();
-        let mut stack = vec![(0usize, Vec::new())];
-        while let Some((at, needles)) = stack.pop() {
-            if alternatives.len() >= MAX_ALTERNATIVES {
-                break;
-            }
-            if at == kept.len() {
-                alternatives.push(Alternative { needles });
-                continue;
-            }
+        for variant in variants(&kept, lexicon) {
             // Pushed in reverse so the all-split alternative comes out first.
-            for span in (1..=3).rev() {
-                let end = at + span;
-                if end > kept.len() || (span > 1 && !kept[at + 1..end].iter().all(|k| k.2)) {
+            let mut stack = vec![(0usize, Vec::new())];
+            while let Some((at, needles)) = stack.pop() {
+                if alternatives.len() >= MAX_ALTERNATIVES {
+                    break;
+                }
+                if at == variant.len() {
+                    alternatives.push(Alternative { needles });
                     continue;
                 }
-                let mut next = needles.clone();
-                next.push((needles_of(at, end), at..end));
-                stack.push((end, next));
+                for span in (1..=3).rev() {
+                    let end = at + span;
+                    // A compound joins words that are neighbours in the phrase as written.
+                    if end > variant.len()
+                        || (span > 1
+                            && !(at + 1..end)
+                                .all(|i| variant[i] == variant[i - 1] + 1 && kept[variant[i]].2))
+                    {
+                        continue;
+                    }
+                    let (first, last) = (variant[at], variant[end - 1] + 1);
+                    let mut next = needles.clone();
+                    next.push((needles_of(first, last), first..last));
+                    stack.push((end, next));
+                }
             }
         }
+        let ordered = ordered_terms(&words, &term_of, kept.len(), lexicon);
         Phrase {
             terms,
             alternatives,
+            ordered,
             negated_rest,
         }
     }
@@ -132,6 +149,50 @@ impl Phrase {
     /// Whether the phrase has nothing to look for.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+}
+
+/// The term pairs of a phrase whose order carries its meaning: for each of the language's
+/// [`Words::ordering`] markers (`from`/`to`, `than`), the first term after the opening marker (or
+/// the phrase's first term, when it has none) before the first term after the closing one.
+fn ordered_terms(
+    words: &[normalise::Word],
+    term_of: &[usize],
+    terms: usize,
+    lexicon: &Lexicon,
+) -> Vec<(usize, usize)> {
+    let position = |marker: &str| words.iter().position(|word| word.folded == marker);
+    let mut pairs = Vec::new();
+    for &(opening, closing) in lexicon.words.ordering {
+        let first = if opening.is_empty() {
+            Some(0)
+        } else {
+            position(opening).map(|at| term_of.get(at + 1).copied().unwrap_or(terms))
+        };
+        let second = position(closing).map(|at| term_of.get(at + 1).copied().unwrap_or(terms));
+        if let (Some(first), Some(second)) = (first, second)
+            && first < second
+            && second < terms
+        {
+            pairs.push((first, second));
+        }
+    }
+    pairs
+}
+
+/// The ways of reading a phrase's content words (indices into `kept`): all of them, then, when
+/// it has phrasal verbs whose particle only intensifies (`slow down`), without those particles.
+fn variants(kept: &[(String, String, bool, bool)], lexicon: &Lexicon) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..kept.len()).collect();
+    let without: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| !(i > 0 && kept[i].2 && lexicon.intensifies(&kept[i - 1].0, &kept[i].0)))
+        .collect();
+    if without.len() == all.len() || without.is_empty() {
+        vec![all]
+    } else {
+        vec![all, without]
     }
 }
 

@@ -95,7 +95,7 @@ pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str, scope: Scope) -> Vec<Found
     let mut hits: Vec<Found> = phrase
         .alternatives
         .iter()
-        .flat_map(|alternative| alternative_hits(alternative, doc, text, scope))
+        .flat_map(|alternative| alternative_hits(alternative, &phrase.ordered, doc, text, scope))
         .collect();
     // `avoid hot keys` is said by "never key by a hot value": the rest under a negation, which
     // then is what the phrase says, not what undoes it.
@@ -135,7 +135,13 @@ pub fn occurrences(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Vec<
         .collect()
 }
 
-fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
+fn alternative_hits(
+    alternative: &Alternative,
+    ordered: &[(usize, usize)],
+    doc: &Doc,
+    text: &str,
+    scope: Scope,
+) -> Vec<Found> {
     let occurrences = occurrences(alternative, doc, text);
     // A phrase with no word (`must: ["&#31;"]`, `"!!!"`) has an alternative with no needle: it
     // is never found, so P001 tells the author rather than every answer making it.
@@ -158,7 +164,8 @@ fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Sco
             .iter()
             .map(|units| units.iter().filter(|u| window.holds(u)).collect())
             .collect();
-        if in_sentence.iter().any(Vec::is_empty) {
+        if in_sentence.iter().any(Vec::is_empty) || !keeps_order(alternative, ordered, &in_sentence)
+        {
             continue;
         }
         // Start from the first occurrence of each needle, then move each to one no negation
@@ -190,6 +197,29 @@ fn alternative_hits(alternative: &Alternative, doc: &Doc, text: &str, scope: Sco
         });
     }
     hits
+}
+
+/// Whether the window's occurrences can keep each of the phrase's ordered term pairs in order:
+/// some occurrence of the first term's needle before some occurrence of the second's.
+fn keeps_order(
+    alternative: &Alternative,
+    ordered: &[(usize, usize)],
+    in_sentence: &[Vec<&Unit>],
+) -> bool {
+    let needle_of = |term: usize| {
+        alternative
+            .needles
+            .iter()
+            .position(|(_, terms)| terms.contains(&term))
+    };
+    ordered.iter().all(|&(first, second)| {
+        let (Some(a), Some(b)) = (needle_of(first), needle_of(second)) else {
+            return true;
+        };
+        let earliest = in_sentence[a].iter().map(|u| u.range.start).min();
+        let latest = in_sentence[b].iter().map(|u| u.range.start).max();
+        a == b || earliest < latest
+    })
 }
 
 /// One occurrence per needle, in any order: each moved to one no negation covers where it can.

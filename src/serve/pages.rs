@@ -285,13 +285,15 @@ fn cards_of_lesson(notes: &NoteSet, index: usize) -> (BTreeMap<String, Vec<CardV
 
 /// A card side as the document Anki's reviewer shows: the note type's CSS, and the side inside
 /// `<body class="card cardN">` (the page adds `nightMode night_mode` in night mode, as Anki
-/// does). Relative image names resolve against `/media/`, as against Anki's media folder.
+/// does). Relative image names resolve against `/media/`, as against Anki's media folder. Formulas
+/// are typeset as MathML, where Anki's reviewer runs MathJax.
 fn card_document(css: &str, ord: u16, side: &str) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><base href=\"/media/\">\
          <style>{REVIEWER_CSS}</style><style>{css}</style></head>\
-         <body class=\"card card{}\"><div id=\"qa\">{side}</div></body></html>",
-        u32::from(ord) + 1
+         <body class=\"card card{}\"><div id=\"qa\">{}</div></body></html>",
+        u32::from(ord) + 1,
+        super::math::typeset(side)
     )
 }
 

@@ -1,6 +1,7 @@
 """`cardsmith serve` in a real browser: headless Chromium (Debian's, driven by Playwright) loads
 the preview, reads a card's front and back, sees an edit of the lesson arrive through the
-server-sent events, a content error replace the cards with its diagnostics, and night mode.
+server-sent events, a content error replace the cards with its diagnostics, night mode, and a
+formula typeset where Anki's MathJax would typeset it.
 
 The screenshot goes to target/screenshots/serve-preview.png; with CARDSMITH_UPDATE_SCREENSHOTS=1
 also to docs/img/serve-preview.png (the one the docs show)."""
@@ -170,3 +171,30 @@ def test_a_content_error_shows_its_diagnostics_instead_of_cards(project, serve, 
     edit(project, "Why Parquet? {#exactly-once}", "Why Parquet? {#why-parquet}")
     expect(card(page, "why-parquet", "front").locator(".cs-question")).to_have_text("Why Parquet?")
     expect(page.locator("#refused")).to_have_count(0)
+
+
+def test_a_formula_is_typeset_as_anki_typesets_it(project, serve, page):
+    edit(
+        project,
+        "With a **high-water mark**.",
+        r"With a **high-water mark**. It reads $\frac{n}{N}$ of the rows, and $$\sum_{i=1}^{k} r_i \le N$$ in all.",
+    )
+    serve.line(r"\[serve\] rebuilt in \d+ ms .*probes\.md")
+    page.goto(serve.url + "lesson/pipeline-probes")
+    back = card(page, "batch-high-water-mark", "back")
+    inline = back.locator(".cs-answer span.formula math").first
+    expect(inline).to_be_visible()
+    expect(inline.locator("mfrac")).to_have_count(1)
+    display = back.locator('.cs-answer math[display="block"]')
+    expect(display).to_have_count(1)
+    expect(display.locator("munderover, msubsup")).not_to_have_count(0)
+    # Laid out as math, not left as source: a fraction is taller than its line of text.
+    box = inline.bounding_box()
+    assert box is not None and box["width"] > 5 and box["height"] > 10, box
+    expect(back.locator(".cs-answer")).not_to_contain_text("\\(")
+    expect(back.locator(".cs-answer span.formula").first).to_have_attribute("title", r"\frac{n}{N}")
+    shots = REPO / "target" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.locator("#item-batch-high-water-mark iframe.card-back").first.screenshot(
+        path=str(shots / "serve-math.png")
+    )

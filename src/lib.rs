@@ -163,6 +163,16 @@ pub fn check(config: &Config) -> Result<Checked, Error> {
 /// a watch mode's cache, a test's fixture): parse, references, each renderer's own checks, lint.
 /// Reads no lesson from disk; the one file system access is whether referenced images exist.
 pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> {
+    check_sources_with(loaded, config, None)
+}
+
+/// [`check_sources`], reusing what the matcher found in answers unchanged since the run that
+/// last used `memo` (a language server checking again after each keystroke).
+pub fn check_sources_with(
+    loaded: Loaded,
+    config: &Config,
+    memo: Option<&mut lint::MatchMemo>,
+) -> Result<Checked, Error> {
     let settings = lint::Settings::new(config.project.lint.clone())?;
     let (course, mut diagnostics) = parse::parse_course(loaded.files);
     // An unreadable file was parsed as empty: "no front matter" there would only be noise.
@@ -176,7 +186,7 @@ pub fn check_sources(loaded: Loaded, config: &Config) -> Result<Checked, Error> 
     for renderer in render::renderers() {
         diagnostics.extend(renderer.check(&course, config));
     }
-    diagnostics.extend(lint::run_rules(&course, &settings));
+    diagnostics.extend(lint::run_rules_with(&course, &settings, memo));
     // Severity, select/ignore and suppressions, the same for every family.
     let diagnostics = lint::settle(&course, &settings, diagnostics);
     Ok(Checked {

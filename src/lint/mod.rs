@@ -10,16 +10,20 @@
 
 pub mod fix;
 pub mod matching;
+mod memo;
 pub mod registry;
 pub mod rules;
 pub mod settings;
 mod suppression;
 pub mod text;
 
+use std::sync::Arc;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{Course, Item, Lesson};
 
 pub use crate::rule::RuleMeta;
+pub use memo::MatchMemo;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
 
@@ -30,13 +34,24 @@ pub struct Context<'a> {
     /// The resolved `[lint]` settings.
     pub settings: &'a Settings,
     answers: Vec<PlainText>,
-    /// What the matcher found in each answer, searched once (see [`matching`]).
-    matches: Vec<matching::AnswerMatches>,
+    /// What the matcher found in each answer, searched once (see [`matching`]), or kept from
+    /// an earlier run (see [`MatchMemo`]).
+    matches: Vec<Arc<matching::AnswerMatches>>,
 }
 
 impl<'a> Context<'a> {
     /// Prepares the shared per-item data.
     pub fn new(course: &'a Course, settings: &'a Settings) -> Self {
+        Self::with_memo(course, settings, None)
+    }
+
+    /// [`Context::new`], taking what the matcher found in unchanged answers from `memo` (and
+    /// leaving this run's findings there for the next).
+    pub fn with_memo(
+        course: &'a Course,
+        settings: &'a Settings,
+        memo: Option<&mut MatchMemo>,
+    ) -> Self {
         let answers: Vec<PlainText> = course
             .items()
             .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
@@ -44,19 +59,34 @@ impl<'a> Context<'a> {
         let mut matcher =
             matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms());
         let mut variants = matching::CaseVariants::default();
-        let matches = course
-            .items()
-            .zip(&answers)
-            .map(|((lesson, item), answer)| {
-                matcher.answer_matches(
-                    lesson,
-                    item,
-                    &answer.text,
-                    &settings.project_rules,
-                    &mut variants,
-                )
-            })
-            .collect();
+        let mut search = |lesson: &Lesson, item: &Item, answer: &PlainText| {
+            matcher.answer_matches(
+                lesson,
+                item,
+                &answer.text,
+                &settings.project_rules,
+                &mut variants,
+            )
+        };
+        let items = course.items().zip(&answers);
+        let matches = match memo {
+            None => items
+                .map(|((lesson, item), answer)| Arc::new(search(lesson, item, answer)))
+                .collect(),
+            Some(memo) => {
+                let mut run = memo.begin(settings);
+                items
+                    .map(|((lesson, item), answer)| {
+                        let rules: Vec<usize> = (settings.project_rules.iter().enumerate())
+                            .filter(|(_, rule)| rule.applies_to(lesson, item))
+                            .map(|(index, _)| index)
+                            .collect();
+                        let key = memo::key(lesson, item, &answer.text, &rules);
+                        run.get_or(key, || search(lesson, item, answer))
+                    })
+                    .collect()
+            }
+        };
         Context {
             course,
             settings,
@@ -71,7 +101,7 @@ impl<'a> Context<'a> {
     ) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText, &matching::AnswerMatches)> {
         self.items()
             .zip(&self.matches)
-            .map(|((lesson, item, answer), matches)| (lesson, item, answer, matches))
+            .map(|((lesson, item, answer), matches)| (lesson, item, answer, &**matches))
     }
 
     /// Every item with its lesson and its answer's plain text.
@@ -144,7 +174,16 @@ pub fn settle(
 /// Runs every enabled rule on `course`, each diagnostic at its configured severity; no
 /// suppression is applied yet (see [`settle`]).
 pub fn run_rules(course: &Course, settings: &Settings) -> Vec<Diagnostic> {
-    let context = Context::new(course, settings);
+    run_rules_with(course, settings, None)
+}
+
+/// [`run_rules`], reusing what the matcher found in unchanged answers (see [`MatchMemo`]).
+pub fn run_rules_with(
+    course: &Course,
+    settings: &Settings,
+    memo: Option<&mut MatchMemo>,
+) -> Vec<Diagnostic> {
+    let context = Context::with_memo(course, settings, memo);
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
         if let Some(check) = rule.check()

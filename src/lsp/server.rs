@@ -24,6 +24,7 @@ use lsp_types::{
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::FileId;
+use crate::lint::MatchMemo;
 
 use super::documents::Documents;
 use super::position::{Encoding, LineIndex};
@@ -76,6 +77,7 @@ pub fn run(connection: &Connection) -> Result<(), LspError> {
         encoding,
         documents: Documents::default(),
         snapshots: HashMap::new(),
+        memos: HashMap::new(),
         dirty: BTreeSet::new(),
         shown: HashMap::new(),
         next_request: 0,
@@ -92,6 +94,8 @@ struct Server<'a> {
     documents: Documents,
     /// The last check of each project with open documents, or why it could not be checked.
     snapshots: HashMap<PathBuf, Result<Snapshot, String>>,
+    /// Per project, what the matcher found in each answer at its last check.
+    memos: HashMap<PathBuf, MatchMemo>,
     /// Projects whose documents changed since their last check.
     dirty: BTreeSet<PathBuf>,
     /// Per project, the documents whose last published diagnostics were not empty.
@@ -225,9 +229,11 @@ impl Server<'_> {
                 self.send(publish_diagnostics(uri, None, Vec::new()));
             }
             self.snapshots.remove(root);
+            self.memos.remove(root);
             return;
         }
-        let snapshot = workspace::check(root, &self.documents).map_err(|error| chain(&error));
+        let memo = self.memos.entry(root.to_path_buf()).or_default();
+        let snapshot = workspace::check(root, &self.documents, memo).map_err(|error| chain(&error));
         let mut publish = Vec::new();
         match &snapshot {
             Ok(snapshot) => {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::FileId;
+use crate::lint::MatchMemo;
 use crate::load::{self, LoadError, Loaded};
 use crate::model::SourceFile;
 use crate::{Checked, Error};
@@ -59,8 +60,9 @@ pub fn is_lesson(config: &Config, path: &Path) -> bool {
 }
 
 /// Checks the project at `root`: every lesson on disk, with open documents in place of their
-/// files (and added when they are new and unsaved).
-pub fn check(root: &Path, documents: &Documents) -> Result<Snapshot, Error> {
+/// files (and added when they are new and unsaved). `memo` keeps what the matcher found in each
+/// answer from one check of the project to the next.
+pub fn check(root: &Path, documents: &Documents, memo: &mut MatchMemo) -> Result<Snapshot, Error> {
     let config = Config::load(root)?;
     let source_dir = config.source_dir();
     let mut loaded = match load::load_sources(root, &source_dir, config.project.limits.lesson()) {
@@ -99,6 +101,6 @@ pub fn check(root: &Path, documents: &Documents) -> Result<Snapshot, Error> {
             }
         }
     }
-    let checked = crate::check_sources(loaded, &config)?;
+    let checked = crate::check_sources_with(loaded, &config, Some(memo))?;
     Ok(Snapshot { checked, paths })
 }

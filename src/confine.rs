@@ -100,6 +100,16 @@ impl ProjectRoot {
     /// a regular file inside the project
     /// and no larger than `limit`.
     pub fn read(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
+        self.read_with_metadata(path, limit).map(|(bytes, _)| bytes)
+    }
+
+    /// [`ProjectRoot::read`], with the metadata of the file that was read (the build cache
+    /// checks later that a path still names that file).
+    pub fn read_with_metadata(
+        &self,
+        path: &Path,
+        limit: Limit,
+    ) -> Result<(Vec<u8>, std::fs::Metadata), ReadError> {
         let resolved = self.resolve(path, limit)?;
         let file = std::fs::File::open(&resolved).map_err(not_found_or_io)?;
         // The file may have changed since `resolve` looked: check what was opened, and never
@@ -117,7 +127,7 @@ impl ProjectRoot {
         if bytes.len() as u64 > limit.bytes {
             return Err(too_large(limit));
         }
-        Ok(bytes)
+        Ok((bytes, metadata))
     }
 
     /// The canonical path of `path` after every check that needs no opening.

@@ -7,6 +7,7 @@
 
 pub mod artifact;
 pub mod assets;
+pub mod cache;
 pub mod codes;
 pub mod commands;
 pub mod config;
@@ -135,6 +136,9 @@ pub struct BuildReport {
     pub removed: Vec<PathBuf>,
     /// What the renderers want the user to know (e.g. notes Anki keeps).
     pub notices: Vec<Notice>,
+    /// Per lesson, what came from the build cache and what was made again (empty when the
+    /// build was refused before rendering).
+    pub cache: Vec<cache::LessonUse>,
 }
 
 /// Everything the renderers of a build produced, not yet written.
@@ -147,6 +151,10 @@ pub struct Outputs {
     pub state: Option<Artifact>,
     /// See [`BuildReport::notices`].
     pub notices: Vec<Notice>,
+    /// The build cache's entries for the next `out/` (see [`cache::BuildCache::into_entries`]).
+    pub cache_entries: Vec<Artifact>,
+    /// See [`BuildReport::cache`].
+    pub cache: Vec<cache::LessonUse>,
 }
 
 /// Loads, parses and lints every lesson of the project and reports every problem.
@@ -209,7 +217,16 @@ pub fn render(
     states: &BTreeMap<&'static str, String>,
     now_millis: i64,
 ) -> Result<Option<Outputs>, Error> {
-    render_with_progress(checked, config, templates, states, now_millis, &mut |_| {})
+    let cache = cache::BuildCache::off();
+    render_with_progress(
+        checked,
+        config,
+        templates,
+        states,
+        now_millis,
+        cache,
+        &mut |_| {},
+    )
 }
 
 /// [`render`], telling `progress` as each renderer starts.
@@ -219,6 +236,7 @@ fn render_with_progress(
     templates: &Templates,
     states: &BTreeMap<&'static str, String>,
     now_millis: i64,
+    cache: cache::BuildCache,
     progress: &mut dyn FnMut(Stage<'_>),
 ) -> Result<Option<Outputs>, Error> {
     let mut outputs = Outputs::default();
@@ -238,6 +256,7 @@ fn render_with_progress(
                 .state_file()
                 .and_then(|file| states.get(file))
                 .map(String::as_str),
+            cache: &cache,
         };
         match renderer.render(&ctx) {
             Ok(mut rendered) => {
@@ -245,10 +264,7 @@ fn render_with_progress(
                 outputs.notices.append(&mut rendered.notices);
                 content_problems.append(&mut rendered.problems);
                 if let (Some(file), Some(text)) = (renderer.state_file(), rendered.state) {
-                    outputs.state = Some(Artifact {
-                        path: PathBuf::from(file),
-                        bytes: text.into_bytes(),
-                    });
+                    outputs.state = Some(Artifact::new(file, text.into_bytes()));
                 }
             }
             Err(RenderError::Content(mut found)) => content_problems.append(&mut found),
@@ -270,6 +286,7 @@ fn render_with_progress(
             return Ok(None);
         }
     }
+    (outputs.cache_entries, outputs.cache) = cache.into_entries(&checked.course);
     Ok(Some(outputs))
 }
 
@@ -312,6 +329,7 @@ pub fn build_with_progress(
         written: Vec::new(),
         removed: Vec::new(),
         notices: Vec::new(),
+        cache: Vec::new(),
     };
     if checked.has_errors() {
         return Ok(refused(checked));
@@ -328,12 +346,15 @@ pub fn build_with_progress(
     {
         states.insert(file, text);
     }
+    let cache =
+        cache::BuildCache::open(config, &templates, &checked.course, checked.assets.as_ref());
     let Some(outputs) = render_with_progress(
         &mut checked,
         config,
         &templates,
         &states,
         now_millis(),
+        cache,
         progress,
     )?
     else {
@@ -350,13 +371,18 @@ pub fn build_with_progress(
         }),
         _ => None,
     };
-    let output::Written { written, removed } =
-        output::write_build(&config.out_dir(), &outputs.artifacts, state_update)?;
+    let output::Written { written, removed } = output::write_build(
+        &config.out_dir(),
+        &outputs.artifacts,
+        &outputs.cache_entries,
+        state_update,
+    )?;
     Ok(BuildReport {
         checked,
         written,
         removed,
         notices: outputs.notices,
+        cache: outputs.cache,
     })
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
+use sha2::{Digest, Sha256};
 
 use crate::confine::{Limit, ProjectRoot, ReadError};
 use minijinja::syntax::SyntaxConfig;
@@ -63,6 +64,8 @@ pub const OVERRIDE_LIMIT: Limit = Limit {
 pub struct Templates {
     env: Environment<'static>,
     raw: BTreeMap<&'static str, String>,
+    /// SHA-256 of every template's name and text, as loaded (see [`Templates::digest`]).
+    digest: [u8; 32],
 }
 
 /// Why the templates could not be loaded or rendered.
@@ -122,8 +125,16 @@ impl Templates {
                 .build()
                 .expect("the default delimiters are a valid syntax"),
         );
+        let mut digest = Sha256::new();
+        let mut digest_of = |name: &str, source: &str| {
+            for part in [name, source] {
+                digest.update((part.len() as u64).to_le_bytes());
+                digest.update(part.as_bytes());
+            }
+        };
         for (name, default) in DEFAULTS {
             let source = read_override(overrides, name, default)?;
+            digest_of(name, &source);
             env.add_template_owned(*name, source)
                 .map_err(|source| TemplateError::Render {
                     name: (*name).to_owned(),
@@ -132,9 +143,21 @@ impl Templates {
         }
         let mut raw = BTreeMap::new();
         for (name, default) in RAW_DEFAULTS {
-            raw.insert(*name, read_override(overrides, name, default)?);
+            let source = read_override(overrides, name, default)?;
+            digest_of(name, &source);
+            raw.insert(*name, source);
         }
-        Ok(Templates { env, raw })
+        Ok(Templates {
+            env,
+            raw,
+            digest: digest.finalize().into(),
+        })
+    }
+
+    /// A SHA-256 of every template as loaded (defaults and the project's overrides): the build
+    /// cache's key changes with any template.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
     }
 
     /// A verbatim file of [`RAW_DEFAULTS`] (the project's override if any).

@@ -3,9 +3,11 @@
 use super::progress::{BuildProgress, timings};
 use super::{Status, Streams, lesson_count, write_diagnostics};
 use crate::BuildReport;
+use crate::cache::LessonUse;
 use crate::config::Config;
 use crate::render::NoticeLevel;
 use crate::report::{self, ReportFormat};
+use crate::wording::plural;
 
 /// How `build` reports.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +34,39 @@ pub fn build_reporting_progress(
     let built = crate::build_with_progress(config, &mut |stage| progress.stage(stage));
     let stages = progress.finish();
     streams.detail_line(&format!("time: {}", timings(&stages)))?;
-    Ok(built?)
+    let built = built?;
+    for line in cache_lines(&built.cache) {
+        streams.detail_line(&line)?;
+    }
+    Ok(built)
+}
+
+/// What `--verbose` says of the build cache: how many lessons came from it whole, which were
+/// made again and by which renderers, which were reused.
+fn cache_lines(lessons: &[LessonUse]) -> Vec<String> {
+    if lessons.is_empty() {
+        return Vec::new();
+    }
+    let (reused, made): (Vec<&LessonUse>, Vec<&LessonUse>) =
+        lessons.iter().partition(|lesson| lesson.made.is_empty());
+    let mut lines = vec![format!(
+        "cache: {} of {} reused, {} made again",
+        reused.len(),
+        plural(lessons.len(), "lesson"),
+        made.len()
+    )];
+    if !made.is_empty() {
+        let shown: Vec<String> = made
+            .iter()
+            .map(|lesson| format!("{} ({})", lesson.lesson, lesson.made.join(", ")))
+            .collect();
+        lines.push(format!("cache: made again: {}", shown.join(", ")));
+    }
+    if !reused.is_empty() {
+        let shown: Vec<&str> = reused.iter().map(|lesson| lesson.lesson.as_str()).collect();
+        lines.push(format!("cache: reused: {}", shown.join(", ")));
+    }
+    lines
 }
 
 /// Reports a build that ran: its diagnostics, what it wrote or why it wrote nothing, and a summary.

@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 
 pub use file::{WriteError, is_temp_name, resolve_within, write_file};
 
-use crate::artifact::Artifact;
+use crate::artifact::{Artifact, FileStamp};
+use crate::cache::CACHE_DIR;
 
 /// Name of the list of files the last build wrote, inside the output folder.
 pub const MANIFEST: &str = ".cardsmith-manifest";
@@ -59,11 +60,14 @@ pub struct LockUpdate<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Makes `artifacts` the contents of `out_dir` (beside the files the user put there), and
-/// `lock` the new lock file, in one commit. See the module documentation.
+/// Makes `artifacts` the contents of `out_dir` (beside the files the user put there), `cache`
+/// the entries of its build cache folder ([`crate::cache::CACHE_DIR`]: named by their paths,
+/// listed in no manifest), and `lock` the new lock file, in one commit. See the module
+/// documentation.
 pub fn write_build(
     out_dir: &Path,
     artifacts: &[Artifact],
+    cache: &[Artifact],
     lock: Option<LockUpdate<'_>>,
 ) -> Result<Written, WriteError> {
     let out_dir = real_out_dir(out_dir)?;
@@ -104,16 +108,18 @@ pub fn write_build(
 
     let mut written = Vec::with_capacity(artifacts.len() + 1);
     for (artifact, entry) in artifacts.iter().zip(&current) {
-        stage.add(&out_dir, &artifact.path, entry, &artifact.bytes)?;
+        stage.add(&out_dir, artifact, entry)?;
         written.push(out_dir.join(&artifact.path));
     }
+    stage.add_cache(&out_dir, cache)?;
     let generation = content_hash(artifacts);
     let mut manifest = format!("{GENERATION}{generation}\n");
     for entry in &current {
         manifest.push_str(entry);
         manifest.push('\n');
     }
-    stage.add(&out_dir, Path::new(MANIFEST), MANIFEST, manifest.as_bytes())?;
+    let manifest = Artifact::new(MANIFEST, manifest.into_bytes());
+    stage.add(&out_dir, &manifest, MANIFEST)?;
 
     let pending = match (lock, &lock_path) {
         (Some(lock), Some(lock_path)) => {
@@ -259,10 +265,13 @@ impl Stage {
         if !out_dir.is_dir() {
             return Ok(removed);
         }
+        // The cache folder is not the user's: this build passes the entries it keeps.
         let walk = walkdir::WalkDir::new(out_dir)
             .min_depth(1)
             .follow_links(false)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() != 1 || entry.file_name() != CACHE_DIR);
         for entry in walk {
             let entry = entry.map_err(|error| {
                 let path = error.path().unwrap_or(out_dir).to_path_buf();
@@ -307,14 +316,11 @@ impl Stage {
     }
 
     /// Writes one file into the stage, refusing to write through a symlink the user put in
-    /// `out/` (`out/sub -> elsewhere`): outputs stay inside `out/`.
-    fn add(
-        &self,
-        out_dir: &Path,
-        relative: &Path,
-        entry: &str,
-        bytes: &[u8],
-    ) -> Result<(), WriteError> {
+    /// `out/` (`out/sub -> elsewhere`): outputs stay inside `out/`. An artifact read back from
+    /// the last `out/` (see [`Artifact::previous`]) is linked instead, when that file is still
+    /// the one read.
+    fn add(&self, out_dir: &Path, artifact: &Artifact, entry: &str) -> Result<(), WriteError> {
+        let relative = artifact.path.as_path();
         let destination = self.dir.as_path().join(relative);
         let mut folder = self.dir.as_path().to_path_buf();
         let parts: Vec<_> = relative.components().collect();
@@ -338,14 +344,42 @@ impl Stage {
             }
         }
         let previous = out_dir.join(relative);
+        if let Some(stamp) = artifact.previous
+            && link_unchanged(&previous, &destination, stamp)
+        {
+            return Ok(());
+        }
         let previous_is_file =
             std::fs::symlink_metadata(&previous).is_ok_and(|meta| meta.is_file());
         file::write_atomically(
             &destination,
-            bytes,
+            &artifact.bytes,
             previous_is_file.then_some(previous.as_path()),
         )
         .map_err(|source| WriteError::at(out_dir.join(entry), source))
+    }
+
+    /// Writes the build cache's entries into the stage's cache folder: linked when unchanged,
+    /// else written without a sync (an entry a crash cut short fails its checksum and is
+    /// ignored; it is never an output).
+    fn add_cache(&self, out_dir: &Path, entries: &[Artifact]) -> Result<(), WriteError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let folder = self.dir.as_path().join(CACHE_DIR);
+        std::fs::create_dir_all(&folder).map_err(|source| WriteError::at(&folder, source))?;
+        let previous = out_dir.join(CACHE_DIR);
+        for entry in entries {
+            let destination = folder.join(&entry.path);
+            if let Some(stamp) = entry.previous
+                && link_unchanged(&previous.join(&entry.path), &destination, stamp)
+            {
+                continue;
+            }
+            std::fs::write(&destination, &entry.bytes)
+                .map_err(|source| WriteError::at(&destination, source))?;
+        }
+        Ok(())
     }
 
     /// The commit point: the stage becomes `out_dir`, and the old `out_dir` takes the stage's
@@ -368,6 +402,21 @@ impl Stage {
     fn finish(self) {
         drop(self);
     }
+}
+
+/// Hard-links `previous` at `destination` when it is still the file `stamp` describes; `false`
+/// (and nothing left at `destination`) otherwise, and the caller writes the bytes.
+fn link_unchanged(previous: &Path, destination: &Path, stamp: FileStamp) -> bool {
+    if std::fs::hard_link(previous, destination).is_err() {
+        return false;
+    }
+    // The link is checked, not the path before it: nothing can swap the file in between.
+    let same = std::fs::symlink_metadata(destination)
+        .is_ok_and(|meta| meta.is_file() && FileStamp::of(&meta) == Some(stamp));
+    if !same {
+        let _ = std::fs::remove_file(destination);
+    }
+    same
 }
 
 /// Swaps two folders atomically.

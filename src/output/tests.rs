@@ -1,10 +1,7 @@
 use super::*;
 
 fn artifact(path: &str) -> Artifact {
-    Artifact {
-        path: path.into(),
-        bytes: path.as_bytes().to_vec(),
-    }
+    Artifact::new(path, path.as_bytes().to_vec())
 }
 
 /// Every name in `dir` (not recursive), sorted.
@@ -18,10 +15,10 @@ fn names(dir: &Path) -> Vec<String> {
 fn removes_outputs_the_build_no_longer_makes_but_not_user_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    write_build(&out, &[artifact("old.md"), artifact("kept.md")], None).expect("first build");
+    write_build(&out, &[artifact("old.md"), artifact("kept.md")], &[], None).expect("first build");
     std::fs::write(out.join("notes.txt"), "mine").expect("user file");
-    let second =
-        write_build(&out, &[artifact("kept.md"), artifact("new.md")], None).expect("second build");
+    let second = write_build(&out, &[artifact("kept.md"), artifact("new.md")], &[], None)
+        .expect("second build");
     assert_eq!(second.removed, [out.join("old.md")]);
     assert_eq!(
         names(&out),
@@ -42,7 +39,7 @@ fn manifest_entries_cannot_leave_the_output_folder() {
     std::fs::create_dir_all(&out).expect("out");
     std::fs::write(dir.path().join("precious.md"), "keep").expect("outside file");
     std::fs::write(out.join(MANIFEST), "../precious.md\n/etc/passwd\n").expect("manifest");
-    write_build(&out, &[artifact("a.md")], None).expect("build");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("build");
     assert!(dir.path().join("precious.md").exists());
 }
 
@@ -57,7 +54,7 @@ fn a_symlinked_folder_in_out_is_kept_as_a_link_and_never_emptied_or_written_thro
     std::fs::create_dir_all(&out).expect("out");
     std::os::unix::fs::symlink(&elsewhere, out.join("sub")).expect("symlink");
     std::fs::write(out.join(MANIFEST), "sub/important.txt\n").expect("manifest");
-    write_build(&out, &[artifact("a.md")], None).expect("build");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("build");
     assert!(elsewhere.join("important.txt").exists());
     assert!(
         std::fs::symlink_metadata(out.join("sub"))
@@ -65,7 +62,7 @@ fn a_symlinked_folder_in_out_is_kept_as_a_link_and_never_emptied_or_written_thro
             .file_type()
             .is_symlink()
     );
-    let error = write_build(&out, &[artifact("sub/b.md")], None).expect_err("refused");
+    let error = write_build(&out, &[artifact("sub/b.md")], &[], None).expect_err("refused");
     assert!(
         error.source.to_string().contains("never written through"),
         "{error}"
@@ -78,7 +75,7 @@ fn a_symlinked_folder_in_out_is_kept_as_a_link_and_never_emptied_or_written_thro
 fn writes_nested_files_with_an_ordinary_mode_and_no_temporaries() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    write_build(&out, &[artifact("a.md"), artifact("sub/b.md")], None).expect("writes");
+    write_build(&out, &[artifact("a.md"), artifact("sub/b.md")], &[], None).expect("writes");
     assert_eq!(std::fs::read(out.join("a.md")).expect("a"), b"a.md");
     assert_eq!(std::fs::read(out.join("sub/b.md")).expect("b"), b"sub/b.md");
     #[cfg(unix)]
@@ -109,7 +106,7 @@ fn orphans_of_killed_builds_are_removed_and_a_committed_pending_lock_is_finished
     let out = dir.path().join("out");
     let lock = dir.path().join("cardsmith.lock");
     std::fs::write(&lock, "old lock").expect("lock");
-    write_build(&out, &[artifact("a.md")], None).expect("first build");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("first build");
     let generation = read_manifest(&out).generation.expect("a generation");
     // What a build killed after its exchange leaves: its pending lock, its (unlocked) stage
     // folder and lock file; and a temporary file of an older version inside `out/`.
@@ -122,7 +119,7 @@ fn orphans_of_killed_builds_are_removed_and_a_committed_pending_lock_is_finished
     recover(&out, Some(&lock)).expect("recovers");
     assert_eq!(std::fs::read_to_string(&lock).expect("lock"), "new lock");
     assert_eq!(names(dir.path()), ["cardsmith.lock", "out"]);
-    write_build(&out, &[artifact("a.md")], None).expect("next build");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("next build");
     assert_eq!(names(&out), [MANIFEST, "a.md"]);
 }
 
@@ -136,7 +133,7 @@ fn the_lock_is_written_with_the_outputs() {
         path: &lock,
         bytes: b"v1",
     };
-    let written = write_build(&out, &[artifact("a.md")], Some(update)).expect("build");
+    let written = write_build(&out, &[artifact("a.md")], &[], Some(update)).expect("build");
     assert_eq!(written.written, [out.join("a.md"), lock.clone()]);
     assert_eq!(std::fs::read(&lock).expect("lock"), b"v1");
     assert_eq!(names(dir.path()), ["cardsmith.lock", "out"]);

@@ -25,6 +25,7 @@ renderers! {
 
 pub use crate::artifact::Artifact;
 use crate::assets::AssetSource;
+use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Course;
@@ -48,6 +49,9 @@ pub struct RenderContext<'a> {
     /// The text of this renderer's [`Renderer::state_file`] as the previous build left it; `None`
     /// when it has none or the file does not exist yet.
     pub state: Option<&'a str>,
+    /// What the last build made, to reuse for the lessons that did not change (a renderer asks
+    /// it per lesson; [`BuildCache::off`] outside a build).
+    pub cache: &'a BuildCache,
 }
 
 /// What a renderer produced.
@@ -102,6 +106,31 @@ impl NoticeLevel {
             NoticeLevel::Warning => "warning",
         }
     }
+}
+
+/// `notices` as a cache entry keeps them (see [`cached_notes`]).
+pub(crate) fn notes_to_cache(notices: &[Notice]) -> String {
+    let pairs: Vec<(&str, &str)> = notices
+        .iter()
+        .map(|notice| (notice.level.as_str(), notice.message.as_str()))
+        .collect();
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+/// The notices a cache entry kept with [`notes_to_cache`] (none from anything else).
+pub(crate) fn cached_notes(data: &str) -> Vec<Notice> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(data).unwrap_or_default();
+    pairs
+        .into_iter()
+        .map(|(level, message)| Notice {
+            level: if level == NoticeLevel::Warning.as_str() {
+                NoticeLevel::Warning
+            } else {
+                NoticeLevel::Note
+            },
+            message,
+        })
+        .collect()
 }
 
 /// One output format: its checks, its state and its files.

@@ -1148,3 +1148,66 @@ fn a_deck_change_and_a_lost_reverse_card_are_warned_with_what_fixes_them_in_anki
         "{empty}"
     );
 }
+
+#[test]
+fn a_rebuild_from_the_cache_imports_as_a_fresh_build_does() {
+    let project = Project::with_seed();
+    let second = seed_lesson()
+        .replacen("id: pipeline-probes", "id: second-lesson", 1)
+        .replacen(
+            "deck: Data Engineering::Pipeline Interviews",
+            "deck: Second",
+            1,
+        )
+        .replace("{#", "{#second-");
+    project.write("source/second.md", &second);
+    build(&project);
+    // One lesson edited: the other's notes and package come from the cache, `all.apkg` is made
+    // again from both.
+    let edited = second.replace(
+        "A screening question in more than half of pipeline interviews.",
+        "A screening question in nearly every pipeline interview.",
+    );
+    assert_ne!(edited, second);
+    project.write("source/second.md", &edited);
+    let output = project
+        .cardsmith(&["build", "--verbose"])
+        .output()
+        .expect("runs");
+    let stderr = stderr_of(&output, &project);
+    assert!(
+        stderr.contains("cache: reused: pipeline-probes"),
+        "{stderr}"
+    );
+
+    let anki = Anki::new();
+    let log = anki.import(&project, "all.apkg");
+    assert_eq!(counts(&log), (10, 0, 0, 0), "{log}");
+    let cached = anki.dump();
+    let answer = note(&cached, "second-why-parquet")["fields"]["Answer"]
+        .as_str()
+        .expect("answer")
+        .to_owned();
+    assert!(
+        answer.contains("nearly every pipeline interview"),
+        "{answer}"
+    );
+    let again = anki.import(&project, "pipeline-probes.apkg");
+    assert_eq!(counts(&again), (0, 0, 5, 0), "the reused package: {again}");
+
+    // The same sources and lock built without a cache import as the same notes.
+    let cold = Project::new();
+    for file in [
+        "cardsmith.toml",
+        "cardsmith.lock",
+        "source/second.md",
+        "source/data-pipelines/probes.md",
+    ] {
+        let bytes = std::fs::read(project.root().join(file)).expect("read");
+        cold.write_bytes(file, &bytes);
+    }
+    build(&cold);
+    let fresh = Anki::new();
+    assert_eq!(counts(&fresh.import(&cold, "all.apkg")), (10, 0, 0, 0));
+    assert_eq!(fresh.dump()["notes"], cached["notes"]);
+}

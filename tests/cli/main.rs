@@ -7,6 +7,7 @@ mod apkg;
 mod bench;
 mod browser;
 mod build;
+mod cache;
 mod commands;
 mod confinement;
 mod errors;

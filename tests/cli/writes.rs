@@ -55,7 +55,8 @@ fn temporary_files_and_stages_of_killed_builds_are_removed() {
         .into_iter()
         .filter_map(Result::ok)
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".cardsmith-") && name != ".cardsmith-manifest")
+        .filter(|name| name.starts_with(".cardsmith-"))
+        .filter(|name| name != ".cardsmith-manifest" && name != ".cardsmith-cache")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     project.run(&["build", "--locked"], 0);

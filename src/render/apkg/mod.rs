@@ -7,6 +7,7 @@
 //! in `cardsmith.lock` ([`lock`]), which gives each note its id and `mod`; then the packages are
 //! written from both. Written with rusqlite and zip: see the issue for why not genanki-rs.
 
+pub mod cached;
 pub mod collection;
 pub mod decks;
 pub mod highlight;
@@ -19,7 +20,7 @@ pub mod package;
 pub mod sanitize;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
@@ -29,6 +30,7 @@ use self::media::MediaFiles;
 use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
 use super::{Artifact, Notice, NoticeLevel, RenderContext, RenderError, Rendered, Renderer};
 use crate::assets::AssetSource;
+use crate::cache::BuildCache;
 use crate::codes;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -83,7 +85,13 @@ impl Renderer for ApkgRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = NoteSet::collect(ctx.course, ctx.config, ctx.templates, ctx.assets)?;
+        let set = NoteSet::collect_cached(
+            ctx.course,
+            ctx.config,
+            ctx.templates,
+            ctx.assets,
+            ctx.cache,
+        )?;
 
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
         let lock_path = ctx.config.root.join(LOCK_FILE);
@@ -102,18 +110,41 @@ impl Renderer for ApkgRenderer {
         }
 
         let mut artifacts = Vec::new();
+        let mut keys = Vec::with_capacity(ctx.course.lessons.len());
         for (index, lesson) in ctx.course.lessons.iter().enumerate() {
             let notes: Vec<&Note> = set.notes.iter().filter(|n| n.lesson == index).collect();
-            artifacts.push(Artifact {
-                path: PathBuf::from(format!("{}.apkg", lesson.id)),
-                bytes: set.package(&notes, &lock)?,
-            });
+            // A package is its notes (the lesson's) with their ids and times (the lock's).
+            let stamps = lock_inputs(&notes, &lock);
+            let key = ctx
+                .cache
+                .lesson_key(index, "apkg", &[stamps.as_bytes()]);
+            let package = match ctx.cache.get(key.as_ref(), Some((index, "apkg"))) {
+                Some(hit) => hit.artifacts,
+                None => {
+                    let made = Artifact::new(
+                        format!("{}.apkg", lesson.id),
+                        set.package(&notes, &lock)?,
+                    );
+                    ctx.cache.put(key.as_ref(), std::slice::from_ref(&made), "");
+                    vec![made]
+                }
+            };
+            artifacts.extend(package);
+            keys.push(key);
         }
-        let all: Vec<&Note> = set.notes.iter().collect();
-        artifacts.push(Artifact {
-            path: all_path.clone(),
-            bytes: set.package(&all, &lock)?,
-        });
+        // Every lesson's package unchanged: so is the one that holds them all.
+        let key = ctx
+            .cache
+            .combined_key("all.apkg", &keys, &[all_path.to_string_lossy().as_bytes()]);
+        match ctx.cache.get(key.as_ref(), None) {
+            Some(hit) => artifacts.extend(hit.artifacts),
+            None => {
+                let all: Vec<&Note> = set.notes.iter().collect();
+                let made = Artifact::new(all_path.clone(), set.package(&all, &lock)?);
+                ctx.cache.put(key.as_ref(), std::slice::from_ref(&made), "");
+                artifacts.push(made);
+            }
+        }
         Ok(Rendered {
             artifacts,
             // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
@@ -255,12 +286,31 @@ impl NoteSet {
         templates: &Templates,
         assets: &dyn AssetSource,
     ) -> Result<NoteSet, RenderError> {
+        NoteSet::collect_cached(course, config, templates, assets, &BuildCache::off())
+    }
+
+    /// [`NoteSet::collect`], taking the notes of each lesson that did not change from `cache`.
+    pub fn collect_cached(
+        course: &Course,
+        config: &Config,
+        templates: &Templates,
+        assets: &dyn AssetSource,
+        cache: &BuildCache,
+    ) -> Result<NoteSet, RenderError> {
         let image_limit = config.project.limits.image();
         let mut diagnostics = Vec::new();
         let mut files = MediaFiles::new();
         let mut notes = Vec::new();
         for (index, lesson) in course.lessons.iter().enumerate() {
+            // The media are read either way: the packages hold their bytes.
             let media_of = media::collect(course, lesson, assets, image_limit, &mut files)?;
+            let key = cache.lesson_key(index, "notes", &[]);
+            let hit = cache.get(key.as_ref(), Some((index, "notes")));
+            if let Some(cached) = hit.and_then(|hit| cached::from_data(&hit.data, index)) {
+                notes.extend(cached);
+                continue;
+            }
+            let (first_note, problems) = (notes.len(), diagnostics.len());
             for item in &lesson.items {
                 let spec = NotetypeSpec::for_kind(item.card.kind);
                 let empty = BTreeMap::new();
@@ -319,6 +369,9 @@ impl NoteSet {
                     ords,
                     media: item_media.values().cloned().collect(),
                 });
+            }
+            if diagnostics.len() == problems {
+                cache.put(key.as_ref(), &[], &cached::to_data(&notes[first_note..]));
             }
         }
         if !diagnostics.is_empty() {
@@ -446,6 +499,13 @@ impl NoteSet {
             source: Box::new(source),
         })
     }
+}
+
+/// What a package takes from the lock: its notes' entries and every note type's (the package's
+/// `mod` is the latest of them).
+fn lock_inputs(notes: &[&Note], lock: &Lockfile) -> String {
+    let entries: Vec<_> = notes.iter().map(|note| lock.item(&note.item_id)).collect();
+    format!("{entries:?} {:?}", lock.notetypes)
 }
 
 /// `[apkg] all` must name a file inside `out/` that no lesson's package uses.

@@ -71,7 +71,7 @@ impl GuideImages {
     pub fn into_artifacts(self) -> impl Iterator<Item = Artifact> {
         self.files
             .into_iter()
-            .map(|(path, bytes)| Artifact { path, bytes })
+            .map(|(path, bytes)| Artifact::new(path, bytes))
     }
 }
 

@@ -4,7 +4,6 @@
 
 pub mod images;
 
-use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -24,20 +23,35 @@ impl Renderer for MarkdownRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let mut images = images::GuideImages::default();
         let mut artifacts = Vec::with_capacity(ctx.course.lessons.len());
-        for lesson in &ctx.course.lessons {
+        for (index, lesson) in ctx.course.lessons.iter().enumerate() {
+            // Every lesson's images are placed, cached or not: where one goes depends on the
+            // lessons before it (two images at one linked path), and the guide on where they went.
+            let mut moved = Vec::with_capacity(lesson.items.len());
+            for item in &lesson.items {
+                moved.push(images.collect(ctx, lesson, item)?);
+            }
+            let relinks = format!("{moved:?}");
+            let key = ctx
+                .cache
+                .lesson_key(index, "markdown", &[relinks.as_bytes()]);
+            if let Some(hit) = ctx.cache.get(key.as_ref(), Some((index, "markdown"))) {
+                artifacts.extend(hit.artifacts);
+                continue;
+            }
             let mut view = LessonView::of(lesson);
             // The view keeps the items in source order, only grouped by topic.
             let views = view.sections.iter_mut().flat_map(|s| s.items.iter_mut());
-            for (item, shown) in lesson.items.iter().zip(views) {
-                let moved = images.collect(ctx, lesson, item)?;
-                shown.question = images::relink(&shown.question, &moved);
-                shown.answer = images::relink(&shown.answer, &moved);
+            for (moved, shown) in moved.iter().zip(views) {
+                shown.question = images::relink(&shown.question, moved);
+                shown.answer = images::relink(&shown.answer, moved);
             }
             let text = ctx.templates.render("lesson.md", view)?;
-            artifacts.push(Artifact {
-                path: PathBuf::from(format!("{}.md", lesson.id)),
-                bytes: normalize_blank_lines(&text).into_bytes(),
-            });
+            let guide = Artifact::new(
+                format!("{}.md", lesson.id),
+                normalize_blank_lines(&text).into_bytes(),
+            );
+            ctx.cache.put(key.as_ref(), std::slice::from_ref(&guide), "");
+            artifacts.push(guide);
         }
         artifacts.extend(images.into_artifacts());
         Ok(Rendered::from(artifacts))

@@ -18,7 +18,6 @@ mod pdf;
 #[cfg(feature = "pdf")]
 mod world;
 
-use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -90,9 +89,17 @@ impl Renderer for SheetRenderer {
         // Only the PDF fit finds content problems, and says what it chose.
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut problems = Vec::new();
-        #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut notices = Vec::new();
-        for lesson in ctx.course.lessons.iter().filter(|lesson| lesson.sheet) {
+        let lessons = ctx.course.lessons.iter().enumerate();
+        for (index, lesson) in lessons.filter(|(_, lesson)| lesson.sheet) {
+            // The sheet is made from the lesson alone (and the templates and settings).
+            let key = ctx.cache.lesson_key(index, "sheet", &[]);
+            if let Some(hit) = ctx.cache.get(key.as_ref(), Some((index, "sheet"))) {
+                notices.extend(super::cached_notes(&hit.data));
+                artifacts.extend(hit.artifacts);
+                continue;
+            }
+            let (first_artifact, first_notice) = (artifacts.len(), notices.len());
             let view = SheetView::of(ctx.course, lesson);
             #[cfg(feature = "pdf")]
             let layout = {
@@ -100,10 +107,7 @@ impl Renderer for SheetRenderer {
                 match pdf::fit(&view, config, template) {
                     Ok(fitted) => {
                         notices.push(fit_notice(&lesson.id, config, &fitted));
-                        artifacts.push(Artifact {
-                            path: PathBuf::from(format!("{}.pdf", lesson.id)),
-                            bytes: fitted.pdf,
-                        });
+                        artifacts.push(Artifact::new(format!("{}.pdf", lesson.id), fitted.pdf));
                         HtmlLayout::new(config, fitted.columns, fitted.size)
                     }
                     Err(pdf::FitError::Content(mut found)) => {
@@ -138,10 +142,13 @@ impl Renderer for SheetRenderer {
                     layout,
                 },
             )?;
-            artifacts.push(Artifact {
-                path: PathBuf::from(format!("{}.sheet.html", lesson.id)),
-                bytes: html.into_bytes(),
-            });
+            artifacts.push(Artifact::new(
+                format!("{}.sheet.html", lesson.id),
+                html.into_bytes(),
+            ));
+            let data = super::notes_to_cache(&notices[first_notice..]);
+            ctx.cache
+                .put(key.as_ref(), &artifacts[first_artifact..], &data);
         }
         // A lesson that does not fit has no sheet; the others' are kept for `--keep-going`.
         Ok(Rendered {

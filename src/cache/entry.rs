@@ -1,0 +1,104 @@
+//! The bytes of one cache entry: a header naming the format and the binary that wrote it, the
+//! payload's length and SHA-256, then the payload (JSON: the outputs the entry stands for, by
+//! path, length and SHA-256, and the renderer's own data). Anything else (truncated, a flipped
+//! bit, another format or version, not an entry at all) decodes to `None`.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The format of entries; a new one never reads an old one.
+const MAGIC: &[u8] = b"cardsmith-cache 1\n";
+
+/// What identifies the binary: version, commit (build.rs) and whether it makes the PDF.
+#[cfg(feature = "pdf")]
+pub(super) const BINARY: &str = concat!("cardsmith ", env!("CARDSMITH_VERSION"), " +pdf");
+/// What identifies the binary: version, commit (build.rs) and whether it makes the PDF.
+#[cfg(not(feature = "pdf"))]
+pub(super) const BINARY: &str = concat!("cardsmith ", env!("CARDSMITH_VERSION"), " -pdf");
+
+/// One output an entry stands for: the file the build left in `out/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct OutputRecord {
+    /// Relative to `out/`, `/`-separated.
+    pub path: String,
+    /// Its length in bytes.
+    pub len: u64,
+    /// Its SHA-256, hex.
+    pub sha256: String,
+}
+
+/// What an entry holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Payload {
+    /// The outputs, in the renderer's order.
+    pub outputs: Vec<OutputRecord>,
+    /// The renderer's data (notes, a notice), opaque here.
+    pub data: String,
+}
+
+/// The bytes of an entry holding `payload`.
+pub(super) fn encode(payload: &Payload) -> Vec<u8> {
+    // Serializing plain strings and numbers cannot fail.
+    let body = serde_json::to_vec(payload).unwrap_or_default();
+    let mut bytes = Vec::with_capacity(MAGIC.len() + BINARY.len() + 41 + body.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(BINARY.as_bytes());
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&Sha256::digest(&body));
+    bytes.extend_from_slice(&body);
+    bytes
+}
+
+/// The payload of a sound entry written by this binary; `None` for anything else.
+pub(super) fn decode(bytes: &[u8]) -> Option<Payload> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let rest = rest.strip_prefix(BINARY.as_bytes())?.strip_prefix(b"\n")?;
+    let (length, rest) = rest.split_first_chunk::<8>()?;
+    let (digest, body) = rest.split_first_chunk::<32>()?;
+    let sound =
+        u64::from_le_bytes(*length) == body.len() as u64 && Sha256::digest(body)[..] == digest[..];
+    if !sound {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Payload {
+        Payload {
+            outputs: vec![OutputRecord {
+                path: "a.md".to_owned(),
+                len: 3,
+                sha256: "00".repeat(32),
+            }],
+            data: "{\"notice\":null}".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_payload_comes_back() {
+        assert_eq!(decode(&encode(&sample())), Some(sample()));
+    }
+
+    #[test]
+    fn damaged_or_foreign_bytes_decode_to_nothing() {
+        let good = encode(&sample());
+        let mut flipped = good.clone();
+        *flipped.last_mut().expect("not empty") ^= 1;
+        assert_eq!(decode(&flipped), None, "a flipped bit");
+        assert_eq!(decode(&good[..good.len() - 1]), None, "truncated");
+        assert_eq!(decode(&good[..10]), None, "cut in the header");
+        assert_eq!(decode(b""), None, "empty");
+        let mut other_version = MAGIC.to_vec();
+        other_version.extend_from_slice(b"cardsmith 0.0.1 (rev 000000000000) +pdf");
+        other_version.extend_from_slice(&good[MAGIC.len() + BINARY.len()..]);
+        assert_eq!(decode(&other_version), None, "another binary");
+        let mut longer = good.clone();
+        longer.push(b' ');
+        assert_eq!(decode(&longer), None, "bytes after the payload");
+    }
+}

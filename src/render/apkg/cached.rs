@@ -1,0 +1,67 @@
+//! A lesson's notes as the build cache keeps them (see [`crate::cache`]): everything
+//! [`NoteSet::collect`](super::NoteSet::collect) makes of an item (its HTML fields, highlighted and
+//! sanitized, its tags, cards and media), so that an unchanged lesson is not rendered again.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::Note;
+use super::notetype::{self, NotetypeSpec};
+
+/// [`Note`] without its lesson index, its note type by name.
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedNote {
+    item_id: String,
+    deck: String,
+    notetype: String,
+    fields: Vec<String>,
+    tags: Vec<String>,
+    ords: Vec<u16>,
+    media: BTreeSet<String>,
+    hash: String,
+}
+
+/// The text an entry keeps for `notes`.
+pub fn to_data(notes: &[Note]) -> String {
+    let cached: Vec<CachedNote> = notes
+        .iter()
+        .map(|note| CachedNote {
+            item_id: note.item_id.clone(),
+            deck: note.deck.clone(),
+            notetype: note.spec.name.to_owned(),
+            fields: note.fields.clone(),
+            tags: note.tags.clone(),
+            ords: note.ords.clone(),
+            media: note.media.clone(),
+            hash: note.hash.clone(),
+        })
+        .collect();
+    serde_json::to_string(&cached).unwrap_or_default()
+}
+
+/// The notes of the lesson at `lesson` from an entry's text; `None` when it is not such a text
+/// or names a note type this binary does not have.
+pub fn from_data(data: &str, lesson: usize) -> Option<Vec<Note>> {
+    let cached: Vec<CachedNote> = serde_json::from_str(data).ok()?;
+    cached
+        .into_iter()
+        .map(|note| {
+            let spec: &'static NotetypeSpec = notetype::ALL
+                .iter()
+                .copied()
+                .find(|spec| spec.name == note.notetype)?;
+            Some(Note {
+                item_id: note.item_id,
+                lesson,
+                deck: note.deck,
+                spec,
+                fields: note.fields,
+                tags: note.tags,
+                ords: note.ords,
+                media: note.media,
+                hash: note.hash,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,333 @@
+//! The build cache (`out/.cardsmith-cache/`, docs/cache.md): the same bytes with it and without
+//! it, damaged entries and changed outputs never trusted, every input of a lesson invalidating
+//! it, and `--verbose` naming what was reused.
+
+use std::path::PathBuf;
+
+use crate::support::{Project, seed_lesson};
+
+const CACHE: &str = "out/.cardsmith-cache";
+const SEED: &str = "source/data-pipelines/probes.md";
+const SECOND: &str = "source/second.md";
+
+/// The seed lesson plus a second lesson under other ids, so that one can change while the other
+/// is reused.
+fn two_lessons() -> Project {
+    let project = Project::with_seed();
+    project.write(SECOND, &second_lesson());
+    project
+}
+
+fn second_lesson() -> String {
+    seed_lesson()
+        .replacen("id: pipeline-probes", "id: second-lesson", 1)
+        .replace("{#", "{#second-")
+}
+
+/// Every output under `out/` with its bytes, the cache folder left out.
+fn outputs(project: &Project) -> Vec<(PathBuf, Vec<u8>)> {
+    project
+        .out_files()
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(".cardsmith-cache"))
+        .collect()
+}
+
+/// The cache's entries, sorted.
+fn entries(project: &Project) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(project.root().join(CACHE))
+        .map(|list| {
+            list.filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+/// The outputs of a build of the same sources, settings and lock in a project that never had a
+/// cache.
+fn cold_outputs(project: &Project) -> Vec<(PathBuf, Vec<u8>)> {
+    let cold = Project::new();
+    for entry in walkdir::WalkDir::new(project.root()) {
+        let entry = entry.expect("walk");
+        let relative = entry.path().strip_prefix(project.root()).expect("inside");
+        if relative.starts_with("out") || !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).expect("read");
+        cold.write_bytes(relative.to_str().expect("utf-8"), &bytes);
+    }
+    cold.run(&["build"], 0);
+    assert!(entries(&cold).len() > 1, "the cold build made its cache");
+    outputs(&cold)
+}
+
+/// What `build --verbose` says it made again and reused: `(made again, reused)`, lesson ids with
+/// the renderers in parentheses for the first.
+fn build_verbose(project: &Project) -> (Vec<String>, Vec<String>) {
+    let stderr = project.run(&["build", "--verbose"], 0);
+    let list = |prefix: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(split_top_level)
+            .unwrap_or_default()
+    };
+    assert!(stderr.contains("cache: "), "{stderr}");
+    (list("cache: made again: "), list("cache: reused: "))
+}
+
+/// `a (x, y), b (z)` split at the commas outside parentheses.
+fn split_top_level(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        parts.last_mut().expect("one part").push(c);
+    }
+    parts
+        .into_iter()
+        .map(|part| part.trim().to_owned())
+        .collect()
+}
+
+fn edit(project: &Project, relative: &str, from: &str, to: &str) {
+    let path = project.root().join(relative);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{from:?} in {relative}");
+    project.write(relative, &text.replacen(from, to, 1));
+}
+
+const ANSWER: &str = "A screening question in more than half of pipeline interviews.";
+const EDITED: &str = "A screening question in nearly every pipeline interview.";
+
+#[test]
+fn outputs_are_the_same_bytes_with_and_without_the_cache() {
+    let project = two_lessons();
+    let (made, reused) = build_verbose(&project);
+    assert_eq!(made.len(), 2, "a first build makes everything: {made:?}");
+    assert!(reused.is_empty(), "{reused:?}");
+    let fresh = outputs(&project);
+    assert!(!entries(&project).is_empty(), "the build stored its work");
+
+    let (made, reused) = build_verbose(&project);
+    assert!(made.is_empty(), "nothing changed, nothing made: {made:?}");
+    assert_eq!(reused, ["pipeline-probes", "second-lesson"]);
+    assert_eq!(outputs(&project), fresh, "a rebuild from the cache");
+    assert_eq!(cold_outputs(&project), fresh, "a build without a cache");
+
+    edit(&project, SEED, ANSWER, EDITED);
+    build_verbose(&project);
+    let edited = outputs(&project);
+    assert_ne!(edited, fresh);
+    assert_eq!(cold_outputs(&project), edited, "after an edit");
+
+    edit(&project, SEED, EDITED, ANSWER);
+    build_verbose(&project);
+    let reverted = outputs(&project);
+    assert_eq!(cold_outputs(&project), reverted, "after its revert");
+    // The guide and sheets are made from the text alone: back to the first bytes. The packages
+    // differ only by the note's modification time, which the lock moved twice.
+    for (path, bytes) in &reverted {
+        let name = path.to_string_lossy();
+        if !name.ends_with(".apkg") && name != ".cardsmith-manifest" {
+            let first = fresh
+                .iter()
+                .find(|(other, _)| other == path)
+                .expect("same files");
+            assert_eq!(&first.1, bytes, "{name}");
+        }
+    }
+}
+
+#[test]
+fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let before = outputs(&project);
+    edit(&project, SECOND, ANSWER, EDITED);
+    let (made, reused) = build_verbose(&project);
+    assert_eq!(made, ["second-lesson (apkg, markdown, notes, sheet)"]);
+    assert_eq!(reused, ["pipeline-probes"]);
+    let after = outputs(&project);
+    for (path, bytes) in &after {
+        let name = path.to_string_lossy().into_owned();
+        let old = &before
+            .iter()
+            .find(|(other, _)| other == path)
+            .expect("same files")
+            .1;
+        // The edited answer is in the guide and the decks; the sheet shows the required points.
+        if ["second-lesson.md", "second-lesson.apkg", "all.apkg"].contains(&name.as_str()) {
+            assert_ne!(old, bytes, "{name}");
+        } else if !name.starts_with("second-lesson") && name != ".cardsmith-manifest" {
+            assert_eq!(old, bytes, "{name}");
+        }
+    }
+    // Unchanged outputs are the last build's files, linked into the new `out/`.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |project: &Project| {
+            std::fs::metadata(project.root().join("out/pipeline-probes.md"))
+                .expect("guide")
+                .ino()
+        };
+        let first = inode(&project);
+        edit(&project, SECOND, EDITED, ANSWER);
+        project.run(&["build"], 0);
+        assert_eq!(
+            inode(&project),
+            first,
+            "an unchanged output is not written again"
+        );
+    }
+}
+
+#[test]
+fn damaged_entries_are_ignored_and_made_again() {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let fresh = outputs(&project);
+    let stored = entries(&project);
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 5] = [
+        ("a flipped bit", |bytes| {
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0x01;
+        }),
+        ("truncated", |bytes| bytes.truncate(bytes.len() / 2)),
+        ("empty", Vec::clear),
+        ("another cardsmith", |bytes| {
+            // The same payload and checksum under another version's header.
+            let text = bytes.clone();
+            let second_line = text.iter().position(|&b| b == b'\n').expect("header") + 1;
+            let end = second_line
+                + text[second_line..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .expect("binary");
+            bytes.clear();
+            bytes.extend_from_slice(&text[..second_line]);
+            bytes.extend_from_slice(b"cardsmith 0.0.1 (rev 000000000000) +pdf");
+            bytes.extend_from_slice(&text[end..]);
+        }),
+        ("not an entry", |bytes| {
+            *bytes = b"%PDF-1.7 something else".to_vec()
+        }),
+    ];
+    for (what, damage) in damages {
+        for entry in &stored {
+            let mut bytes = std::fs::read(entry).expect("entry");
+            damage(&mut bytes);
+            std::fs::write(entry, bytes).expect("damage the entry");
+        }
+        let (made, reused) = build_verbose(&project);
+        assert_eq!(made.len(), 2, "{what}: every lesson made again: {made:?}");
+        assert!(reused.is_empty(), "{what}: {reused:?}");
+        assert_eq!(outputs(&project), fresh, "{what}: the same outputs");
+        assert_eq!(
+            entries(&project),
+            stored,
+            "{what}: the entries are sound again"
+        );
+        let (made, _) = build_verbose(&project);
+        assert!(
+            made.is_empty(),
+            "{what}: and used by the next build: {made:?}"
+        );
+    }
+}
+
+#[test]
+fn an_output_changed_or_deleted_in_out_is_made_again() {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let fresh = outputs(&project);
+    project.write("out/pipeline-probes.md", "edited by hand\n");
+    std::fs::remove_file(project.root().join("out/second-lesson.sheet.html")).expect("remove");
+    let (made, reused) = build_verbose(&project);
+    assert_eq!(
+        made,
+        ["pipeline-probes (markdown)", "second-lesson (sheet)"],
+        "only what no longer matches the cache"
+    );
+    assert!(reused.is_empty(), "{reused:?}");
+    assert_eq!(outputs(&project), fresh);
+}
+
+#[test]
+fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let everything = |made: &[String]| {
+        made.len() == 2
+            && made
+                .iter()
+                .all(|lesson| lesson.contains("(apkg, markdown, notes, sheet)"))
+    };
+
+    let template = crate::support::repo_root().join("templates/lesson.md");
+    let text = std::fs::read_to_string(template).expect("template");
+    project.write(
+        "templates/lesson.md",
+        &format!("{text}\n<!-- a project's guide -->\n"),
+    );
+    let (made, _) = build_verbose(&project);
+    assert!(everything(&made), "a template override: {made:?}");
+    let guide =
+        std::fs::read_to_string(project.root().join("out/second-lesson.md")).expect("guide");
+    assert!(guide.contains("a project's guide"), "{guide}");
+
+    let config = std::fs::read_to_string(project.root().join("cardsmith.toml")).expect("config");
+    project.write(
+        "cardsmith.toml",
+        &config.replace("answer-word-budget = 150", "answer-word-budget = 160"),
+    );
+    let (made, _) = build_verbose(&project);
+    assert!(everything(&made), "a setting: {made:?}");
+
+    // An image belongs to the lesson that shows it.
+    let png =
+        std::fs::read(crate::support::repo_root().join("docs/sheet-example.png")).expect("png");
+    project.write_bytes("source/img/figure.png", &png);
+    edit(
+        &project,
+        SECOND,
+        ANSWER,
+        &format!("{ANSWER}\n\n![a figure](img/figure.png)"),
+    );
+    project.run(&["build"], 0);
+    let mut changed = png.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 0x01;
+    project.write_bytes("source/img/figure.png", &changed);
+    let (made, reused) = build_verbose(&project);
+    assert_eq!(
+        made,
+        ["second-lesson (apkg, markdown, notes, sheet)"],
+        "the image's lesson"
+    );
+    assert_eq!(reused, ["pipeline-probes"]);
+}
+
+#[test]
+fn a_refused_build_leaves_the_cache_and_out_as_they_were() {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let (fresh, stored) = (project.out_files(), entries(&project));
+    edit(&project, SECOND, "id: second-lesson", "id: pipeline-probes");
+    project.run(&["build"], 1);
+    assert_eq!(project.out_files(), fresh, "out/ and its cache untouched");
+    assert_eq!(entries(&project), stored);
+}

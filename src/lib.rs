@@ -159,12 +159,18 @@ pub struct Outputs {
 
 /// Loads, parses and lints every lesson of the project and reports every problem.
 pub fn check(config: &Config) -> Result<Checked, Error> {
+    check_with(config, None)
+}
+
+/// [`check`], reusing what the matcher found in unchanged answers from `memo` (see
+/// [`check_sources_with`]).
+fn check_with(config: &Config, memo: Option<&mut lint::MatchMemo>) -> Result<Checked, Error> {
     let loaded = load::load_sources(
         &config.root,
         &config.source_dir(),
         config.project.limits.lesson(),
     )?;
-    check_sources(loaded, config)
+    check_sources_with(loaded, config, memo)
 }
 
 /// Every check `check` and `build` run, over lesson text already in memory (an editor's buffers,
@@ -322,8 +328,19 @@ pub fn build_with_progress(
     config: &Config,
     progress: &mut dyn FnMut(Stage<'_>),
 ) -> Result<BuildReport, Error> {
+    build_with(config, progress, None)
+}
+
+/// [`build_with_progress`] for a process that builds again and again (`watch`, `serve`): the
+/// check reuses what the matcher found in answers unchanged since the last build that used
+/// `memo`, as the render stage reuses the outputs of unchanged lessons (see [`cache`]).
+pub fn build_with(
+    config: &Config,
+    progress: &mut dyn FnMut(Stage<'_>),
+    memo: Option<&mut lint::MatchMemo>,
+) -> Result<BuildReport, Error> {
     progress(Stage::Checking);
-    let mut checked = check(config)?;
+    let mut checked = check_with(config, memo)?;
     let refused = |checked| BuildReport {
         checked,
         written: Vec::new(),

@@ -5,6 +5,7 @@ use super::{Status, Streams, lesson_count, write_diagnostics};
 use crate::BuildReport;
 use crate::cache::LessonUse;
 use crate::config::Config;
+use crate::lint::MatchMemo;
 use crate::render::NoticeLevel;
 use crate::report::{self, ReportFormat};
 use crate::wording::plural;
@@ -20,21 +21,44 @@ pub struct Options {
 
 /// Runs `build`.
 pub fn run(config: &Config, options: Options, streams: &mut Streams<'_>) -> anyhow::Result<Status> {
-    let report = build_reporting_progress(config, streams)?;
+    run_with(config, options, streams, None)
+}
+
+/// [`run`], keeping what the check found in `memo` for the next build (`watch`).
+pub fn run_with(
+    config: &Config,
+    options: Options,
+    streams: &mut Streams<'_>,
+    memo: Option<&mut MatchMemo>,
+) -> anyhow::Result<Status> {
+    let report = build_reporting_progress(config, streams, memo)?;
     write_report(config, &report, options, streams)
 }
 
-/// [`crate::build`] with its progress on the terminal, and with `--verbose` where the time went.
+/// [`crate::build_with`] with its progress on the terminal, and with `--verbose` where the time
+/// went and what the build cache gave.
 pub fn build_reporting_progress(
     config: &Config,
     streams: &mut Streams<'_>,
+    mut memo: Option<&mut MatchMemo>,
 ) -> anyhow::Result<BuildReport> {
     streams.detail_line(&format!("project: {}", config.root.display()))?;
     let mut progress = BuildProgress::new(streams);
-    let built = crate::build_with_progress(config, &mut |stage| progress.stage(stage));
+    let built = crate::build_with(
+        config,
+        &mut |stage| progress.stage(stage),
+        memo.as_deref_mut(),
+    );
     let stages = progress.finish();
     streams.detail_line(&format!("time: {}", timings(&stages)))?;
     let built = built?;
+    if let Some(memo) = memo {
+        streams.detail_line(&format!(
+            "check: the matches of {} of {} reused",
+            memo.reused(),
+            plural(memo.len(), "answer")
+        ))?;
+    }
     for line in cache_lines(&built.cache) {
         streams.detail_line(&line)?;
     }

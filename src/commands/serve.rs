@@ -10,6 +10,7 @@ use std::time::Instant;
 use super::watch::{follow_change, shown};
 use super::{OutputError, Status, Streams, build};
 use crate::config::{CONFIG_FILE, Config};
+use crate::lint::MatchMemo;
 use crate::serve::http::{Server, Shared};
 use crate::serve::pages::{LessonCache, Outcome, Site};
 use crate::watch::{DEBOUNCE, ProjectWatcher};
@@ -38,11 +39,14 @@ pub fn run(
     let mut out = BTreeMap::new();
     let mut changed = Vec::new();
     let mut cache = LessonCache::default();
+    // What the check found in each answer, for the next build (the outputs are in `out/`'s
+    // build cache).
+    let mut memo = MatchMemo::default();
     let mut generation = 0;
     loop {
         generation += 1;
         let start = Instant::now();
-        let built = build::build_reporting_progress(&config, streams);
+        let built = build::build_reporting_progress(&config, streams, Some(&mut memo));
         let build_ms = start.elapsed().as_millis();
         let site = match built {
             Ok(report) => {

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use super::{OutputError, Status, Streams, build};
 use crate::config::{CONFIG_FILE, Config};
+use crate::lint::MatchMemo;
 use crate::watch::ProjectWatcher;
 
 /// Runs `watch`; returns only on an error.
@@ -16,9 +17,12 @@ pub fn run(
     streams: &mut Streams<'_>,
 ) -> anyhow::Result<Status> {
     let mut watcher = ProjectWatcher::new(&config)?;
+    // What the check found in each answer, for the next build (the outputs are in `out/`'s
+    // build cache).
+    let mut memo = MatchMemo::default();
     loop {
         let start = Instant::now();
-        if let Err(error) = build::run(&config, options, streams) {
+        if let Err(error) = build::run_with(&config, options, streams, Some(&mut memo)) {
             if error.is::<OutputError>() {
                 return Err(error);
             }

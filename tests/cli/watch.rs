@@ -130,3 +130,53 @@ fn watch_rebuilds_after_a_real_edit() {
     .expect("rename over the lesson");
     guide_when(&mut watch, &project, |guide| guide == before);
 }
+
+#[test]
+fn a_rebuild_after_an_edit_redoes_only_the_edited_lesson() {
+    let project = Project::with_seed();
+    let second = crate::support::seed_lesson()
+        .replacen("id: pipeline-probes", "id: second-lesson", 1)
+        .replace("{#", "{#second-");
+    project.write("source/second.md", &second);
+    let mut watch = Watch::run(&project, &["watch", "--verbose"]);
+    watch.line("[watch] built in");
+    let edited = second.replace(
+        "With a **high-water mark**.",
+        "With a **high-water mark** (watched).",
+    );
+    assert_ne!(edited, second);
+    project.write("source/second.md", &edited);
+    watch.line("[watch] changed");
+    // The rebuild's report (a half-written save can cause one build more: the last one counts).
+    let mut report = Vec::new();
+    loop {
+        let line = watch.line("");
+        if line.starts_with("[watch] built in") {
+            let guide = project.root().join("out/second-lesson.md");
+            if std::fs::read_to_string(guide).is_ok_and(|text| text.contains("(watched)")) {
+                break;
+            }
+            report.clear();
+        } else {
+            report.push(line);
+        }
+    }
+    let line = |prefix: &str| {
+        report
+            .iter()
+            .find(|line| line.starts_with(prefix))
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{prefix}` line in {report:#?}"))
+    };
+    // Only the edited answer is matched again (the two lessons ask the same questions with the
+    // same answers, which the matcher keeps once), and only its lesson's outputs are made again.
+    assert_eq!(
+        line("check: "),
+        "check: the matches of 5 of 6 answers reused"
+    );
+    assert_eq!(
+        line("cache: made again: "),
+        "cache: made again: second-lesson (apkg, markdown, notes, sheet)"
+    );
+    assert_eq!(line("cache: reused: "), "cache: reused: pipeline-probes");
+}

@@ -17,6 +17,7 @@ mod new;
 mod properties;
 mod serve;
 mod sheet;
+mod sheet_cost;
 mod terminal;
 mod watch;
 mod writes;

@@ -93,14 +93,6 @@ pub fn fit(
     config: &SheetConfig,
     template: &str,
 ) -> Result<FittedSheet, FitError> {
-    let fitted = search(view, config, template);
-    // typst memoizes layouts in a process-wide cache; what one lesson laid out is of little use to
-    // the next (other text), so drop what the last few compiles did not use, as typst's CLI does.
-    typst::comemo::evict(10);
-    fitted
-}
-
-fn search(view: &SheetView, config: &SheetConfig, template: &str) -> Result<FittedSheet, FitError> {
     let floor = tenths(config.min_font_size);
     let ceiling = tenths(config.max_font_size).max(floor);
     let layout_at = |columns: u32, size: u32| layout(config, columns, size, false);
@@ -345,9 +337,26 @@ pub(super) fn compile(
     .expect("the sheet view serializes: plain strings, numbers and lists");
     let world = SheetWorld::new(template, vec![("sheet", input)]);
     let compiled = typst::compile::<PagedDocument>(&world);
+    forget_old_layouts();
     compiled
         .output
         .map_err(|errors| FitError::Template(messages(&errors, Some(&world))))
+}
+
+/// How many compiles, on any thread, a memoized result of typst survives without being used.
+const MEMO_AGE: usize = 2;
+
+/// Empties typst's memoization caches of what the last [`MEMO_AGE`] compiles did not use.
+///
+/// typst memoizes every step of a compile (parsing, evaluation, the layout of each paragraph) in
+/// process-wide caches that only [`typst::comemo::evict`] empties. A try reuses little of the
+/// one before (another size shapes and breaks every line anew; a balancing try keeps the width and
+/// reuses its paragraphs) and nothing of another lesson's (other text), so the caches are kept
+/// to about one layout. Evicting once per lesson, keeping ten lessons' worth as typst's CLI does
+/// between compiles, held about 24 MB per 50-item lesson, and the build's memory grew with its
+/// lessons (2.6 GB for 100 lessons); per compile it stays at the largest lesson's.
+fn forget_old_layouts() {
+    typst::comemo::evict(MEMO_AGE);
 }
 
 /// typst's errors as text, with the template line of each.

@@ -9,6 +9,9 @@ use std::process::{ExitStatus, Stdio};
 
 use crate::support::Project;
 
+/// Lessons of the one-thread build: many, each cheap to fit (one item).
+const LESSONS_ON_ONE_THREAD: usize = 60;
+
 /// A lesson of `items` one-line items (the shape of `scripts/hostile-inputs`' tiny items), with
 /// ids unique across lessons.
 fn tiny_lesson(id: &str, items: usize) -> String {
@@ -82,4 +85,72 @@ fn the_memory_of_a_build_does_not_grow_with_its_number_of_lessons() {
         one_kib / 1024,
         many_kib / 1024
     );
+}
+
+#[test]
+fn many_lessons_fit_on_one_thread_without_one_fit_nesting_in_another() {
+    // With the lessons as tasks of rayon's pool (fff644e), a fit waiting for typst's own rayon
+    // work could run other lessons' fits on top of its stack: the release build of 200 lessons
+    // of the benchmark corpus died of a stack overflow on one thread. The fits now run on
+    // threads of their own, and one thread (this one) fits every lesson after the other.
+    let project = project_of(LESSONS_ON_ONE_THREAD, 1);
+    let (status, _) = build_peak_rss(&project, Some("1"));
+    assert!(
+        status.success(),
+        "{LESSONS_ON_ONE_THREAD} lessons on one thread: {status:?}"
+    );
+}
+
+#[test]
+fn sheets_fitted_on_one_thread_or_many_are_the_same_bytes_in_the_same_order() {
+    let project = Project::new();
+    // Lessons of different lengths, the longest first, so that on several threads the fits
+    // finish in another order than the lessons'.
+    for (lesson, items) in [80, 40, 12, 5, 30].into_iter().enumerate() {
+        let id = format!("l{lesson}");
+        project.write(&format!("source/{id}.md"), &tiny_lesson(&id, items));
+    }
+    let build = |threads: &str| {
+        let output = project
+            .cardsmith(&["build"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "{output:?}");
+        let files = project.out_files();
+        // From scratch each time: no earlier outputs, no cache (the lock stays: it holds the
+        // decks' ids and timestamps, so the decks are the same bytes too).
+        std::fs::remove_dir_all(project.root().join("out")).expect("remove out/");
+        (String::from_utf8_lossy(&output.stderr).into_owned(), files)
+    };
+    // The first build writes the lock.
+    build("1");
+    let (one_log, one) = build("1");
+    let (many_log, many) = build("4");
+    let pdfs = one
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|ext| ext == "pdf"))
+        .count();
+    assert_eq!(
+        pdfs,
+        5,
+        "{:?}",
+        one.iter().map(|(path, _)| path).collect::<Vec<_>>()
+    );
+    // The notes say what each fit chose, in the lessons' order either way.
+    assert_eq!(one_log, many_log);
+    let paths = |files: &[(std::path::PathBuf, Vec<u8>)]| {
+        files
+            .iter()
+            .map(|(path, _)| path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(paths(&one), paths(&many));
+    for ((path, one), (_, many)) in one.iter().zip(&many) {
+        assert!(
+            one == many,
+            "out/{} differs between 1 and 4 threads",
+            path.display()
+        );
+    }
 }

@@ -16,6 +16,8 @@ mod math;
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
+mod workers;
+#[cfg(feature = "pdf")]
 mod world;
 
 
@@ -85,30 +87,58 @@ impl Renderer for SheetRenderer {
         if !config.enabled {
             return Ok(Rendered::default());
         }
+        // The sheet is made from the lesson alone (and the templates and settings): what the last
+        // build made of an unchanged lesson is reused, and only the others are fitted.
+        let lessons: Vec<_> = ctx
+            .course
+            .lessons
+            .iter()
+            .enumerate()
+            .filter(|(_, lesson)| lesson.sheet)
+            .map(|(index, lesson)| {
+                let key = ctx.cache.lesson_key(index, "sheet", &[]);
+                let hit = ctx.cache.get(key.as_ref(), Some((index, "sheet")));
+                (lesson, key, hit)
+            })
+            .collect();
+        let to_make: Vec<&Lesson> = lessons
+            .iter()
+            .filter(|(_, _, hit)| hit.is_none())
+            .map(|(lesson, ..)| *lesson)
+            .collect();
+        #[cfg(feature = "pdf")]
+        let mut made = fit_each(ctx.course, &to_make, config, ctx.templates.raw("sheet.typ"))
+            .into_iter();
+        #[cfg(not(feature = "pdf"))]
+        let mut made = to_make
+            .iter()
+            .map(|lesson| SheetView::of(ctx.course, lesson));
+
         let mut artifacts = Vec::new();
         // Only the PDF fit finds content problems, and says what it chose.
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut problems = Vec::new();
         let mut notices = Vec::new();
-        let lessons = ctx.course.lessons.iter().enumerate();
-        for (index, lesson) in lessons.filter(|(_, lesson)| lesson.sheet) {
-            // The sheet is made from the lesson alone (and the templates and settings).
-            let key = ctx.cache.lesson_key(index, "sheet", &[]);
-            if let Some(hit) = ctx.cache.get(key.as_ref(), Some((index, "sheet"))) {
+        for (lesson, key, hit) in lessons {
+            if let Some(hit) = hit {
                 notices.extend(super::cached_notes(&hit.data));
                 artifacts.extend(hit.artifacts);
                 continue;
             }
+            let Some(sheet) = made.next() else {
+                // One made sheet per lesson without a hit: the zip cannot run short.
+                break;
+            };
             let (first_artifact, first_notice) = (artifacts.len(), notices.len());
-            let view = SheetView::of(ctx.course, lesson);
             #[cfg(feature = "pdf")]
-            let layout = {
-                let template = ctx.templates.raw("sheet.typ");
-                match pdf::fit(&view, config, template) {
+            let (view, layout) = {
+                let (view, fitted) = sheet;
+                match fitted {
                     Ok(fitted) => {
                         notices.push(fit_notice(&lesson.id, config, &fitted));
                         artifacts.push(Artifact::new(format!("{}.pdf", lesson.id), fitted.pdf));
-                        HtmlLayout::new(config, fitted.columns, fitted.size)
+                        let layout = HtmlLayout::new(config, fitted.columns, fitted.size);
+                        (view, layout)
                     }
                     Err(pdf::FitError::Content(mut found)) => {
                         problems.append(&mut found);
@@ -127,13 +157,16 @@ impl Renderer for SheetRenderer {
             };
             // Without the fit nothing says how long the lesson is: a size that suits any length.
             #[cfg(not(feature = "pdf"))]
-            let layout = HtmlLayout::new(
-                config,
-                config.columns.iter().copied().max().unwrap_or(3),
-                config
-                    .max_font_size
-                    .min(HTML_ONLY_SIZE)
-                    .max(config.min_font_size),
+            let (view, layout) = (
+                sheet,
+                HtmlLayout::new(
+                    config,
+                    config.columns.iter().copied().max().unwrap_or(3),
+                    config
+                        .max_font_size
+                        .min(HTML_ONLY_SIZE)
+                        .max(config.min_font_size),
+                ),
             );
             let html = ctx.templates.render(
                 "sheet.html",
@@ -158,6 +191,22 @@ impl Renderer for SheetRenderer {
             problems,
         })
     }
+}
+
+/// Each lesson's view and fitted sheet, in the lessons' order, fitted on every core (see
+/// [`workers`]).
+#[cfg(feature = "pdf")]
+fn fit_each(
+    course: &Course,
+    lessons: &[&Lesson],
+    config: &SheetConfig,
+    template: &str,
+) -> Vec<(SheetView, Result<pdf::FittedSheet, pdf::FitError>)> {
+    workers::map_in_order(lessons, |lesson| {
+        let view = SheetView::of(course, lesson);
+        let fitted = pdf::fit(&view, config, template);
+        (view, fitted)
+    })
 }
 
 /// What the fit chose for one lesson, printed by `build`: ``sheet of `id`: 2 columns at 10 pt,

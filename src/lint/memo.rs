@@ -70,24 +70,20 @@ pub(crate) struct Run<'m> {
 }
 
 impl Run<'_> {
-    /// The matches of `key`, from the last run or made now by `make`.
-    pub(crate) fn get_or(
-        &mut self,
-        key: u64,
-        make: impl FnOnce() -> AnswerMatches,
-    ) -> Arc<AnswerMatches> {
+    /// The matches of `key`, if this run or the last one made them.
+    pub(crate) fn take(&mut self, key: u64) -> Option<Arc<AnswerMatches>> {
         if let Some(found) = self.memo.entries.get(&key) {
-            return Arc::clone(found);
+            return Some(Arc::clone(found));
         }
-        let matches = match self.previous.remove(&key) {
-            Some(kept) => {
-                self.memo.reused += 1;
-                kept
-            }
-            None => Arc::new(make()),
-        };
-        self.memo.entries.insert(key, Arc::clone(&matches));
-        matches
+        let kept = self.previous.remove(&key)?;
+        self.memo.reused += 1;
+        self.memo.entries.insert(key, Arc::clone(&kept));
+        Some(kept)
+    }
+
+    /// Keeps the matches of `key` for the next run.
+    pub(crate) fn keep(&mut self, key: u64, matches: Arc<AnswerMatches>) {
+        self.memo.entries.entry(key).or_insert(matches);
     }
 }
 

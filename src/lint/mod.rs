@@ -19,6 +19,8 @@ pub mod text;
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{Course, Item, Lesson};
 
@@ -26,6 +28,11 @@ pub use crate::rule::RuleMeta;
 pub use memo::MatchMemo;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
+
+/// Answers one matcher searches before it is dropped for a fresh one (see
+/// [`Context::with_memo`]): enough that its stem and phrase caches pay, few enough that they stay
+/// small, and a unit of work for each core.
+const MATCHER_CHUNK: usize = 1024;
 
 /// What every rule sees: the course, the settings, and each item's answer as plain text.
 pub struct Context<'a> {
@@ -52,41 +59,69 @@ impl<'a> Context<'a> {
         settings: &'a Settings,
         memo: Option<&mut MatchMemo>,
     ) -> Self {
-        let answers: Vec<PlainText> = course
-            .items()
+        let items: Vec<(&Lesson, &Item)> = course.items().collect();
+        let answers: Vec<PlainText> = items
+            .par_iter()
             .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
             .collect();
-        let mut matcher =
-            matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms());
-        let mut variants = matching::CaseVariants::default();
-        let mut search = |lesson: &Lesson, item: &Item, answer: &PlainText| {
-            matcher.answer_matches(
-                lesson,
-                item,
-                &answer.text,
-                &settings.project_rules,
-                &mut variants,
-            )
-        };
-        let items = course.items().zip(&answers);
-        let matches = match memo {
-            None => items
-                .map(|((lesson, item), answer)| Arc::new(search(lesson, item, answer)))
+        // The answers to search: all of them, or those whose matches the memo lacks.
+        let mut matches: Vec<Option<Arc<matching::AnswerMatches>>> = vec![None; items.len()];
+        let mut run = memo.map(|memo| memo.begin(settings));
+        let keys: Vec<u64> = match &mut run {
+            None => Vec::new(),
+            Some(run) => items
+                .iter()
+                .zip(&answers)
+                .zip(&mut matches)
+                .map(|((&(lesson, item), answer), slot)| {
+                    let rules: Vec<usize> = (settings.project_rules.iter().enumerate())
+                        .filter(|(_, rule)| rule.applies_to(lesson, item))
+                        .map(|(index, _)| index)
+                        .collect();
+                    let key = memo::key(lesson, item, &answer.text, &rules);
+                    *slot = run.take(key);
+                    key
+                })
                 .collect(),
-            Some(memo) => {
-                let mut run = memo.begin(settings);
-                items
-                    .map(|((lesson, item), answer)| {
-                        let rules: Vec<usize> = (settings.project_rules.iter().enumerate())
-                            .filter(|(_, rule)| rule.applies_to(lesson, item))
-                            .map(|(index, _)| index)
-                            .collect();
-                        let key = memo::key(lesson, item, &answer.text, &rules);
-                        run.get_or(key, || search(lesson, item, answer))
-                    })
-                    .collect()
-            }
         };
+        let missing: Vec<usize> = (0..items.len())
+            .filter(|&index| matches[index].is_none())
+            .collect();
+        let searched: Vec<matching::AnswerMatches> = missing
+            .par_chunks(MATCHER_CHUNK)
+            .flat_map_iter(|chunk| {
+                // A matcher per chunk: its caches (stems, phrases) serve a thousand answers and
+                // are then dropped, so memory stays flat however large the project.
+                let mut matcher =
+                    matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms());
+                let mut variants = matching::CaseVariants::default();
+                chunk
+                    .iter()
+                    .map(|&index| {
+                        let (lesson, item) = items[index];
+                        matcher.answer_matches(
+                            lesson,
+                            item,
+                            &answers[index].text,
+                            &settings.project_rules,
+                            &mut variants,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (index, found) in missing.into_iter().zip(searched) {
+            matches[index] = Some(Arc::new(found));
+        }
+        let matches: Vec<Arc<matching::AnswerMatches>> = matches
+            .into_iter()
+            .map(|found| found.unwrap_or_default())
+            .collect();
+        if let Some(run) = &mut run {
+            for (key, found) in keys.into_iter().zip(&matches) {
+                run.keep(key, Arc::clone(found));
+            }
+        }
         Context {
             course,
             settings,

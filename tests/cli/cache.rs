@@ -18,6 +18,14 @@ fn two_lessons() -> Project {
     project
 }
 
+/// [`two_lessons`] built once, with its outputs.
+fn built_two_lessons() -> (Project, Vec<(PathBuf, Vec<u8>)>) {
+    let project = two_lessons();
+    project.run(&["build"], 0);
+    let outputs = outputs(&project);
+    (project, outputs)
+}
+
 fn second_lesson() -> String {
     seed_lesson()
         .replacen("id: pipeline-probes", "id: second-lesson", 1)
@@ -152,9 +160,7 @@ fn outputs_are_the_same_bytes_with_and_without_the_cache() {
 
 #[test]
 fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
-    let project = two_lessons();
-    project.run(&["build"], 0);
-    let before = outputs(&project);
+    let (project, before) = built_two_lessons();
     edit(&project, SECOND, ANSWER, EDITED);
     let (made, reused) = build_verbose(&project);
     assert_eq!(made, ["second-lesson (apkg, markdown, notes, sheet)"]);
@@ -196,9 +202,7 @@ fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
 
 #[test]
 fn damaged_entries_are_ignored_and_made_again() {
-    let project = two_lessons();
-    project.run(&["build"], 0);
-    let fresh = outputs(&project);
+    let (project, fresh) = built_two_lessons();
     let stored = entries(&project);
     type Damage = fn(&mut Vec<u8>);
     let damages: [(&str, Damage); 5] = [
@@ -251,9 +255,7 @@ fn damaged_entries_are_ignored_and_made_again() {
 
 #[test]
 fn an_output_changed_or_deleted_in_out_is_made_again() {
-    let project = two_lessons();
-    project.run(&["build"], 0);
-    let fresh = outputs(&project);
+    let (project, fresh) = built_two_lessons();
     project.write("out/pipeline-probes.md", "edited by hand\n");
     std::fs::remove_file(project.root().join("out/second-lesson.sheet.html")).expect("remove");
     let (made, reused) = build_verbose(&project);
@@ -268,8 +270,7 @@ fn an_output_changed_or_deleted_in_out_is_made_again() {
 
 #[test]
 fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
-    let project = two_lessons();
-    project.run(&["build"], 0);
+    let (project, _) = built_two_lessons();
     let everything = |made: &[String]| {
         made.len() == 2
             && made
@@ -323,8 +324,7 @@ fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
 
 #[test]
 fn a_refused_build_leaves_the_cache_and_out_as_they_were() {
-    let project = two_lessons();
-    project.run(&["build"], 0);
+    let (project, _) = built_two_lessons();
     let (fresh, stored) = (project.out_files(), entries(&project));
     edit(&project, SECOND, "id: second-lesson", "id: pipeline-probes");
     project.run(&["build"], 1);

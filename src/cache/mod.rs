@@ -192,6 +192,18 @@ impl BuildCache {
         hit
     }
 
+    /// Records that the result `renderer` found for the lesson at `index` was made again after
+    /// all (its entry was sound but its data was not what the renderer reads).
+    pub fn made_again(&self, index: usize, renderer: &'static str) {
+        if self.place.is_some() {
+            self.lock()
+                .lessons
+                .entry(index)
+                .or_default()
+                .insert(renderer, false);
+        }
+    }
+
     /// Keeps `artifacts` and `data` under `key` for the next build (nothing when `key` is `None`).
     pub fn put(&self, key: Option<&Key>, artifacts: &[Artifact], data: &str) {
         let Some(key) = key else {

@@ -193,6 +193,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn notices_survive_the_cache_and_anything_else_is_none() {
+        let notices = vec![
+            Notice {
+                level: NoticeLevel::Note,
+                message: "sheet of `a`: 2 columns".to_owned(),
+            },
+            Notice {
+                level: NoticeLevel::Warning,
+                message: "careful".to_owned(),
+            },
+        ];
+        assert_eq!(cached_notes(&notes_to_cache(&notices)), notices);
+        assert!(cached_notes("").is_empty());
+        assert!(cached_notes("{\"not\": \"a list\"}").is_empty());
+    }
+
+    #[test]
     fn renderer_names_are_unique_and_at_most_one_keeps_state() {
         let renderers = renderers();
         let mut names: Vec<&str> = renderers.iter().map(|renderer| renderer.name()).collect();

@@ -65,3 +65,35 @@ pub fn from_data(data: &str, lesson: usize) -> Option<Vec<Note>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::AssetSource;
+    use crate::config::Config;
+    use crate::templates::Templates;
+
+    #[test]
+    fn notes_come_back_as_they_were_made() {
+        let text = "---\nid: l\ntitle: L\ndeck: D\n---\n\n## T\n\n### Why? {#why}\n\nBecause `code` and **bold**.\n";
+        let (lesson, _) = crate::parse::parse_lesson(crate::diagnostic::FileId(0), text, "l");
+        let course = crate::model::Course {
+            files: vec![crate::model::SourceFile {
+                path: "source/l.md".into(),
+                text: text.to_owned(),
+            }],
+            lessons: vec![lesson],
+        };
+        let config = Config::from_text(std::path::Path::new("."), None).expect("defaults");
+        let assets: std::sync::Arc<dyn AssetSource> =
+            crate::load::project_assets(std::path::Path::new(".")).expect("assets");
+        let set = super::super::NoteSet::collect(&course, &config, &Templates::embedded(), assets.as_ref())
+            .expect("notes");
+        let back = from_data(&to_data(&set.notes), 0).expect("read back");
+        assert_eq!(format!("{back:?}"), format!("{:?}", set.notes));
+        assert!(from_data("[]", 0).is_some_and(|notes| notes.is_empty()));
+        assert!(from_data("not json", 0).is_none());
+        let foreign = to_data(&set.notes).replace("\"notetype\":\"cardsmith\"", "\"notetype\":\"other\"");
+        assert!(from_data(&foreign, 0).is_none(), "a note type this binary lacks");
+    }
+}

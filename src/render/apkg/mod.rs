@@ -306,9 +306,12 @@ impl NoteSet {
             let media_of = media::collect(course, lesson, assets, image_limit, &mut files)?;
             let key = cache.lesson_key(index, "notes", &[]);
             let hit = cache.get(key.as_ref(), Some((index, "notes")));
-            if let Some(cached) = hit.and_then(|hit| cached::from_data(&hit.data, index)) {
-                notes.extend(cached);
-                continue;
+            if let Some(hit) = hit {
+                if let Some(cached) = cached::from_data(&hit.data, index) {
+                    notes.extend(cached);
+                    continue;
+                }
+                cache.made_again(index, "notes");
             }
             let (first_note, problems) = (notes.len(), diagnostics.len());
             for item in &lesson.items {

@@ -139,6 +139,9 @@ pub struct BuildReport {
     /// Per lesson, what came from the build cache and what was made again (empty when the
     /// build was refused before rendering).
     pub cache: Vec<cache::LessonUse>,
+    /// Whether nothing had changed since the last build, which was therefore not redone: its
+    /// report is this one, and `out/` was left as it was (see [`cache::Fresh`]).
+    pub fresh: bool,
 }
 
 /// Everything the renderers of a build produced, not yet written.
@@ -188,27 +191,64 @@ pub fn check_sources_with(
     memo: Option<&mut lint::MatchMemo>,
 ) -> Result<Checked, Error> {
     let settings = lint::Settings::new(config.project.lint.clone())?;
-    let (course, mut diagnostics) = parse::parse_course(loaded.files);
-    // An unreadable file was parsed as empty: "no front matter" there would only be noise.
-    diagnostics.retain(|diagnostic| !loaded.unreadable.contains(&diagnostic.span.file));
-    diagnostics.extend(loaded.diagnostics);
-    diagnostics.extend(assets::check_references(
-        &course,
-        loaded.assets.as_ref(),
-        config.project.limits.image(),
-    ));
-    for renderer in render::renderers() {
-        diagnostics.extend(renderer.check(&course, config));
+    let parsed = Parsed::of(loaded);
+    Ok(parsed.check(config, &settings, memo))
+}
+
+/// Lesson files parsed, not yet checked: what a build needs to tell whether it has anything to
+/// do (see [`cache::Fresh`]).
+struct Parsed {
+    course: Course,
+    diagnostics: Vec<Diagnostic>,
+    io_failed: bool,
+    assets: std::sync::Arc<dyn assets::AssetSource>,
+}
+
+impl Parsed {
+    fn of(loaded: Loaded) -> Parsed {
+        let (course, mut diagnostics) = parse::parse_course(loaded.files);
+        // An unreadable file was parsed as empty: "no front matter" there would only be noise.
+        diagnostics.retain(|diagnostic| !loaded.unreadable.contains(&diagnostic.span.file));
+        diagnostics.extend(loaded.diagnostics);
+        Parsed {
+            course,
+            diagnostics,
+            io_failed: loaded.io_failed,
+            assets: loaded.assets,
+        }
     }
-    diagnostics.extend(lint::run_rules_with(&course, &settings, memo));
-    // Severity, select/ignore and suppressions, the same for every family.
-    let diagnostics = lint::settle(&course, &settings, diagnostics);
-    Ok(Checked {
-        course,
-        diagnostics,
-        io_failed: loaded.io_failed,
-        assets: loaded.assets,
-    })
+
+    /// Every check after parsing: references, each renderer's own checks, lint.
+    fn check(
+        self,
+        config: &Config,
+        settings: &lint::Settings,
+        memo: Option<&mut lint::MatchMemo>,
+    ) -> Checked {
+        let Parsed {
+            course,
+            mut diagnostics,
+            io_failed,
+            assets,
+        } = self;
+        diagnostics.extend(assets::check_references(
+            &course,
+            assets.as_ref(),
+            config.project.limits.image(),
+        ));
+        for renderer in render::renderers() {
+            diagnostics.extend(renderer.check(&course, config));
+        }
+        diagnostics.extend(lint::run_rules_with(&course, settings, memo));
+        // Severity, select/ignore and suppressions, the same for every family.
+        let diagnostics = lint::settle(&course, settings, diagnostics);
+        Checked {
+            course,
+            diagnostics,
+            io_failed,
+            assets,
+        }
+    }
 }
 
 /// The render stage over checked content without errors: every renderer in order, each given the
@@ -247,6 +287,9 @@ fn render_with_progress(
 ) -> Result<Option<Outputs>, Error> {
     let mut outputs = Outputs::default();
     let mut content_problems = Vec::new();
+    // The notices a build after this one prints again (see `cache::Fresh`).
+    let mut lasting_notices = Vec::new();
+    let mut settled = true;
     for renderer in render::renderers() {
         progress(Stage::Rendering {
             renderer: renderer.name(),
@@ -267,6 +310,10 @@ fn render_with_progress(
         match renderer.render(&ctx) {
             Ok(mut rendered) => {
                 outputs.artifacts.append(&mut rendered.artifacts);
+                settled &= !rendered.kept_state;
+                if renderer.state_file().is_none() || rendered.state.is_none() {
+                    lasting_notices.extend(rendered.notices.iter().cloned());
+                }
                 outputs.notices.append(&mut rendered.notices);
                 content_problems.append(&mut rendered.problems);
                 if let (Some(file), Some(text)) = (renderer.state_file(), rendered.state) {
@@ -290,6 +337,23 @@ fn render_with_progress(
         // a renderer's; `--keep-going` writes what the renderers could make despite them.
         if checked.has_errors() && !config.keep_going {
             return Ok(None);
+        }
+    }
+    if settled && !checked.has_errors() {
+        // The lock as this build leaves it, which the next build reads.
+        let lock = match &outputs.state {
+            Some(state) => std::str::from_utf8(&state.bytes).ok(),
+            None => render::state_file()
+                .and_then(|file| states.get(file))
+                .map(String::as_str),
+        };
+        if let Some(inputs) = cache.fresh_inputs(&checked.course, lock, checked.assets.as_ref()) {
+            cache.put_fresh(&cache::FreshRecord {
+                inputs: &inputs,
+                diagnostics: &checked.diagnostics,
+                artifacts: &outputs.artifacts,
+                notices: &lasting_notices,
+            });
         }
     }
     (outputs.cache_entries, outputs.cache) = cache.into_entries(&checked.course);
@@ -340,20 +404,42 @@ pub fn build_with(
     memo: Option<&mut lint::MatchMemo>,
 ) -> Result<BuildReport, Error> {
     progress(Stage::Checking);
-    let mut checked = check_with(config, memo)?;
+    let loaded = load::load_sources(
+        &config.root,
+        &config.source_dir(),
+        config.project.limits.lesson(),
+    )?;
+    let settings = lint::Settings::new(config.project.lint.clone())?;
+    let parsed = Parsed::of(loaded);
+    // Read before the check to tell whether there is anything to do; a failure here is
+    // reported where the build has always reported it, after the check.
+    let templates = Templates::for_project(&config.root, &config.templates_dir());
+    let state_file = render::state_file();
+    let state_path = state_file.map(|file| config.root.join(file));
+    let mut opened = None;
+    if let Ok(templates) = &templates
+        && !parsed.io_failed
+    {
+        let cache =
+            cache::BuildCache::open(config, templates, &parsed.course, parsed.assets.as_ref());
+        if let Some(report) = fresh_build(config, &parsed, &cache, state_file) {
+            return Ok(report.into_report(parsed));
+        }
+        opened = Some(cache);
+    }
+    let mut checked = parsed.check(config, &settings, memo);
     let refused = |checked| BuildReport {
         checked,
         written: Vec::new(),
         removed: Vec::new(),
         notices: Vec::new(),
         cache: Vec::new(),
+        fresh: false,
     };
     if checked.has_errors() {
         return Ok(refused(checked));
     }
-    let templates = Templates::for_project(&config.root, &config.templates_dir())?;
-    let state_file = render::state_file();
-    let state_path = state_file.map(|file| config.root.join(file));
+    let templates = templates?;
     // A build killed between its commit and its state rename left the state file pending: finish
     // that before it is read (see `output`).
     output::recover(&config.out_dir(), state_path.as_deref())?;
@@ -363,8 +449,9 @@ pub fn build_with(
     {
         states.insert(file, text);
     }
-    let cache =
-        cache::BuildCache::open(config, &templates, &checked.course, checked.assets.as_ref());
+    let cache = opened.unwrap_or_else(|| {
+        cache::BuildCache::open(config, &templates, &checked.course, checked.assets.as_ref())
+    });
     let Some(outputs) = render_with_progress(
         &mut checked,
         config,
@@ -400,7 +487,60 @@ pub fn build_with(
         removed,
         notices: outputs.notices,
         cache: outputs.cache,
+        fresh: false,
     })
+}
+
+/// What the last build reported, when nothing changed since (see [`cache::Fresh`]). A pending
+/// state file of a killed build is not finished here: the lock then differs from the one the
+/// entry names, and the build runs as always, recovering first.
+fn fresh_build(
+    config: &Config,
+    parsed: &Parsed,
+    cache: &cache::BuildCache,
+    state_file: Option<&'static str>,
+) -> Option<FreshBuild> {
+    let lock_path = state_file.map(|file| config.root.join(file));
+    if !output::is_tidy(&config.out_dir(), lock_path.as_deref()) {
+        return None;
+    }
+    let lock = match state_file {
+        Some(file) => load::read_state(&config.root, file).ok()?,
+        None => None,
+    };
+    let inputs = cache.fresh_inputs(&parsed.course, lock.as_deref(), parsed.assets.as_ref())?;
+    let fresh = cache.fresh(&inputs, &parsed.course)?;
+    let out_dir = output::real_out_dir(&config.out_dir()).ok()?;
+    Some(FreshBuild { fresh, out_dir })
+}
+
+/// A build found fresh, and where its outputs are.
+struct FreshBuild {
+    fresh: cache::Fresh,
+    out_dir: PathBuf,
+}
+
+impl FreshBuild {
+    fn into_report(self, parsed: Parsed) -> BuildReport {
+        let FreshBuild { fresh, out_dir } = self;
+        BuildReport {
+            checked: Checked {
+                course: parsed.course,
+                diagnostics: fresh.diagnostics,
+                io_failed: parsed.io_failed,
+                assets: parsed.assets,
+            },
+            written: fresh
+                .outputs
+                .iter()
+                .map(|path| out_dir.join(path))
+                .collect(),
+            removed: Vec::new(),
+            notices: fresh.notices,
+            cache: fresh.lessons,
+            fresh: true,
+        }
+    }
 }
 
 /// The wall clock, in milliseconds since the epoch. Only new or changed notes take it (see

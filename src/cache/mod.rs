@@ -17,6 +17,7 @@
 //! (see [`crate::artifact::FileStamp`]).
 
 mod entry;
+mod fresh;
 mod key;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
+pub use fresh::{Fresh, FreshRecord};
 pub use key::{Key, KeyBuilder};
 
 use crate::artifact::{Artifact, FileStamp};
@@ -88,9 +90,9 @@ pub struct LessonUse {
     /// The lesson id.
     pub lesson: String,
     /// Renderers whose result for the lesson came from the cache.
-    pub reused: Vec<&'static str>,
+    pub reused: Vec<String>,
     /// Renderers that made it again.
-    pub made: Vec<&'static str>,
+    pub made: Vec<String>,
 }
 
 impl BuildCache {
@@ -250,8 +252,11 @@ impl BuildCache {
                     renderers.into_iter().partition(|(_, reused)| *reused);
                 Some(LessonUse {
                     lesson: lesson.id.clone(),
-                    reused: reused.into_iter().map(|(name, _)| name).collect(),
-                    made: made.into_iter().map(|(name, _)| name).collect(),
+                    reused: reused
+                        .into_iter()
+                        .map(|(name, _)| name.to_owned())
+                        .collect(),
+                    made: made.into_iter().map(|(name, _)| name.to_owned()).collect(),
                 })
             })
             .collect();

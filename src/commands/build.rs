@@ -52,7 +52,14 @@ pub fn build_reporting_progress(
     let stages = progress.finish();
     streams.detail_line(&format!("time: {}", timings(&stages)))?;
     let built = built?;
-    if let Some(memo) = memo {
+    if built.fresh {
+        streams.detail_line(&format!(
+            "fresh: nothing changed since the last build, whose {} in `{}` are current; \
+             nothing was checked, rendered or written",
+            plural(built.written.len(), "output"),
+            config.project.build.out.display()
+        ))?;
+    } else if let Some(memo) = memo {
         streams.detail_line(&format!(
             "check: the matches of {} of {} reused",
             memo.reused(),

@@ -195,6 +195,35 @@ pub fn recover(out_dir: &Path, lock_path: Option<&Path>) -> Result<(), WriteErro
     Ok(())
 }
 
+/// Whether a build would find nothing to tidy or finish: no pending lock file beside `lock_path`,
+/// no staging folder beside `out_dir` (of a dead build or of one running now), no temporary
+/// file in `out_dir`. A build with nothing changed does nothing only then (see
+/// [`crate::cache::Fresh`]); otherwise it runs, and [`recover`] and the stage clean up.
+pub fn is_tidy(out_dir: &Path, lock_path: Option<&Path>) -> bool {
+    let Ok(out_dir) = real_out_dir(out_dir) else {
+        return false;
+    };
+    let pending = lock_path.is_some_and(|lock_path| {
+        entries(&parent_of(lock_path))
+            .iter()
+            .any(|(_, name)| name.starts_with(PENDING_PREFIX) && name.ends_with(PENDING_SUFFIX))
+    });
+    let staging = entries(&parent_of(&out_dir))
+        .iter()
+        .any(|(_, name)| name.starts_with(STAGE_PREFIX));
+    let temporary = walkdir::WalkDir::new(&out_dir)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() != 1 || entry.file_name() != CACHE_DIR)
+        .any(|entry| {
+            entry.map_or(true, |entry| {
+                is_temp_name(&entry.file_name().to_string_lossy())
+            })
+        });
+    !(pending || staging || temporary)
+}
+
 /// A staging folder and the lock that marks it as in use.
 struct Stage {
     /// Deleted on drop: the half-built stage on failure, the old `out/` after the exchange.
@@ -465,8 +494,9 @@ fn is_live(parent: &Path, stage: &str) -> bool {
     }
 }
 
-/// `out_dir`, or the folder it links to when it is a symlink (which the build then fills).
-fn real_out_dir(out_dir: &Path) -> Result<PathBuf, WriteError> {
+/// `out_dir`, or the folder it links to when it is a symlink (which the build then fills, and
+/// where the paths of [`Written::written`] are).
+pub fn real_out_dir(out_dir: &Path) -> Result<PathBuf, WriteError> {
     match std::fs::symlink_metadata(out_dir) {
         Ok(meta) if meta.file_type().is_symlink() => {
             std::fs::canonicalize(out_dir).map_err(|source| WriteError::at(out_dir, source))
@@ -546,6 +576,12 @@ struct Manifest {
     generation: Option<String>,
     /// Outputs, `/`-separated, relative to `out/`.
     entries: Vec<String>,
+}
+
+/// The outputs the last build's manifest lists, in its order (`/`-separated, relative to
+/// `out_dir`); none when there is no manifest.
+pub fn listed_outputs(out_dir: &Path) -> Vec<String> {
+    read_manifest(out_dir).entries
 }
 
 /// A missing or unreadable manifest lists nothing (so nothing is deleted).

@@ -68,6 +68,9 @@ pub struct Rendered {
     /// then holds what could be made without the lessons concerned; the build writes it only
     /// with `--keep-going`.
     pub problems: Vec<Diagnostic>,
+    /// Whether `--locked` kept the state file as it is although a build without it would
+    /// rewrite it (a lock in an older shape): the next build is then not one with nothing to do.
+    pub kept_state: bool,
 }
 
 impl From<Vec<Artifact>> for Rendered {

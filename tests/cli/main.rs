@@ -12,6 +12,7 @@ mod commands;
 mod confinement;
 mod errors;
 mod fidelity;
+mod fresh;
 mod lint;
 mod new;
 mod properties;

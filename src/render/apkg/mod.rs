@@ -152,6 +152,7 @@ impl Renderer for ApkgRenderer {
             state: (lock != previous && !ctx.config.locked).then(|| lock.to_text()),
             notices: notices(&changes),
             problems: Vec::new(),
+            kept_state: lock != previous && ctx.config.locked,
         })
     }
 }

@@ -189,6 +189,7 @@ impl Renderer for SheetRenderer {
             state: None,
             notices,
             problems,
+            kept_state: false,
         })
     }
 }

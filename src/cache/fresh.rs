@@ -1,0 +1,333 @@
+//! The build with nothing to do: when every input is the one the last build read and `out/` is
+//! still what it wrote, a build reports what that build reported and does nothing else (as cargo
+//! says "Fresh"). No rule runs, no lesson is rendered, nothing is written.
+//!
+//! Each build that writes leaves one more entry in the cache folder, under a name fixed for this
+//! binary ([`BuildCache::fresh`]): the key of all its inputs (the project's, every lesson's, each
+//! source file's text, `cardsmith.lock` as the build left it, whether each linked file exists),
+//! the diagnostics and notices a build of those inputs prints, and every output by path, length
+//! and SHA-256. The next build computes the same key from what it read; when it is equal, the
+//! entry sound (see [`super::entry`]), every output in `out/` the one recorded and the manifest
+//! listing exactly those, the build is fresh. Anything else is a miss, and the build runs as
+//! always.
+//!
+//! What makes the stored report the one a build would print: diagnostics are a function of the
+//! inputs (the lint rules, the structure checks, the renderers' content problems), and so are
+//! the notices of the stateless renderers. A renderer's notices about its state file changing
+//! (notes gone from `cardsmith.lock`) are printed by the build that changes it and by no build
+//! after it, so they are not stored.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{BuildCache, CACHE_DIR, ENTRY_LIMIT, Key, KeyBuilder, LessonUse, entry, key};
+use crate::artifact::Artifact;
+use crate::assets::{self, AssetKind, AssetSource};
+use crate::confine::Limit;
+use crate::diagnostic::{Diagnostic, FileId, Label, Severity, Span};
+use crate::model::Course;
+use crate::render::Notice;
+
+/// What a fresh build reports, as the last build left it.
+#[derive(Debug)]
+pub struct Fresh {
+    /// The diagnostics, sorted, as a build of these inputs prints them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The outputs, relative to `out/`, in the order the build wrote them.
+    pub outputs: Vec<std::path::PathBuf>,
+    /// The notices a build of these inputs prints.
+    pub notices: Vec<Notice>,
+    /// Every lesson, reused whole.
+    pub lessons: Vec<LessonUse>,
+}
+
+/// What a build stores for the next one to be fresh.
+#[derive(Debug)]
+pub struct FreshRecord<'a> {
+    /// The key of the build's inputs ([`BuildCache::fresh_inputs`]).
+    pub inputs: &'a Key,
+    /// Its diagnostics (none an error).
+    pub diagnostics: &'a [Diagnostic],
+    /// Its outputs.
+    pub artifacts: &'a [Artifact],
+    /// Its notices that a build after it prints again (not those about its state file changing).
+    pub notices: &'a [Notice],
+}
+
+/// The entry's data.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stored {
+    inputs: String,
+    diagnostics: Vec<StoredDiagnostic>,
+    /// `(level, message)`, as [`crate::render::notes_to_cache`] keeps them.
+    notices: String,
+    /// Per lesson index, the renderers that made or reused its results.
+    lessons: Vec<(usize, Vec<String>)>,
+}
+
+/// A [`Diagnostic`] as stored: its code by name, its spans as file index and byte range.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredDiagnostic {
+    code: String,
+    error: bool,
+    message: String,
+    label: Option<String>,
+    help: Option<String>,
+    span: (usize, usize, usize),
+    related: Vec<((usize, usize, usize), String)>,
+    item: Option<String>,
+}
+
+impl BuildCache {
+    /// The key of everything a build of `course` reads: the project's inputs, every lesson's,
+    /// each source file's path and text, `lock` (the text of `cardsmith.lock`, `None` when
+    /// absent) and whether each file a lesson links to is there. `None` when the cache is off or
+    /// a lesson is not cached (an image could not be read).
+    pub fn fresh_inputs(
+        &self,
+        course: &Course,
+        lock: Option<&str>,
+        assets: &dyn AssetSource,
+    ) -> Option<Key> {
+        self.place.as_ref()?;
+        let mut key = KeyBuilder::extend(self.project.as_ref()?, "fresh");
+        for lesson in &self.lessons {
+            key.add(lesson.as_ref()?.as_str().as_bytes());
+        }
+        // Files that hold no lesson still have diagnostics.
+        key.add(&(course.files.len() as u64).to_le_bytes());
+        for file in &course.files {
+            key.add(file.path.to_string_lossy().as_bytes())
+                .add(file.text.as_bytes());
+        }
+        match lock {
+            Some(text) => key.add(b"lock").add(text.as_bytes()),
+            None => key.add(b"no lock"),
+        };
+        // Images are in the lessons' keys (their bytes); a link is only checked for existence.
+        let anything = Limit {
+            bytes: u64::MAX,
+            setting: "",
+        };
+        for reference in assets::references(course) {
+            if let (AssetKind::Link, Some(path)) = (reference.kind, &reference.project_path) {
+                let found = assets.check(path, anything).is_ok();
+                key.add(path.to_string_lossy().as_bytes())
+                    .add(&[u8::from(found)]);
+            }
+        }
+        Some(key.finish())
+    }
+
+    /// What the last build reported, when `inputs` are the ones it read and `out/` is as it left
+    /// it (see the module documentation); `None` otherwise.
+    pub fn fresh(&self, inputs: &Key, course: &Course) -> Option<Fresh> {
+        let place = self.place.as_ref()?;
+        let path = place.out_dir.join(CACHE_DIR).join(fresh_name().as_str());
+        let (bytes, _) = place.root.read_with_metadata(&path, ENTRY_LIMIT).ok()?;
+        let payload = entry::decode(&bytes)?;
+        let stored: Stored = serde_json::from_str(&payload.data).ok()?;
+        // The inputs first: reading every output back is the dear part.
+        if stored.inputs != inputs.as_str() {
+            return None;
+        }
+        let diagnostics = stored
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.restore(course))
+            .collect::<Option<Vec<_>>>()?;
+        let listed = crate::output::listed_outputs(&place.out_dir);
+        let same_list = listed.len() == payload.outputs.len()
+            && listed
+                .iter()
+                .zip(&payload.outputs)
+                .all(|(listed, output)| *listed == output.path);
+        if !same_list {
+            return None;
+        }
+        for output in &payload.outputs {
+            place.output(output)?;
+        }
+        let lessons = stored
+            .lessons
+            .into_iter()
+            .map(|(index, reused)| {
+                Some(LessonUse {
+                    lesson: course.lessons.get(index)?.id.clone(),
+                    reused,
+                    made: Vec::new(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Fresh {
+            diagnostics,
+            outputs: payload
+                .outputs
+                .iter()
+                .map(|output| output.path.split('/').collect())
+                .collect(),
+            notices: crate::render::cached_notes(&stored.notices),
+            lessons,
+        })
+    }
+
+    /// Keeps `record` for the next build, which is fresh when its inputs are the same.
+    pub fn put_fresh(&self, record: &FreshRecord<'_>) {
+        if self.place.is_none() {
+            return;
+        }
+        let lessons = self
+            .lock()
+            .lessons
+            .iter()
+            .map(|(&index, renderers)| {
+                let names = renderers.keys().map(|name| (*name).to_owned()).collect();
+                (index, names)
+            })
+            .collect();
+        let stored = Stored {
+            inputs: record.inputs.as_str().to_owned(),
+            diagnostics: record
+                .diagnostics
+                .iter()
+                .map(StoredDiagnostic::of)
+                .collect(),
+            notices: crate::render::notes_to_cache(record.notices),
+            lessons,
+        };
+        let payload = entry::Payload {
+            outputs: record
+                .artifacts
+                .iter()
+                .map(|artifact| entry::OutputRecord {
+                    path: super::slash_path(&artifact.path),
+                    len: artifact.bytes.len() as u64,
+                    sha256: key::hex(&Sha256::digest(&artifact.bytes)),
+                })
+                .collect(),
+            // Diagnostics and strings only: serializing cannot fail.
+            data: serde_json::to_string(&stored).unwrap_or_default(),
+        };
+        self.lock()
+            .entries
+            .insert(fresh_name(), (entry::encode(&payload), None));
+    }
+}
+
+/// The name of the fresh entry: one per binary (its version is the key's first input).
+fn fresh_name() -> Key {
+    KeyBuilder::new("fresh build").finish()
+}
+
+impl StoredDiagnostic {
+    fn of(diagnostic: &Diagnostic) -> StoredDiagnostic {
+        let span = |span: &Span| (span.file.0, span.range.start, span.range.end);
+        StoredDiagnostic {
+            code: diagnostic.code.code.to_owned(),
+            error: diagnostic.is_error(),
+            message: diagnostic.message.clone(),
+            label: diagnostic.label.clone(),
+            help: diagnostic.help.clone(),
+            span: span(&diagnostic.span),
+            related: diagnostic
+                .related
+                .iter()
+                .map(|label| (span(&label.span), label.message.clone()))
+                .collect(),
+            item: diagnostic.item_id.clone(),
+        }
+    }
+
+    /// The diagnostic, when its code is one this cardsmith knows and its spans are inside
+    /// `course`'s files (so that a report can always show them).
+    fn restore(&self, course: &Course) -> Option<Diagnostic> {
+        let code = crate::lint::registry::find(&self.code)
+            .filter(|rule| rule.meta.code.code == self.code)?
+            .meta
+            .code;
+        let span = |(file, start, end): (usize, usize, usize)| {
+            let text = &course.files.get(file)?.text;
+            let inside = start <= end
+                && end <= text.len()
+                && text.is_char_boundary(start)
+                && text.is_char_boundary(end);
+            inside.then(|| Span::new(FileId(file), start..end))
+        };
+        let related = self
+            .related
+            .iter()
+            .map(|(place, message)| {
+                Some(Label {
+                    span: span(*place)?,
+                    message: message.clone(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Diagnostic {
+            code,
+            severity: if self.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            message: self.message.clone(),
+            label: self.label.clone(),
+            help: self.help.clone(),
+            span: span(self.span)?,
+            related,
+            item_id: self.item.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceFile;
+
+    fn course() -> Course {
+        let files = vec![SourceFile {
+            path: "a.md".into(),
+            text: "héllo world".to_owned(),
+        }];
+        crate::parse::parse_course(files).0
+    }
+
+    fn sample() -> Diagnostic {
+        let code = crate::lint::registry::find("Q001")
+            .expect("a rule")
+            .meta
+            .code;
+        Diagnostic::new(code, Span::new(FileId(0), 0..3), "long")
+            .with_help("cut it")
+            .with_label("here")
+            .with_related(Span::new(FileId(0), 3..6), "there")
+            .with_item("item")
+    }
+
+    #[test]
+    fn a_diagnostic_comes_back_whole() {
+        let stored = StoredDiagnostic::of(&sample());
+        assert_eq!(stored.restore(&course()), Some(sample()));
+    }
+
+    #[test]
+    fn unknown_codes_and_spans_outside_the_files_are_refused() {
+        let course = course();
+        let mut unknown = StoredDiagnostic::of(&sample());
+        unknown.code = "Z999".to_owned();
+        assert_eq!(unknown.restore(&course), None, "an unknown code");
+        let mut by_name = StoredDiagnostic::of(&sample());
+        by_name.code = "long-answer".to_owned();
+        assert_eq!(by_name.restore(&course), None, "a name is not a code");
+        let mut past = StoredDiagnostic::of(&sample());
+        past.span = (0, 0, 99);
+        assert_eq!(past.restore(&course), None, "past the end");
+        let mut split = StoredDiagnostic::of(&sample());
+        split.related[0].0 = (0, 2, 3);
+        assert_eq!(split.restore(&course), None, "inside a character");
+        let mut file = StoredDiagnostic::of(&sample());
+        file.span = (1, 0, 1);
+        assert_eq!(file.restore(&course), None, "another file");
+    }
+}

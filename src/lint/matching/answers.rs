@@ -87,7 +87,8 @@ impl Matcher {
         if card.must.is_empty() && others.is_empty() {
             return matches; // Nothing to look for: the answer is not even reduced.
         }
-        let doc = self.doc(lang, text);
+        // Phrases first: the answer is indexed for the words they look up only.
+        let mut keys = Vec::new();
         for query in card
             .must
             .iter()
@@ -96,7 +97,11 @@ impl Matcher {
             .chain(others.iter().copied())
         {
             self.prepare(lang, query);
+            if let Some(phrase) = self.phrase(lang, query.source) {
+                phrase.keys(&mut keys);
+            }
         }
+        let doc = self.doc_for(lang, text, &super::Wanted::new(keys));
         for point in &card.must {
             let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
             let judgement = self.judge(lang, &queries, &doc, text);

@@ -19,6 +19,23 @@ pub struct Unit {
     pub clause: usize,
 }
 
+/// The word keys an answer is searched for: only these are indexed (see [`Doc::new`]).
+#[derive(Debug, Clone, Default)]
+pub struct Wanted(Vec<u32>);
+
+impl Wanted {
+    /// The keys of `keys`, in any order, repeats allowed.
+    pub fn new(mut keys: Vec<u32>) -> Wanted {
+        keys.sort_unstable();
+        keys.dedup();
+        Wanted(keys)
+    }
+
+    fn contains(&self, key: u32) -> bool {
+        self.0.binary_search(&key).is_ok()
+    }
+}
+
 /// An answer, indexed.
 #[derive(Debug, Default)]
 pub struct Doc {
@@ -37,66 +54,79 @@ pub struct Doc {
 }
 
 impl Doc {
-    /// Reduces the plain text of an answer.
-    pub fn new(text: &str, lexicon: &mut Lexicon, interner: &mut Interner) -> Doc {
+    /// Reduces the plain text of an answer, indexing the words and compounds whose key is
+    /// `wanted` (the keys of the phrases it is searched for: the rest could never be looked up,
+    /// and an answer's compounds, nearly all met once, were most of the matcher's work).
+    pub fn new(text: &str, lexicon: &mut Lexicon, interner: &mut Interner, wanted: &Wanted) -> Doc {
         let sentences = sentence::split(text);
         let clauses = sentence::clauses(text, &sentences);
         let words = normalise::words(text, lexicon.split_elision);
-        let mut refers_back = vec![false; sentences.len()];
         let negations = negation::find(text, &words, lexicon.words);
-        let mut index = Vec::with_capacity(words.len() * 2);
+        // Per sentence: whether a word of it referring back could join it to the one before
+        // (same paragraph), and whether the one before ends with a colon it elaborates.
+        let (mut in_paragraph, mut after_colon) = (Vec::new(), Vec::new());
+        for (at, range) in sentences.iter().enumerate() {
+            let previous = at.checked_sub(1).map(|before| &sentences[before]);
+            // A sentence holds a line break only at its end, so the text from the one before to
+            // any of its words has one exactly when the text up to its start has.
+            in_paragraph.push(previous.is_some_and(|p| !text[p.start..range.start].contains('\n')));
+            after_colon
+                .push(previous.is_some_and(|p| text[p.clone()].trim_end().ends_with([':', '：'])));
+        }
+        let mut refers_back = vec![false; sentences.len()];
+        let mut index = Vec::new();
+        let (mut sentence, mut clause) = (0, 0);
+        let mut joined = String::new();
+        let mut stems = String::new();
         for (at, word) in words.iter().enumerate() {
-            let sentence = sentence::index_of(&sentences, word.range.start);
-            let clause = sentence::index_of(&clauses, word.range.start);
-            if sentence > 0
+            // Words come in order: the sentence and clause only move forward.
+            sentence = advance(&sentences, sentence, word.range.start);
+            clause = advance(&clauses, clause, word.range.start);
+            if in_paragraph.get(sentence).copied().unwrap_or(false)
                 && !refers_back[sentence]
-                && !text[sentences[sentence - 1].start..word.range.start].contains('\n')
-                && (lexicon.words.anaphora.contains(&word.folded.as_str())
-                    || text[sentences[sentence - 1].clone()]
-                        .trim_end()
-                        .ends_with([':', '：']))
+                && (after_colon[sentence] || lexicon.words.anaphora.contains(&word.folded.as_str()))
             {
                 refers_back[sentence] = true;
             }
             let key = if word.unspaced {
-                interner.id(&word.folded)
+                interner.get(&word.folded)
             } else {
-                lexicon.reduce(&word.folded, interner).key
+                Some(lexicon.reduce(&word.folded, interner).key)
             };
-            index.push((
-                key,
-                Unit {
-                    range: word.range.clone(),
-                    sentence,
-                    clause,
-                },
-            ));
+            let unit = |first: usize| Unit {
+                range: words[first].range.start..word.range.end,
+                sentence,
+                clause,
+            };
+            if let Some(key) = key.filter(|key| wanted.contains(*key)) {
+                index.push((key, unit(at)));
+            }
             // `push-down` and `push down` also stand as `pushdown`; three words as one too.
             // Their stems joined too, so that "rolling back" also stands as `rollback`.
             for span in 2..=3 {
-                if let Some(parts) = compound(&words, at, span) {
-                    let unit = Unit {
-                        range: words[at + 1 - span].range.start..word.range.end,
-                        sentence,
-                        clause,
-                    };
-                    let joined = lexicon.reduce(&parts.concat(), interner).key;
-                    let stems: Vec<_> = parts
-                        .iter()
-                        .map(|part| lexicon.reduce(part, interner).stem)
-                        .collect();
-                    // Parts that are their own stems join to the compound already indexed.
-                    if stems
-                        .iter()
-                        .zip(&parts)
-                        .any(|(stem, part)| **stem != **part)
-                    {
-                        let stems = interner.id(&stems.concat());
-                        if stems != joined {
-                            index.push((stems, unit.clone()));
-                        }
-                    }
-                    index.push((joined, unit));
+                let Some(parts) = compound(&words, at, span) else {
+                    continue;
+                };
+                joined.clear();
+                parts.iter().for_each(|part| joined.push_str(&part.folded));
+                let joined_key = lexicon.compound_key(&joined, interner);
+                // Parts that are their own stems join to the compound already indexed.
+                let mut changed = false;
+                stems.clear();
+                for part in parts {
+                    let stem = lexicon.reduce(&part.folded, interner).stem;
+                    changed |= *stem != *part.folded;
+                    stems.push_str(&stem);
+                }
+                if changed
+                    && let Some(key) = interner.get(&stems)
+                    && Some(key) != joined_key
+                    && wanted.contains(key)
+                {
+                    index.push((key, unit(at + 1 - span)));
+                }
+                if let Some(key) = joined_key.filter(|key| wanted.contains(*key)) {
+                    index.push((key, unit(at + 1 - span)));
                 }
             }
         }
@@ -125,14 +155,22 @@ impl Doc {
     }
 }
 
-/// The folded words `words[at + 1 - span..=at]`, when they form a compound (joined by hyphens
-/// or spaces only, all in a spaced script).
-fn compound(words: &[Word], at: usize, span: usize) -> Option<Vec<&str>> {
+/// [`sentence::index_of`] for an offset at or after the one `from` was found for.
+fn advance(ranges: &[Range<usize>], mut from: usize, offset: usize) -> usize {
+    while from + 1 < ranges.len() && ranges[from].end <= offset {
+        from += 1;
+    }
+    from
+}
+
+/// The words `words[at + 1 - span..=at]`, when they form a compound (joined by hyphens or spaces
+/// only, all in a spaced script).
+fn compound(words: &[Word], at: usize, span: usize) -> Option<&[Word]> {
     let first = (at + 1).checked_sub(span)?;
     let parts = &words[first..=at];
     if parts.iter().any(|word| word.unspaced) || !parts[1..].iter().all(|word| word.joins_previous)
     {
         return None;
     }
-    Some(parts.iter().map(|word| word.folded.as_str()).collect())
+    Some(parts)
 }

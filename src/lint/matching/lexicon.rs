@@ -1,9 +1,9 @@
 //! One language's way of reducing a word to the key it is matched by: fold, stem, then synonyms.
 //! Keys are interned to numbers so an answer's index is small and compared cheaply.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
+use foldhash::HashMap;
 use rust_stemmers::Stemmer;
 
 use super::language::{self, Words};
@@ -23,6 +23,12 @@ impl Interner {
         let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
         self.ids.insert(key.to_owned(), next);
         next
+    }
+
+    /// The number of `key` if it has one: a key no phrase was compiled with cannot be looked up,
+    /// so an answer's compounds are only looked up here, never added (most are met once).
+    pub fn get(&self, key: &str) -> Option<u32> {
+        self.ids.get(key).copied()
     }
 }
 
@@ -61,7 +67,7 @@ impl Lexicon {
     /// the project's group).
     pub fn new(code: &str, groups: &[Vec<String>], builtin_synonyms: bool) -> Lexicon {
         let words = language::words(code);
-        let mut irregular: HashMap<String, &'static str> = HashMap::new();
+        let mut irregular: HashMap<String, &'static str> = HashMap::default();
         for &base in words.comparable {
             for form in compared(base) {
                 irregular.insert(form, base);
@@ -78,10 +84,10 @@ impl Lexicon {
             stemmer: words.stemmer(),
             irregular,
             intensified: Vec::new(),
-            synonyms: HashMap::new(),
+            synonyms: HashMap::default(),
             split_elision: matches!(code, "fr" | "it"),
             spaced: crate::lang::of(code).spaced,
-            memo: HashMap::new(),
+            memo: HashMap::default(),
         };
         lexicon.intensified = words
             .intensified
@@ -147,6 +153,16 @@ impl Lexicon {
         match self.synonyms.get(&stem) {
             Some(canonical) => canonical.clone(),
             None => stem,
+        }
+    }
+
+    /// The interned key of a folded compound (`pushdown`) when it has one, computed afresh and
+    /// interning nothing: compounds rarely repeat, and only one some phrase looks up matters.
+    pub fn compound_key(&self, folded: &str, interner: &Interner) -> Option<u32> {
+        let stem = self.stem(folded);
+        match self.synonyms.get(&stem) {
+            Some(canonical) => interner.get(canonical),
+            None => interner.get(&stem),
         }
     }
 

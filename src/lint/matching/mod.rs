@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use regex::Regex;
 
 pub use answers::{AnswerMatches, CaseVariants};
-pub use doc::Doc;
+pub use doc::{Doc, Wanted};
 pub use explain::Closest;
 pub use phrase::{Phrase, strip_markdown};
 pub use search::{Found, Scope};
@@ -114,14 +114,29 @@ impl Matcher {
         code
     }
 
-    /// Reduces an answer's plain text written in `lang`.
+    /// Reduces an answer's plain text written in `lang` for every phrase prepared so far (see
+    /// [`Matcher::prepare`]): a phrase prepared later is not found in it.
     pub fn doc(&mut self, lang: &str, text: &str) -> Doc {
+        let mut keys = Vec::new();
+        for phrase in self
+            .phrases
+            .get(crate::lang::of(lang).code)
+            .into_iter()
+            .flat_map(HashMap::values)
+        {
+            phrase.keys(&mut keys);
+        }
+        self.doc_for(lang, text, &Wanted::new(keys))
+    }
+
+    /// Reduces an answer's plain text written in `lang`, indexing only the `wanted` keys.
+    pub fn doc_for(&mut self, lang: &str, text: &str, wanted: &Wanted) -> Doc {
         let code = self.language(lang);
         let lexicon = self
             .lexicons
             .get_mut(code)
             .expect("`language` made the lexicon");
-        Doc::new(text, lexicon, &mut self.interner)
+        Doc::new(text, lexicon, &mut self.interner, wanted)
     }
 
     /// Compiles a phrase for `lang` unless done before (regexes need nothing).

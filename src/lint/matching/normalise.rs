@@ -21,6 +21,10 @@ pub struct Word {
 
 /// Case-folds `text` (Unicode default case folding: `Straße` = `STRASSE` = `strasse`).
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // Default case folding maps no ASCII character but `A`-`Z`.
+        return text.to_ascii_lowercase();
+    }
     text.chars()
         .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .default_case_fold()
@@ -187,6 +191,13 @@ mod tests {
             folded("don’t use C++ or C#"),
             ["don't", "use", "c++", "or", "c#"]
         );
+    }
+
+    #[test]
+    fn ascii_folds_as_unicode_case_folding_does() {
+        let ascii: String = (0u8..128).map(char::from).collect();
+        let unicode: String = ascii.chars().default_case_fold().collect();
+        assert_eq!(fold(&ascii), unicode);
     }
 
     #[test]

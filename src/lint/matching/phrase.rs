@@ -150,6 +150,24 @@ impl Phrase {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+
+    /// Adds every word key the phrase looks up (its alternatives' and its negated rest's).
+    pub fn keys(&self, into: &mut Vec<u32>) {
+        for alternative in &self.alternatives {
+            into.extend(
+                alternative
+                    .needles
+                    .iter()
+                    .filter_map(|(needle, _)| match needle {
+                        Needle::Key(key) => Some(*key),
+                        Needle::Substring(_) => None,
+                    }),
+            );
+        }
+        if let Some(rest) = &self.negated_rest {
+            rest.keys(into);
+        }
+    }
 }
 
 /// The term pairs of a phrase whose order carries its meaning: for each of the language's

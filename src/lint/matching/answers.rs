@@ -101,7 +101,7 @@ impl Matcher {
                 phrase.keys(&mut keys);
             }
         }
-        let doc = self.doc_for(lang, text, &super::Wanted::new(keys));
+        let doc = self.doc_for(lang, text, keys);
         for point in &card.must {
             let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
             let judgement = self.judge(lang, &queries, &doc, text);

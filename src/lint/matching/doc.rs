@@ -21,18 +21,38 @@ pub struct Unit {
 
 /// The word keys an answer is searched for: only these are indexed (see [`Doc::new`]).
 #[derive(Debug, Clone, Default)]
-pub struct Wanted(Vec<u32>);
+pub struct Wanted {
+    /// Sorted.
+    keys: Vec<u32>,
+    /// The first two bytes of every stem that reduces to one of the keys, sorted (see
+    /// [`Lexicon::may_key`]).
+    heads: Vec<[u8; 2]>,
+}
 
 impl Wanted {
-    /// The keys of `keys`, in any order, repeats allowed.
-    pub fn new(mut keys: Vec<u32>) -> Wanted {
+    /// The keys of `keys`, in any order, repeats allowed, as `lexicon` reduces to them.
+    pub fn new(mut keys: Vec<u32>, lexicon: &Lexicon, interner: &Interner) -> Wanted {
         keys.sort_unstable();
         keys.dedup();
-        Wanted(keys)
+        let mut heads = Vec::new();
+        for key in keys.iter().filter_map(|&id| interner.key(id)) {
+            lexicon.heads_of(key, &mut heads);
+        }
+        heads.sort_unstable();
+        heads.dedup();
+        Wanted { keys, heads }
     }
 
     fn contains(&self, key: u32) -> bool {
-        self.0.binary_search(&key).is_ok()
+        self.keys.binary_search(&key).is_ok()
+    }
+
+    /// Whether `key` (two bytes or more) may be one of the keys, judged by its first bytes.
+    fn may_be(&self, key: &str) -> bool {
+        match key.as_bytes() {
+            [first, second, ..] => self.heads.binary_search(&[*first, *second]).is_ok(),
+            _ => true,
+        }
     }
 }
 
@@ -109,7 +129,11 @@ impl Doc {
                 };
                 joined.clear();
                 parts.iter().for_each(|part| joined.push_str(&part.folded));
-                let joined_key = lexicon.compound_key(&joined, interner);
+                let joined_key = if lexicon.may_key(&joined, &wanted.heads) {
+                    lexicon.compound_key(&joined, interner)
+                } else {
+                    None
+                };
                 // Parts that are their own stems join to the compound already indexed.
                 let mut changed = false;
                 stems.clear();
@@ -119,6 +143,7 @@ impl Doc {
                     stems.push_str(&stem);
                 }
                 if changed
+                    && wanted.may_be(&stems)
                     && let Some(key) = interner.get(&stems)
                     && Some(key) != joined_key
                     && wanted.contains(key)

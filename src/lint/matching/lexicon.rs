@@ -11,7 +11,9 @@ use super::language::{self, Words};
 /// Numbers for keys, shared by every answer and phrase of one lint run.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<String, u32>,
+    ids: HashMap<Rc<str>, u32>,
+    /// Each number's key.
+    keys: Vec<Rc<str>>,
 }
 
 impl Interner {
@@ -21,8 +23,15 @@ impl Interner {
             return id;
         }
         let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        self.ids.insert(key.to_owned(), next);
+        let key: Rc<str> = key.into();
+        self.ids.insert(Rc::clone(&key), next);
+        self.keys.push(key);
         next
+    }
+
+    /// The key numbered `id`.
+    pub fn key(&self, id: u32) -> Option<&str> {
+        self.keys.get(id as usize).map(|key| &**key)
     }
 
     /// The number of `key` if it has one: a key no phrase was compiled with cannot be looked up,
@@ -59,7 +68,14 @@ pub struct Lexicon {
     pub spaced: bool,
     /// Folded word → what it reduced to.
     memo: HashMap<String, Reduced>,
+    /// A synonym group's key → the stems of its words.
+    members: HashMap<String, Vec<String>>,
+    /// The stemmer keeps the first two bytes of a long ASCII word (see [`Lexicon::may_key`]).
+    keeps_head: bool,
 }
+
+/// The shortest ASCII word whose first two bytes the English stemmer is known to keep.
+const KEPT_HEAD_FROM: usize = 8;
 
 impl Lexicon {
     /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first) and,
@@ -88,6 +104,8 @@ impl Lexicon {
             split_elision: matches!(code, "fr" | "it"),
             spaced: crate::lang::of(code).spaced,
             memo: HashMap::default(),
+            members: HashMap::default(),
+            keeps_head: code == "en",
         };
         lexicon.intensified = words
             .intensified
@@ -109,7 +127,51 @@ impl Lexicon {
                 lexicon.synonyms.insert(stem, canonical.clone());
             }
         }
+        for (stem, canonical) in &lexicon.synonyms {
+            lexicon
+                .members
+                .entry(canonical.clone())
+                .or_default()
+                .push(stem.clone());
+        }
         lexicon
+    }
+
+    /// The first two bytes of every stem whose key is `key` (the key itself and, for a synonym
+    /// group, its words' stems), for [`Lexicon::may_key`].
+    pub fn heads_of(&self, key: &str, into: &mut Vec<[u8; 2]>) {
+        let stems = std::iter::once(key).chain(
+            self.members
+                .get(key)
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
+        into.extend(
+            stems.filter_map(|stem| Some([*stem.as_bytes().first()?, *stem.as_bytes().get(1)?])),
+        );
+    }
+
+    /// Whether the folded compound `folded` may reduce to a key whose stems' first two bytes
+    /// are among `heads` (sorted), without stemming it: `false` only when that is sure.
+    ///
+    /// The English (Porter2) stemmer never changes the first two bytes of an ASCII word of at
+    /// least [`KEPT_HEAD_FROM`] bytes: its whole-word exceptions are shorter, the prelude's
+    /// `y` → `Y` is undone by its postlude, steps 2 to 5 change only the R1 region, which starts
+    /// at the third letter at the earliest, and steps 0, 1a and 1b take at most five bytes from
+    /// the end (1b's undoubling one more). The language's recodings keep the first byte of the
+    /// ending they replace, on stems of five bytes or more (a test checks both). An irregular
+    /// form is replaced before stemming, so it is always stemmed.
+    pub fn may_key(&self, folded: &str, heads: &[[u8; 2]]) -> bool {
+        let bytes = folded.as_bytes();
+        if !self.keeps_head
+            || bytes.len() < KEPT_HEAD_FROM
+            || !folded.is_ascii()
+            || self.irregular.contains_key(folded)
+        {
+            return true;
+        }
+        heads.binary_search(&[bytes[0], bytes[1]]).is_ok()
     }
 
     /// Whether `particle` after the folded verb `verb` only intensifies it (`slow down`).
@@ -214,7 +276,76 @@ fn compared(base: &str) -> [String; 2] {
 
 #[cfg(test)]
 mod tests {
-    use super::compared;
+    use proptest::prelude::*;
+
+    use super::{KEPT_HEAD_FROM, Lexicon, compared};
+
+    /// Every compound of two and three neighbouring words of the labelled answers and phrases,
+    /// joined as the matcher joins them.
+    fn labelled_compounds() -> Vec<String> {
+        let text = [
+            include_str!("testdata/labelled.yaml"),
+            include_str!("testdata/heldout.yaml"),
+            include_str!("testdata/heldout2.yaml"),
+        ]
+        .concat();
+        let words: Vec<String> = super::super::normalise::words(&text, false)
+            .into_iter()
+            .map(|word| word.folded)
+            .collect();
+        let mut compounds = Vec::new();
+        for span in 1..=3 {
+            compounds.extend(words.windows(span).map(<[String]>::concat));
+        }
+        compounds
+    }
+
+    fn keeps_head(lexicon: &Lexicon, word: &str) {
+        if word.len() >= KEPT_HEAD_FROM && word.is_ascii() && !lexicon.irregular.contains_key(word)
+        {
+            let stem = lexicon.stem(word);
+            assert_eq!(
+                stem.as_bytes().get(..2),
+                word.as_bytes().get(..2),
+                "{word} -> {stem}"
+            );
+        }
+    }
+
+    /// What [`Lexicon::may_key`] rests on, on real words and their compounds.
+    #[test]
+    fn english_stems_keep_the_first_two_bytes_of_long_words() {
+        let lexicon = Lexicon::new("en", &[], true);
+        assert!(lexicon.keeps_head);
+        for compound in labelled_compounds() {
+            keeps_head(&lexicon, &compound);
+        }
+        // The recodings replace an ending by one with the same first byte, on stems of five
+        // bytes or more, so the first two bytes of a long word's stem stay.
+        for (ending, recoded, shortest) in lexicon.words.recodings {
+            assert_eq!(ending.as_bytes()[0], recoded.as_bytes()[0]);
+            assert!(*shortest > ending.len());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn english_stems_keep_the_head_of_any_long_ascii_word(
+            word in "[a-z0-9][a-z0-9_'+#]{7,24}",
+            suffix in prop::sample::select(vec![
+                "", "s", "es", "ies", "ied", "ed", "ing", "ingly", "edly", "eedly", "ational",
+                "ization", "fulness", "iveness", "ously", "ement", "ance", "ly", "y", "e", "sses",
+            ]),
+        ) {
+            let lexicon = Lexicon::new("en", &[], true);
+            keeps_head(&lexicon, &format!("{word}{suffix}"));
+            for cut in 1..word.len() {
+                keeps_head(&lexicon, &format!("{}{suffix}", &word[..cut]));
+            }
+        }
+    }
 
     #[test]
     fn comparatives_follow_the_spelling_rules() {

@@ -126,17 +126,19 @@ impl Matcher {
         {
             phrase.keys(&mut keys);
         }
-        self.doc_for(lang, text, &Wanted::new(keys))
+        self.doc_for(lang, text, keys)
     }
 
-    /// Reduces an answer's plain text written in `lang`, indexing only the `wanted` keys.
-    pub fn doc_for(&mut self, lang: &str, text: &str, wanted: &Wanted) -> Doc {
+    /// Reduces an answer's plain text written in `lang`, indexing only the word keys `keys`
+    /// (those of the phrases it is searched for, see [`Phrase::keys`]).
+    pub fn doc_for(&mut self, lang: &str, text: &str, keys: Vec<u32>) -> Doc {
         let code = self.language(lang);
         let lexicon = self
             .lexicons
             .get_mut(code)
             .expect("`language` made the lexicon");
-        Doc::new(text, lexicon, &mut self.interner, wanted)
+        let wanted = Wanted::new(keys, lexicon, &self.interner);
+        Doc::new(text, lexicon, &mut self.interner, &wanted)
     }
 
     /// Compiles a phrase for `lang` unless done before (regexes need nothing).

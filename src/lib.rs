@@ -192,7 +192,7 @@ pub fn check_sources_with(
 ) -> Result<Checked, Error> {
     let settings = lint::Settings::new(config.project.lint.clone())?;
     let parsed = Parsed::of(loaded);
-    Ok(parsed.check(config, &settings, memo))
+    Ok(parsed.check(config, &settings, memo, None))
 }
 
 /// Lesson files parsed, not yet checked: what a build needs to tell whether it has anything to
@@ -218,12 +218,14 @@ impl Parsed {
         }
     }
 
-    /// Every check after parsing: references, each renderer's own checks, lint.
+    /// Every check after parsing: references, each renderer's own checks, lint. With a build's
+    /// `cache`, the rules that read one lesson alone run only on lessons it has no results for.
     fn check(
         self,
         config: &Config,
         settings: &lint::Settings,
         memo: Option<&mut lint::MatchMemo>,
+        cache: Option<&cache::BuildCache>,
     ) -> Checked {
         let Parsed {
             course,
@@ -239,7 +241,19 @@ impl Parsed {
         for renderer in render::renderers() {
             diagnostics.extend(renderer.check(&course, config));
         }
-        diagnostics.extend(lint::run_rules_with(&course, settings, memo));
+        diagnostics.extend(match cache {
+            None => lint::run_rules_with(&course, settings, memo),
+            Some(cache) => {
+                let reused = (0..course.lessons.len())
+                    .map(|index| cache.lint_of(&course, index))
+                    .collect();
+                let (found, made) = lint::run_rules_by_lesson(&course, settings, memo, reused);
+                for lesson in made {
+                    cache.put_lint(&course, lesson.lesson, &lesson.diagnostics);
+                }
+                found
+            }
+        });
         // Severity, select/ignore and suppressions, the same for every family.
         let diagnostics = lint::settle(&course, settings, diagnostics);
         Checked {
@@ -427,7 +441,7 @@ pub fn build_with(
         }
         opened = Some(cache);
     }
-    let mut checked = parsed.check(config, &settings, memo);
+    let mut checked = parsed.check(config, &settings, memo, opened.as_ref());
     let refused = |checked| BuildReport {
         checked,
         written: Vec::new(),

@@ -20,11 +20,12 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::stored::StoredDiagnostic;
 use super::{BuildCache, CACHE_DIR, ENTRY_LIMIT, Key, KeyBuilder, LessonUse, entry, key};
 use crate::artifact::Artifact;
 use crate::assets::{self, AssetKind, AssetSource};
 use crate::confine::Limit;
-use crate::diagnostic::{Diagnostic, FileId, Label, Severity, Span};
+use crate::diagnostic::Diagnostic;
 use crate::model::Course;
 use crate::render::Notice;
 
@@ -63,19 +64,6 @@ struct Stored {
     notices: String,
     /// Per lesson index, the renderers that made or reused its results.
     lessons: Vec<(usize, Vec<String>)>,
-}
-
-/// A [`Diagnostic`] as stored: its code by name, its spans as file index and byte range.
-#[derive(Debug, Serialize, Deserialize)]
-struct StoredDiagnostic {
-    code: String,
-    error: bool,
-    message: String,
-    label: Option<String>,
-    help: Option<String>,
-    span: (usize, usize, usize),
-    related: Vec<((usize, usize, usize), String)>,
-    item: Option<String>,
 }
 
 impl BuildCache {
@@ -134,7 +122,7 @@ impl BuildCache {
         let diagnostics = stored
             .diagnostics
             .iter()
-            .map(|diagnostic| diagnostic.restore(course))
+            .map(|diagnostic| diagnostic.restore(&course.files))
             .collect::<Option<Vec<_>>>()?;
         let listed = crate::output::listed_outputs(&place.out_dir);
         let same_list = listed.len() == payload.outputs.len()
@@ -217,117 +205,4 @@ impl BuildCache {
 /// The name of the fresh entry: one per binary (its version is the key's first input).
 fn fresh_name() -> Key {
     KeyBuilder::new("fresh build").finish()
-}
-
-impl StoredDiagnostic {
-    fn of(diagnostic: &Diagnostic) -> StoredDiagnostic {
-        let span = |span: &Span| (span.file.0, span.range.start, span.range.end);
-        StoredDiagnostic {
-            code: diagnostic.code.code.to_owned(),
-            error: diagnostic.is_error(),
-            message: diagnostic.message.clone(),
-            label: diagnostic.label.clone(),
-            help: diagnostic.help.clone(),
-            span: span(&diagnostic.span),
-            related: diagnostic
-                .related
-                .iter()
-                .map(|label| (span(&label.span), label.message.clone()))
-                .collect(),
-            item: diagnostic.item_id.clone(),
-        }
-    }
-
-    /// The diagnostic, when its code is one this cardsmith knows and its spans are inside
-    /// `course`'s files (so that a report can always show them).
-    fn restore(&self, course: &Course) -> Option<Diagnostic> {
-        let code = crate::lint::registry::find(&self.code)
-            .filter(|rule| rule.meta.code.code == self.code)?
-            .meta
-            .code;
-        let span = |(file, start, end): (usize, usize, usize)| {
-            let text = &course.files.get(file)?.text;
-            let inside = start <= end
-                && end <= text.len()
-                && text.is_char_boundary(start)
-                && text.is_char_boundary(end);
-            inside.then(|| Span::new(FileId(file), start..end))
-        };
-        let related = self
-            .related
-            .iter()
-            .map(|(place, message)| {
-                Some(Label {
-                    span: span(*place)?,
-                    message: message.clone(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Diagnostic {
-            code,
-            severity: if self.error {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            message: self.message.clone(),
-            label: self.label.clone(),
-            help: self.help.clone(),
-            span: span(self.span)?,
-            related,
-            item_id: self.item.clone(),
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::SourceFile;
-
-    fn course() -> Course {
-        let files = vec![SourceFile {
-            path: "a.md".into(),
-            text: "héllo world".to_owned(),
-        }];
-        crate::parse::parse_course(files).0
-    }
-
-    fn sample() -> Diagnostic {
-        let code = crate::lint::registry::find("Q001")
-            .expect("a rule")
-            .meta
-            .code;
-        Diagnostic::new(code, Span::new(FileId(0), 0..3), "long")
-            .with_help("cut it")
-            .with_label("here")
-            .with_related(Span::new(FileId(0), 3..6), "there")
-            .with_item("item")
-    }
-
-    #[test]
-    fn a_diagnostic_comes_back_whole() {
-        let stored = StoredDiagnostic::of(&sample());
-        assert_eq!(stored.restore(&course()), Some(sample()));
-    }
-
-    #[test]
-    fn unknown_codes_and_spans_outside_the_files_are_refused() {
-        let course = course();
-        let mut unknown = StoredDiagnostic::of(&sample());
-        unknown.code = "Z999".to_owned();
-        assert_eq!(unknown.restore(&course), None, "an unknown code");
-        let mut by_name = StoredDiagnostic::of(&sample());
-        by_name.code = "long-answer".to_owned();
-        assert_eq!(by_name.restore(&course), None, "a name is not a code");
-        let mut past = StoredDiagnostic::of(&sample());
-        past.span = (0, 0, 99);
-        assert_eq!(past.restore(&course), None, "past the end");
-        let mut split = StoredDiagnostic::of(&sample());
-        split.related[0].0 = (0, 2, 3);
-        assert_eq!(split.restore(&course), None, "inside a character");
-        let mut file = StoredDiagnostic::of(&sample());
-        file.span = (1, 0, 1);
-        assert_eq!(file.restore(&course), None, "another file");
-    }
 }

@@ -19,6 +19,8 @@
 mod entry;
 mod fresh;
 mod key;
+mod lint;
+mod stored;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@
 //! 3. applies suppressions (`allow:` in a card block, `<!-- cardsmith: allow CODE -->` comments),
 //!    reporting those that suppressed nothing (L001).
 
+mod by_lesson;
 pub mod fix;
 pub mod matching;
 mod memo;
@@ -25,6 +26,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Course, Item, Lesson};
 
 pub use crate::rule::RuleMeta;
+pub use by_lesson::{LessonRules, is_cross_lesson, run_rules_by_lesson};
 pub use memo::MatchMemo;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
@@ -40,10 +42,14 @@ pub struct Context<'a> {
     pub course: &'a Course,
     /// The resolved `[lint]` settings.
     pub settings: &'a Settings,
+    /// The items the rules look at: every item of the course, or those of some lessons (see
+    /// [`run_rules_by_lesson`]).
+    items: Vec<(&'a Lesson, &'a Item)>,
     answers: Vec<PlainText>,
     /// What the matcher found in each answer, searched once (see [`matching`]), or kept from
-    /// an earlier run (see [`MatchMemo`]).
-    matches: Vec<Arc<matching::AnswerMatches>>,
+    /// an earlier run (see [`MatchMemo`]); `None` in a context for rules that read no answer's
+    /// matches.
+    matches: Option<Vec<Arc<matching::AnswerMatches>>>,
 }
 
 impl<'a> Context<'a> {
@@ -60,10 +66,34 @@ impl<'a> Context<'a> {
         memo: Option<&mut MatchMemo>,
     ) -> Self {
         let items: Vec<(&Lesson, &Item)> = course.items().collect();
-        let answers: Vec<PlainText> = items
-            .par_iter()
-            .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
-            .collect();
+        Self::of_items(course, settings, items, memo)
+    }
+
+    /// A context over `items` only, whose answers are never searched: for rules that read
+    /// questions and plain text alone ([`Context::answers`] must not be called).
+    fn without_matches(
+        course: &'a Course,
+        settings: &'a Settings,
+        items: Vec<(&'a Lesson, &'a Item)>,
+    ) -> Self {
+        let answers = plain_answers(course, &items);
+        Context {
+            course,
+            settings,
+            items,
+            answers,
+            matches: None,
+        }
+    }
+
+    /// A context over `items` (in course order), with what the matcher finds in their answers.
+    fn of_items(
+        course: &'a Course,
+        settings: &'a Settings,
+        items: Vec<(&'a Lesson, &'a Item)>,
+        memo: Option<&mut MatchMemo>,
+    ) -> Self {
+        let answers = plain_answers(course, &items);
         // The answers to search: all of them, or those whose matches the memo lacks.
         let mut matches: Vec<Option<Arc<matching::AnswerMatches>>> = vec![None; items.len()];
         let mut run = memo.map(|memo| memo.begin(settings));
@@ -125,8 +155,9 @@ impl<'a> Context<'a> {
         Context {
             course,
             settings,
+            items,
             answers,
-            matches,
+            matches: Some(matches),
         }
     }
 
@@ -134,17 +165,22 @@ impl<'a> Context<'a> {
     pub fn answers(
         &self,
     ) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText, &matching::AnswerMatches)> {
+        // Only a context made for rules that never read matches has none (a bug, not an input).
+        let matches = self
+            .matches
+            .as_ref()
+            .expect("the answers of a context made without matches were read");
         self.items()
-            .zip(&self.matches)
+            .zip(matches)
             .map(|((lesson, item, answer), matches)| (lesson, item, answer, &**matches))
     }
 
     /// Every item with its lesson and its answer's plain text.
     pub fn items(&self) -> impl Iterator<Item = (&'a Lesson, &'a Item, &PlainText)> {
-        self.course
-            .items()
+        self.items
+            .iter()
             .zip(&self.answers)
-            .map(|((lesson, item), answer)| (lesson, item, answer))
+            .map(|(&(lesson, item), answer)| (lesson, item, answer))
     }
 
     /// A diagnostic of `rule` at its configured severity, tied to `item` when given.
@@ -167,6 +203,14 @@ impl<'a> Context<'a> {
     pub fn text_of(&self, lesson: &Lesson) -> &'a str {
         &self.course.file(lesson.file).text
     }
+}
+
+/// Each item's answer as plain text, on every core.
+fn plain_answers(course: &Course, items: &[(&Lesson, &Item)]) -> Vec<PlainText> {
+    items
+        .par_iter()
+        .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
+        .collect()
 }
 
 /// Runs every enabled rule on `course`, then applies suppressions. The result is sorted.

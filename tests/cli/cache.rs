@@ -163,7 +163,7 @@ fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
     let (project, before) = built_two_lessons();
     edit(&project, SECOND, ANSWER, EDITED);
     let (made, reused) = build_verbose(&project);
-    assert_eq!(made, ["second-lesson (apkg, markdown, notes, sheet)"]);
+    assert_eq!(made, ["second-lesson (apkg, lint, markdown, notes, sheet)"]);
     assert_eq!(reused, ["pipeline-probes"]);
     let after = outputs(&project);
     for (path, bytes) in &after {
@@ -275,7 +275,7 @@ fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
         made.len() == 2
             && made
                 .iter()
-                .all(|lesson| lesson.contains("(apkg, markdown, notes, sheet)"))
+                .all(|lesson| lesson.contains("(apkg, lint, markdown, notes, sheet)"))
     };
 
     let template = crate::support::repo_root().join("templates/lesson.md");
@@ -316,7 +316,7 @@ fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
     let (made, reused) = build_verbose(&project);
     assert_eq!(
         made,
-        ["second-lesson (apkg, markdown, notes, sheet)"],
+        ["second-lesson (apkg, lint, markdown, notes, sheet)"],
         "the image's lesson"
     );
     assert_eq!(reused, ["pipeline-probes"]);

@@ -281,3 +281,73 @@ fn notices_about_the_lock_changing_are_not_repeated() {
     let (_, full) = build(&cold, &[], 0);
     assert_eq!(rebuilt, full);
 }
+
+#[test]
+fn after_an_edit_lint_results_kept_per_lesson_report_what_a_full_build_reports() {
+    let project = project_with_warnings();
+    build(&project, &[], 0);
+    // Each edit changes one lesson's diagnostics, and the other lesson's lint results come from
+    // the cache; Q006 and L001 involve both lessons.
+    let edits = [
+        (
+            SEED,
+            "With a **high-water mark**.",
+            "With a **high-water mark**. Really.",
+            "second-lesson",
+        ),
+        (
+            SECOND,
+            "<!-- cardsmith: allow Q003 -->",
+            "<!-- cardsmith: allow Q001 -->",
+            "pipeline-probes",
+        ),
+        (
+            SEED,
+            "### How does your batch",
+            "### How exactly does your batch",
+            "second-lesson",
+        ),
+        (
+            SECOND,
+            "### What do production",
+            "### Which systems do production",
+            "pipeline-probes",
+        ),
+    ];
+    // What `--verbose` adds, which differs between a build from the cache and one without.
+    let report = |stderr: &str| -> String {
+        stderr
+            .lines()
+            .filter(|line| {
+                !["project:", "time:", "cache:"]
+                    .iter()
+                    .any(|p| line.starts_with(p))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (round, (file, from, to, untouched)) in edits.into_iter().enumerate() {
+        edit(&project, file, from, to);
+        let format: &[&str] = if round % 2 == 0 {
+            &["--verbose"]
+        } else {
+            &["--verbose", "--format", "json"]
+        };
+        let cold = cold_copy(&project);
+        let rebuilt = build(&project, format, 0);
+        let full = build(&cold, format, 0);
+        assert!(
+            rebuilt.1.contains(&format!("cache: reused: {untouched}")),
+            "{to}: {}",
+            rebuilt.1
+        );
+        assert_eq!(
+            rebuilt
+                .0
+                .replace(&project.root().display().to_string(), "[ROOT]"),
+            full.0.replace(&cold.root().display().to_string(), "[ROOT]"),
+            "{to}: stdout"
+        );
+        assert_eq!(report(&rebuilt.1), report(&full.1), "{to}: stderr");
+    }
+}

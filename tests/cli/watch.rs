@@ -168,15 +168,15 @@ fn a_rebuild_after_an_edit_redoes_only_the_edited_lesson() {
             .cloned()
             .unwrap_or_else(|| panic!("no `{prefix}` line in {report:#?}"))
     };
-    // Only the edited answer is matched again (the two lessons ask the same questions with the
-    // same answers, which the matcher keeps once), and only its lesson's outputs are made again.
+    // Only the edited lesson is checked again (the other's lint results are kept), and of its
+    // five answers only the edited one is matched again; only its outputs are made again.
     assert_eq!(
         line("check: "),
-        "check: the matches of 5 of 6 answers reused"
+        "check: the matches of 4 of 5 answers reused"
     );
     assert_eq!(
         line("cache: made again: "),
-        "cache: made again: second-lesson (apkg, markdown, notes, sheet)"
+        "cache: made again: second-lesson (apkg, lint, markdown, notes, sheet)"
     );
     assert_eq!(line("cache: reused: "), "cache: reused: pipeline-probes");
 }

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::stored::StoredDiagnostic;
 use super::{BuildCache, CACHE_DIR, ENTRY_LIMIT, Key, KeyBuilder, LessonUse, entry, key};
 use crate::artifact::Artifact;
-use crate::assets::{self, AssetKind, AssetSource};
+use crate::assets::AssetSource;
 use crate::confine::Limit;
 use crate::diagnostic::Diagnostic;
 use crate::model::Course;
@@ -82,11 +82,16 @@ impl BuildCache {
         for lesson in &self.lessons {
             key.add(lesson.as_ref()?.as_str().as_bytes());
         }
-        // Files that hold no lesson still have diagnostics.
+        // The lessons' keys hold their files' paths and texts; a file without a lesson (none
+        // today: every file parses as one) still has diagnostics.
+        let with_lesson: std::collections::HashSet<usize> =
+            course.lessons.iter().map(|lesson| lesson.file.0).collect();
         key.add(&(course.files.len() as u64).to_le_bytes());
-        for file in &course.files {
-            key.add(file.path.to_string_lossy().as_bytes())
-                .add(file.text.as_bytes());
+        for (index, file) in course.files.iter().enumerate() {
+            if !with_lesson.contains(&index) {
+                key.add(file.path.to_string_lossy().as_bytes())
+                    .add(file.text.as_bytes());
+            }
         }
         match lock {
             Some(text) => key.add(b"lock").add(text.as_bytes()),
@@ -97,12 +102,10 @@ impl BuildCache {
             bytes: u64::MAX,
             setting: "",
         };
-        for reference in assets::references(course) {
-            if let (AssetKind::Link, Some(path)) = (reference.kind, &reference.project_path) {
-                let found = assets.check(path, anything).is_ok();
-                key.add(path.to_string_lossy().as_bytes())
-                    .add(&[u8::from(found)]);
-            }
+        for path in self.links.iter().flatten() {
+            let found = assets.check(path, anything).is_ok();
+            key.add(path.to_string_lossy().as_bytes())
+                .add(&[u8::from(found)]);
         }
         Some(key.finish())
     }

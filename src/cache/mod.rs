@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use fresh::{Fresh, FreshRecord};
@@ -57,6 +58,9 @@ pub struct BuildCache {
     /// Per lesson (by index in [`Course::lessons`]), the key of its own inputs; `None` when one
     /// of them could not be read (that lesson is then never cached).
     lessons: Vec<Option<Key>>,
+    /// Per lesson, the project paths of the local files its answers link to (only checked for
+    /// existence, so in no lesson key: see [`BuildCache::fresh_inputs`]).
+    links: Vec<Vec<PathBuf>>,
     used: Mutex<Used>,
 }
 
@@ -104,6 +108,7 @@ impl BuildCache {
             place: None,
             project: None,
             lessons: Vec::new(),
+            links: Vec::new(),
             used: Mutex::new(Used::default()),
         }
     }
@@ -122,29 +127,38 @@ impl BuildCache {
         let mut project = KeyBuilder::new("project");
         project.add_debug(&config.project).add(&templates.digest());
         let project = project.finish();
-        let lessons = course
+        // On every core: finding the references parses each answer's Markdown again.
+        let (lessons, links) = course
             .lessons
-            .iter()
+            .par_iter()
             .map(|lesson| {
                 let file = course.file(lesson.file);
                 let mut key = KeyBuilder::extend(&project, "lesson");
                 key.add(file.path.to_string_lossy().as_bytes())
                     .add(file.text.as_bytes());
+                let mut links = Vec::new();
+                let mut readable = true;
                 for item in &lesson.items {
                     for reference in assets::item_references(course, lesson, item) {
-                        let (AssetKind::Image, Some(path)) =
-                            (reference.kind, &reference.project_path)
-                        else {
+                        let Some(path) = reference.project_path else {
                             continue;
                         };
-                        let bytes = assets.read(path, config.project.limits.image()).ok()?;
-                        key.add(path.to_string_lossy().as_bytes())
-                            .add(&Sha256::digest(&bytes));
+                        if reference.kind == AssetKind::Link {
+                            links.push(path);
+                            continue;
+                        }
+                        match assets.read(&path, config.project.limits.image()) {
+                            Ok(bytes) => {
+                                key.add(path.to_string_lossy().as_bytes())
+                                    .add(&Sha256::digest(&bytes));
+                            }
+                            Err(_) => readable = false,
+                        }
                     }
                 }
-                Some(key.finish())
+                (readable.then(|| key.finish()), links)
             })
-            .collect();
+            .unzip();
         BuildCache {
             place: Some(Place {
                 root,
@@ -152,6 +166,7 @@ impl BuildCache {
             }),
             project: Some(project),
             lessons,
+            links,
             used: Mutex::new(Used::default()),
         }
     }

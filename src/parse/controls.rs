@@ -44,21 +44,19 @@ static YAML_ESCAPE: LazyLock<Regex> = LazyLock::new(|| {
 /// Markdown body (from byte `body_start`) decodes.
 pub fn check_text(file: FileId, text: &str, body_start: usize) -> Vec<Diagnostic> {
     let mut found: Vec<(Range<usize>, String)> = Vec::new();
-    for (index, c) in text.char_indices() {
-        if is_refused(c) {
+    // Every refused character is ASCII, and an ASCII byte in UTF-8 is always a whole character.
+    for (index, byte) in text.bytes().enumerate() {
+        let c = char::from(byte);
+        if byte.is_ascii() && is_refused(c) {
             found.push((index..index + 1, format!("control character {}", name(c))));
         }
     }
     let body = text.get(body_start..).unwrap_or_default();
-    let decoding = decoding_ranges(body);
+    // Where Markdown decodes references needs a parse of the body: only for a reference to a
+    // refused character, which hardly any lesson holds.
+    let mut decoding: Option<Vec<Range<usize>>> = None;
     for captures in CHARACTER_REFERENCE.captures_iter(body) {
         let whole = captures.get(0).expect("group 0 is the match");
-        let decoded = decoding
-            .iter()
-            .any(|range| range.start <= whole.start() && whole.end() <= range.end);
-        if !decoded {
-            continue;
-        }
         let value = match (captures.get(1), captures.get(2)) {
             (Some(hex), _) => u32::from_str_radix(hex.as_str(), 16).ok(),
             (_, Some(decimal)) => decimal.as_str().parse().ok(),
@@ -66,7 +64,14 @@ pub fn check_text(file: FileId, text: &str, body_start: usize) -> Vec<Diagnostic
         };
         // `&#0;` decodes to U+FFFD, in CommonMark as in HTML.
         let refused = |&c: &char| is_refused(c) && c != '\0';
-        if let Some(c) = value.and_then(char::from_u32).filter(refused) {
+        let Some(c) = value.and_then(char::from_u32).filter(refused) else {
+            continue;
+        };
+        let decoded = decoding
+            .get_or_insert_with(|| decoding_ranges(body))
+            .iter()
+            .any(|range| range.start <= whole.start() && whole.end() <= range.end);
+        if decoded {
             found.push((
                 body_start + whole.start()..body_start + whole.end(),
                 format!("`{}` is the control character {}", whole.as_str(), name(c)),

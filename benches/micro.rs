@@ -1,6 +1,6 @@
 //! `cargo bench --bench micro`: Criterion micro-benchmarks of the build's stages, on the
 //! benchmark corpus (`benches/corpus/mod.rs`, with card blocks): parse, match (the `must`/`avoid`
-//! matcher), the whole lint, Markdown to card HTML, writing the Anki packages, and fitting one
+//! matcher), the whole lint, Q006 alone on 10,000 items, Markdown to card HTML, writing the Anki packages, and fitting one
 //! sheet of 30 items (typst; with the `pdf` feature, else the HTML sheet alone).
 //!
 //! Under `cargo bench` the stages run on 1,000 items (20 lessons); under `cargo test --bench
@@ -30,6 +30,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 const ITEMS: usize = 1_000;
 /// Items when the suite only proves the benchmarks run.
 const TEST_ITEMS: usize = 60;
+/// Items Q006 is benchmarked on.
+const DUPLICATE_ITEMS: usize = 10_000;
 /// Items of the one sheet fitted: the "one sheet of 30 items".
 const SHEET_ITEMS: usize = 30;
 
@@ -92,6 +94,27 @@ fn stages(c: &mut Criterion) {
     });
     c.bench_function("lint", |b| {
         b.iter(|| cardsmith::lint::lint(black_box(&course), &settings))
+    });
+
+    // Q006 alone: it compares questions across the whole project, so it runs on ten times the
+    // items (the matcher's work is done once, outside the timing).
+    let many = self::course(if measuring() {
+        DUPLICATE_ITEMS
+    } else {
+        TEST_ITEMS
+    });
+    let many_context = Context::new(&many, &settings);
+    let duplicate_question = cardsmith::lint::rules::LINT_RULES
+        .iter()
+        .find(|rule| rule.meta.code.code == "Q006")
+        .and_then(|rule| rule.check())
+        .expect("Q006 is a lint rule");
+    c.bench_function("Q006 duplicate-question", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            duplicate_question(black_box(&many_context), &mut out);
+            out
+        })
     });
 
     let no_media = BTreeMap::new();

@@ -7,7 +7,7 @@
 //! ignore = ["Q005"]           # wins over select
 //! answer-word-budget = 150    # Q001
 //! max-enumeration = 5         # Q003
-//! near-duplicate-similarity = 0.85  # Q006, 0..1
+//! near-duplicate-similarity = 0.75  # Q006, 0..1
 //! builtin-synonyms = true     # the languages' own synonym groups (docs/lint.md)
 //!
 //! [lint.severity]
@@ -49,7 +49,8 @@ pub struct LintConfig {
     pub answer_word_budget: usize,
     /// Q003: items a list or inline series may have.
     pub max_enumeration: usize,
-    /// Q006: similarity (0 to 1) from which two questions count as near-duplicates.
+    /// Q006: Jaccard similarity (0 to 1) of their content words from which two questions count
+    /// as near-duplicates.
     pub near_duplicate_similarity: f64,
     /// Project-wide rules.
     pub rules: Vec<ProjectRuleConfig>,
@@ -67,7 +68,7 @@ impl Default for LintConfig {
             severity: BTreeMap::new(),
             answer_word_budget: 150,
             max_enumeration: 5,
-            near_duplicate_similarity: 0.85,
+            near_duplicate_similarity: 0.75,
             rules: Vec::new(),
             synonyms: BTreeMap::new(),
             builtin_synonyms: true,

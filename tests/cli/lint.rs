@@ -843,3 +843,84 @@ fn r11_an_open_formula_before_a_wide_character_never_panics() {
         assert_eq!(status, 0, "{answer}: {stderr}");
     }
 }
+
+#[test]
+fn near_duplicate_questions_share_their_words_across_lessons() {
+    let project = Project::new();
+    let lesson = |id: &str, questions: &[(&str, &str)]| {
+        let mut text = format!("---\nid: {id}\ntitle: T\ndeck: D\n---\n");
+        for (question, item) in questions {
+            text.push_str(&format!("\n### {question} {{#{item}}}\n\nAn answer.\n"));
+        }
+        text
+    };
+    project.write(
+        "source/a.md",
+        &lesson(
+            "a",
+            &[
+                (
+                    "Why is Parquet faster than CSV for analytical queries?",
+                    "parquet",
+                ),
+                (
+                    "When should a streaming job emit results for late events?",
+                    "late",
+                ),
+                ("Why does a backfill need idempotent writes?", "backfill"),
+            ],
+        ),
+    );
+    project.write(
+        "source/b.md",
+        &lesson(
+            "b",
+            &[
+                // The comparison turned round, and a negation: other questions.
+                (
+                    "Why is CSV faster than Parquet for analytical queries?",
+                    "csv",
+                ),
+                (
+                    "Why does a backfill not need idempotent writes?",
+                    "no-backfill",
+                ),
+                // Inflected, and a clause moved: the same questions.
+                (
+                    "Why are Parquet files faster than CSV files for analytical queries?",
+                    "files",
+                ),
+                (
+                    "When should late events make a streaming job emit results?",
+                    "moved",
+                ),
+                ("Why do backfills need idempotent writes?", "backfills"),
+            ],
+        ),
+    );
+    let found = |project: &Project| {
+        let (_, diagnostics) = json_of(project, &[]);
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == "Q006")
+            .map(|d| format!("{} {}", d["item_id"].as_str().unwrap_or("-"), d["message"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found(&project),
+        [
+            "files \"question nearly duplicates `parquet` (86% alike)\"",
+            "moved \"question nearly duplicates `late` (88% alike)\"",
+            "backfills \"question duplicates `backfill`\"",
+        ]
+    );
+    // A stricter threshold keeps the duplicate only.
+    project.write(
+        "cardsmith.toml",
+        "[lint]\nnear-duplicate-similarity = 0.9\n",
+    );
+    assert_eq!(
+        found(&project),
+        ["backfills \"question duplicates `backfill`\""]
+    );
+}

@@ -30,8 +30,9 @@ pub use explain::Closest;
 pub use phrase::{Phrase, strip_markdown};
 pub use search::{Found, Scope};
 
+pub use lexicon::{Interner, Lexicon};
+
 use crate::model::{Pattern, PatternKind};
-use lexicon::{Interner, Lexicon};
 
 /// A pattern to look for: an alternative of a card block or a project rule.
 #[derive(Debug, Clone, Copy)]

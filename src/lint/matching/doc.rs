@@ -24,9 +24,8 @@ pub struct Unit {
 pub struct Wanted {
     /// Sorted.
     keys: Vec<u32>,
-    /// The first two bytes of every stem that reduces to one of the keys, sorted (see
-    /// [`Lexicon::may_key`]).
-    heads: Vec<[u8; 2]>,
+    /// Every stem that may reduce to one of the keys, sorted (see [`Lexicon::may_key`]).
+    stems: Vec<Box<[u8]>>,
 }
 
 impl Wanted {
@@ -34,25 +33,26 @@ impl Wanted {
     pub fn new(mut keys: Vec<u32>, lexicon: &Lexicon, interner: &Interner) -> Wanted {
         keys.sort_unstable();
         keys.dedup();
-        let mut heads = Vec::new();
+        let mut stems = Vec::new();
         for key in keys.iter().filter_map(|&id| interner.key(id)) {
-            lexicon.heads_of(key, &mut heads);
+            lexicon.stems_of(key, &mut stems);
         }
-        heads.sort_unstable();
-        heads.dedup();
-        Wanted { keys, heads }
+        stems.sort_unstable();
+        stems.dedup();
+        Wanted { keys, stems }
     }
 
     fn contains(&self, key: u32) -> bool {
         self.keys.binary_search(&key).is_ok()
     }
 
-    /// Whether `key` (two bytes or more) may be one of the keys, judged by its first bytes.
+    /// Whether `key` may be one of the keys, judged by its first four bytes.
     fn may_be(&self, key: &str) -> bool {
-        match key.as_bytes() {
-            [first, second, ..] => self.heads.binary_search(&[*first, *second]).is_ok(),
-            _ => true,
-        }
+        let head = &key.as_bytes()[..key.len().min(4)];
+        let at = self.stems.partition_point(|stem| **stem < *head);
+        self.stems
+            .get(at)
+            .is_some_and(|stem| stem.starts_with(head))
     }
 }
 
@@ -129,7 +129,7 @@ impl Doc {
                 };
                 joined.clear();
                 parts.iter().for_each(|part| joined.push_str(&part.folded));
-                let joined_key = if lexicon.may_key(&joined, &wanted.heads) {
+                let joined_key = if lexicon.may_key(&joined, &wanted.stems) {
                     lexicon.compound_key(&joined, interner)
                 } else {
                     None

@@ -70,12 +70,13 @@ pub struct Lexicon {
     memo: HashMap<String, Reduced>,
     /// A synonym group's key → the stems of its words.
     members: HashMap<String, Vec<String>>,
-    /// The stemmer keeps the first two bytes of a long ASCII word (see [`Lexicon::may_key`]).
+    /// The stemmer keeps the first bytes of a long ASCII word (see [`Lexicon::may_key`]).
     keeps_head: bool,
 }
 
-/// The shortest ASCII word whose first two bytes the English stemmer is known to keep.
-const KEPT_HEAD_FROM: usize = 8;
+/// The shortest ASCII word whose first bytes the English stemmer is known to keep (see
+/// [`Lexicon::may_key`]).
+const KEPT_HEAD_FROM: usize = 7;
 
 impl Lexicon {
     /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first) and,
@@ -137,9 +138,10 @@ impl Lexicon {
         lexicon
     }
 
-    /// The first two bytes of every stem whose key is `key` (the key itself and, for a synonym
-    /// group, its words' stems), for [`Lexicon::may_key`].
-    pub fn heads_of(&self, key: &str, into: &mut Vec<[u8; 2]>) {
+    /// Every stem the English stemmer may give before the recodings for a word whose key is
+    /// `key` (the key itself and, for a synonym group, its words' stems; each also with the
+    /// ending of a recoding that could have made it restored), for [`Lexicon::may_key`].
+    pub fn stems_of(&self, key: &str, into: &mut Vec<Box<[u8]>>) {
         let stems = std::iter::once(key).chain(
             self.members
                 .get(key)
@@ -147,22 +149,29 @@ impl Lexicon {
                 .flatten()
                 .map(String::as_str),
         );
-        into.extend(
-            stems.filter_map(|stem| Some([*stem.as_bytes().first()?, *stem.as_bytes().get(1)?])),
-        );
+        for stem in stems {
+            into.push(stem.as_bytes().into());
+            for (ending, recoded, _) in self.words.recodings {
+                if let Some(base) = stem.strip_suffix(recoded) {
+                    into.push(format!("{base}{ending}").into_bytes().into());
+                }
+            }
+        }
     }
 
-    /// Whether the folded compound `folded` may reduce to a key whose stems' first two bytes
-    /// are among `heads` (sorted), without stemming it: `false` only when that is sure.
+    /// Whether the folded compound `folded` may reduce to a key one of whose [`Lexicon::stems_of`]
+    /// is among `stems` (sorted), judged without stemming it: `false` only when that is sure.
     ///
-    /// The English (Porter2) stemmer never changes the first two bytes of an ASCII word of at
-    /// least [`KEPT_HEAD_FROM`] bytes: its whole-word exceptions are shorter, the prelude's
-    /// `y` → `Y` is undone by its postlude, steps 2 to 5 change only the R1 region, which starts
-    /// at the third letter at the earliest, and steps 0, 1a and 1b take at most five bytes from
-    /// the end (1b's undoubling one more). The language's recodings keep the first byte of the
-    /// ending they replace, on stems of five bytes or more (a test checks both). An irregular
-    /// form is replaced before stemming, so it is always stemmed.
-    pub fn may_key(&self, folded: &str, heads: &[[u8; 2]]) -> bool {
+    /// The English (Porter2) stemmer keeps the bytes of an ASCII word of [`KEPT_HEAD_FROM`]
+    /// bytes or more before its R1 region and before its last six bytes: its whole-word
+    /// exceptions are shorter; its prelude's `y` → `Y` is undone by its postlude; steps 0, 1a, 1b
+    /// and 1c change only the last five bytes (1b's undoubling the sixth from the end); steps 2
+    /// to 5 change only suffixes inside R1. R1 starts after the first non-vowel that follows a
+    /// vowel, so at least two bytes after the first `a`, `e`, `i`, `o`, `u` or `y`. Those kept
+    /// bytes start the stem, so some stem in `stems` must start with them. The recodings after
+    /// the stemmer are undone in [`Lexicon::stems_of`]; an irregular form is replaced before
+    /// stemming, so it is always stemmed. Tests check the rule on real and generated words.
+    pub fn may_key(&self, folded: &str, stems: &[Box<[u8]>]) -> bool {
         let bytes = folded.as_bytes();
         if !self.keeps_head
             || bytes.len() < KEPT_HEAD_FROM
@@ -171,7 +180,13 @@ impl Lexicon {
         {
             return true;
         }
-        heads.binary_search(&[bytes[0], bytes[1]]).is_ok()
+        let first_vowel = bytes
+            .iter()
+            .position(|b| b"aeiouy".contains(b))
+            .unwrap_or(bytes.len());
+        let kept = &bytes[..(first_vowel + 2).min(bytes.len() - 6)];
+        let at = stems.partition_point(|stem| **stem < *kept);
+        stems.get(at).is_some_and(|stem| stem.starts_with(kept))
     }
 
     /// Whether `particle` after the folded verb `verb` only intensifies it (`slow down`).
@@ -278,7 +293,7 @@ fn compared(base: &str) -> [String; 2] {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{KEPT_HEAD_FROM, Lexicon, compared};
+    use super::{Lexicon, compared};
 
     /// Every compound of two and three neighbouring words of the labelled answers and phrases,
     /// joined as the matcher joins them.
@@ -300,39 +315,52 @@ mod tests {
         compounds
     }
 
-    fn keeps_head(lexicon: &Lexicon, word: &str) {
-        if word.len() >= KEPT_HEAD_FROM && word.is_ascii() && !lexicon.irregular.contains_key(word)
-        {
-            let stem = lexicon.stem(word);
-            assert_eq!(
-                stem.as_bytes().get(..2),
-                word.as_bytes().get(..2),
-                "{word} -> {stem}"
-            );
-        }
+    /// `may_key` never rules out the key `word` reduces to.
+    fn never_rules_out(lexicon: &Lexicon, word: &str) {
+        let key = lexicon.key(word);
+        let mut stems = Vec::new();
+        lexicon.stems_of(&key, &mut stems);
+        stems.sort();
+        assert!(lexicon.may_key(word, &stems), "{word} -> {key}");
     }
 
     /// What [`Lexicon::may_key`] rests on, on real words and their compounds.
     #[test]
-    fn english_stems_keep_the_first_two_bytes_of_long_words() {
-        let lexicon = Lexicon::new("en", &[], true);
+    fn a_compound_is_never_ruled_out_of_its_own_key() {
+        let groups = vec![vec![
+            "store".to_owned(),
+            "persist".to_owned(),
+            "keep".to_owned(),
+        ]];
+        let lexicon = Lexicon::new("en", &groups, true);
         assert!(lexicon.keeps_head);
         for compound in labelled_compounds() {
-            keeps_head(&lexicon, &compound);
+            never_rules_out(&lexicon, &compound);
         }
-        // The recodings replace an ending by one with the same first byte, on stems of five
-        // bytes or more, so the first two bytes of a long word's stem stay.
-        for (ending, recoded, shortest) in lexicon.words.recodings {
+        for word in [
+            "persisting",
+            "retransmission",
+            "consumption",
+            "expansions",
+            "yellowish",
+        ] {
+            never_rules_out(&lexicon, word);
+        }
+        // The recodings replace an ending by one with the same first byte.
+        for (ending, recoded, _) in lexicon.words.recodings {
             assert_eq!(ending.as_bytes()[0], recoded.as_bytes()[0]);
-            assert!(*shortest > ending.len());
         }
+        let mut stems = Vec::new();
+        lexicon.stems_of("partit", &mut stems);
+        assert!(!lexicon.may_key("thepartition", &stems));
+        assert!(lexicon.may_key("partitioned", &stems));
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn english_stems_keep_the_head_of_any_long_ascii_word(
+        fn a_generated_word_is_never_ruled_out_of_its_own_key(
             word in "[a-z0-9][a-z0-9_'+#]{7,24}",
             suffix in prop::sample::select(vec![
                 "", "s", "es", "ies", "ied", "ed", "ing", "ingly", "edly", "eedly", "ational",
@@ -340,9 +368,9 @@ mod tests {
             ]),
         ) {
             let lexicon = Lexicon::new("en", &[], true);
-            keeps_head(&lexicon, &format!("{word}{suffix}"));
+            never_rules_out(&lexicon, &format!("{word}{suffix}"));
             for cut in 1..word.len() {
-                keeps_head(&lexicon, &format!("{}{suffix}", &word[..cut]));
+                never_rules_out(&lexicon, &format!("{}{suffix}", &word[..cut]));
             }
         }
     }

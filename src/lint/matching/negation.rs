@@ -96,7 +96,17 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
 
 /// The number of words of the first of `phrases` that starts at `words[index]`.
 fn phrase_at(words: &[Word], index: usize, phrases: &[&str]) -> Option<usize> {
+    let first = words.get(index)?.folded.as_str();
     phrases.iter().find_map(|phrase| {
+        // Most words start no phrase: the first word decides without splitting the phrase.
+        let opens = phrase.as_bytes().starts_with(first.as_bytes())
+            && phrase
+                .as_bytes()
+                .get(first.len())
+                .is_none_or(|&next| next == b' ');
+        if !opens {
+            return None;
+        }
         let mut length = 0;
         for part in phrase.split(' ') {
             if words.get(index + length)?.folded != part {

@@ -256,14 +256,81 @@ fn leading_cue<'t>(
     Some(&plain[next.range.start..])
 }
 
+/// Whether `source` is Markdown that reads as itself: words of letters and digits separated by
+/// single spaces, hyphens or apostrophes (no list marker, emphasis, code, entity, escape or line
+/// break can start there), so stripping it needs no Markdown parser. Most phrases are.
+fn is_plain(source: &str) -> bool {
+    let mut previous = ' ';
+    for c in source.chars() {
+        let joins = matches!(c, ' ' | '-' | '\'');
+        if joins && !previous.is_alphanumeric() || !joins && !c.is_alphanumeric() {
+            return false;
+        }
+        previous = c;
+    }
+    previous.is_alphanumeric()
+}
+
 /// A phrase as a reader sees it: `**bold**`, `` `code` `` and other inline Markdown reduced to
 /// their text.
 pub fn strip_markdown(source: &str) -> String {
+    if is_plain(source) {
+        return source.to_owned();
+    }
     let plain = crate::lint::text::PlainText::of_markdown(source, 0..source.len(), None);
     let text = plain.text.trim_end_matches('\n');
     if text.trim().is_empty() {
         source.to_owned()
     } else {
         text.replace('\n', " ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{is_plain, strip_markdown};
+
+    /// The slow way, through the Markdown parser.
+    fn parsed(source: &str) -> String {
+        let plain = crate::lint::text::PlainText::of_markdown(source, 0..source.len(), None);
+        let text = plain.text.trim_end_matches('\n');
+        if text.trim().is_empty() {
+            source.to_owned()
+        } else {
+            text.replace('\n', " ")
+        }
+    }
+
+    #[test]
+    fn markdown_is_parsed_unless_plain() {
+        for source in [
+            "exactly-once",
+            "don't retry",
+            "Straße 3",
+            "1-2 days",
+            "日本語",
+        ] {
+            assert!(is_plain(source), "{source}");
+            assert_eq!(strip_markdown(source), parsed(source));
+        }
+        for source in [
+            "- a", "a  b", "1. a", "**a**", "`a`", "a\nb", " a", "a -", "#a", "a_b",
+        ] {
+            assert!(!is_plain(source), "{source}");
+        }
+        assert_eq!(strip_markdown("**no-cache** `x`"), "no-cache x");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn a_plain_phrase_reads_as_the_parser_reads_it(source in "[a-zA-Zé0-9 '\\-]{1,30}") {
+            if is_plain(&source) {
+                prop_assert_eq!(strip_markdown(&source), parsed(&source));
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 mod join;
 mod question;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::Context;
@@ -63,7 +63,7 @@ pub(crate) fn repeats(
     // Distinct reductions in order of first sight, and which one each question is.
     let mut distinct: Vec<Reduced> = Vec::new();
     let mut first_seen: Vec<usize> = Vec::new();
-    let mut by_reduced: HashMap<Reduced, usize> = HashMap::new();
+    let mut by_reduced: HashMap<Reduced, usize> = HashMap::default();
     let mut which: Vec<Option<usize>> = Vec::with_capacity(questions.len());
     for (index, (lang, question)) in questions.iter().enumerate() {
         let Some(reduced) = reducer.reduce(lang, question) else {

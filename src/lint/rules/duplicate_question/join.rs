@@ -185,9 +185,10 @@ pub fn first_similar(
 }
 
 /// Each set as distinct ranks, rarest token first (rank 0 is the rarest token overall; ties go
-/// to the token seen first, so the order depends on the input alone).
+/// to the token seen first, so the order depends on the input alone). Token ids are small
+/// (interned keys), so they index plain vectors.
 fn ranked(sets: &[Vec<u32>]) -> Vec<Vec<u32>> {
-    let mut unique: Vec<Vec<u32>> = sets
+    let unique: Vec<Vec<u32>> = sets
         .iter()
         .map(|set| {
             let mut set = set.clone();
@@ -196,34 +197,34 @@ fn ranked(sets: &[Vec<u32>]) -> Vec<Vec<u32>> {
             set
         })
         .collect();
-    let mut count: std::collections::HashMap<u32, (usize, usize)> =
-        std::collections::HashMap::new();
-    for token in sets.iter().flatten() {
-        let next = count.len();
-        count.entry(*token).or_insert((0, next));
+    let tokens = sets.iter().flatten().max().map_or(0, |&max| max as usize + 1);
+    let mut frequency = vec![0usize; tokens];
+    for &token in unique.iter().flatten() {
+        frequency[token as usize] += 1;
     }
-    for token in unique.iter().flatten() {
-        if let Some(entry) = count.get_mut(token) {
-            entry.0 += 1;
-        }
+    let mut first_seen = vec![usize::MAX; tokens];
+    for (seen, &token) in sets.iter().flatten().enumerate() {
+        let slot = &mut first_seen[token as usize];
+        *slot = (*slot).min(seen);
     }
-    let mut order: Vec<(usize, usize, u32)> = count
-        .iter()
-        .map(|(&token, &(frequency, first))| (frequency, first, token))
+    let mut order: Vec<u32> = (0..tokens as u32)
+        .filter(|&token| frequency[token as usize] > 0)
         .collect();
-    order.sort_unstable();
-    let rank: std::collections::HashMap<u32, u32> = order
-        .iter()
-        .enumerate()
-        .map(|(rank, &(_, _, token))| (token, rank as u32))
-        .collect();
-    for set in &mut unique {
-        for token in set.iter_mut() {
-            *token = rank[token];
-        }
-        set.sort_unstable();
+    order.sort_unstable_by_key(|&token| (frequency[token as usize], first_seen[token as usize]));
+    let mut rank = vec![0u32; tokens];
+    for (at, &token) in order.iter().enumerate() {
+        rank[token as usize] = at as u32;
     }
     unique
+        .into_iter()
+        .map(|mut set| {
+            for token in set.iter_mut() {
+                *token = rank[*token as usize];
+            }
+            set.sort_unstable();
+            set
+        })
+        .collect()
 }
 
 /// Tokens two sorted sets share.

@@ -10,6 +10,8 @@
 //! the sheet is HTML only, laid out at 10 pt in the largest column count (no fit).
 
 #[cfg(feature = "pdf")]
+mod balance;
+#[cfg(feature = "pdf")]
 mod glyphs;
 #[cfg(feature = "pdf")]
 mod math;

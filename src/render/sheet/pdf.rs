@@ -13,9 +13,11 @@
 //!
 //! typst fills columns one after the other, so a sheet that fits with room to spare would hold
 //! everything in its first columns and leave the last one empty. Once the size and the column
-//! count are chosen, the columns are balanced: the text area's height is bisected (in points,
-//! raising the bottom margin) down to the shortest at which the content still fits the same
-//! pages, so every column ends near the same height.
+//! count are chosen, the columns are balanced: the text area is shortened (the bottom margin
+//! raised) to the shortest at which the content still fits the same pages, so every column ends
+//! near the same height. That height is computed from the fitted layout's item marks (see
+//! [`super::balance`]) and verified with one layout; without the marks, or when the verification
+//! fails, it is bisected to 2 pt (about nine layouts).
 
 use serde::Serialize;
 use typst::WorldExt;
@@ -61,22 +63,22 @@ pub enum FitError {
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct Layout {
     /// typst's paper name.
-    paper: &'static str,
-    columns: u32,
+    pub(super) paper: &'static str,
+    pub(super) columns: u32,
     /// Font size in points.
-    size: f64,
+    pub(super) size: f64,
     /// Page margin in points.
-    margin: f64,
+    pub(super) margin: f64,
     /// Column gap in points.
-    gutter: f64,
+    pub(super) gutter: f64,
     /// Width of one column in points.
-    column_width: f64,
+    pub(super) column_width: f64,
     /// Height of the text area in points.
-    column_height: f64,
+    pub(super) column_height: f64,
     /// Bottom margin in points: `margin`, or more once the columns are balanced.
-    bottom: f64,
+    pub(super) bottom: f64,
     /// Whether to mark items taller than a column with `<cardsmith-too-tall>`.
-    check_heights: bool,
+    pub(super) check_heights: bool,
 }
 
 /// What the template gets as `sys.inputs.sheet` (JSON).
@@ -152,12 +154,11 @@ pub fn fit(
     })
 }
 
-/// Below this the balancing stops: a column a point or two taller is not worth another layout.
-const BALANCE_PRECISION_PT: f64 = 2.0;
-
 /// The fitted `document` with balanced columns: laid out again with the shortest text area (the
 /// largest bottom margin) at which it keeps its pages and nothing overflows. One column needs no
-/// balancing.
+/// balancing. The height comes from the one fitted layout (see [`super::balance`]) and costs one
+/// layout to verify; when the layout cannot be read that way, or the verification fails, it is
+/// bisected instead.
 fn balance(
     view: &SheetView,
     template: &str,
@@ -167,10 +168,42 @@ fn balance(
     if fitted.columns < 2 {
         return Ok(document);
     }
+    if let Some(plan) = super::balance::plan(view, &fitted, &document) {
+        // As with the bisection, a column a point or two shorter is not worth another layout.
+        if plan.bottom < fitted.bottom + BALANCE_PRECISION_PT {
+            return Ok(document);
+        }
+        let layout = Layout {
+            bottom: plan.bottom,
+            ..fitted.clone()
+        };
+        let balanced = compile(view, template, &layout)?;
+        if keeps(&balanced, &layout, document.pages().len())
+            && super::balance::columns_of(view, &layout, &balanced).as_ref() == Some(&plan.columns)
+        {
+            return Ok(balanced);
+        }
+    }
+    Ok(bisect_bottom(view, template, &fitted, document)?.1)
+}
+
+/// Whether a layout with a raised bottom margin keeps `pages` pages with nothing past its bottom.
+pub(super) fn keeps(document: &PagedDocument, layout: &Layout, pages: usize) -> bool {
+    document.pages().len() == pages && within_bottom(document, layout)
+}
+
+/// Below this the bisection stops: a column a point or two taller is not worth another layout.
+const BALANCE_PRECISION_PT: f64 = 2.0;
+
+/// Balancing by bisection, about nine layouts: how far the bottom margin can be raised (to
+/// [`BALANCE_PRECISION_PT`]) while the layout [`keeps`], and that layout.
+pub(super) fn bisect_bottom(
+    view: &SheetView,
+    template: &str,
+    fitted: &Layout,
+    document: PagedDocument,
+) -> Result<(f64, PagedDocument), FitError> {
     let pages = document.pages().len();
-    let keeps = |document: &PagedDocument, layout: &Layout| {
-        document.pages().len() == pages && within_bottom(document, layout)
-    };
     // Invariant: raising the bottom margin by `low` keeps the layout, by `high` does not.
     let (mut low, mut best) = (0.0, document);
     let mut high = fitted.column_height;
@@ -181,13 +214,13 @@ fn balance(
             ..fitted.clone()
         };
         let document = compile(view, template, &layout)?;
-        if keeps(&document, &layout) {
+        if keeps(&document, &layout, pages) {
             (low, best) = (middle, document);
         } else {
             high = middle;
         }
     }
-    Ok(best)
+    Ok((low, best))
 }
 
 /// Why nothing fits: items too tall for the widest column, else how many pages are needed.
@@ -336,11 +369,23 @@ pub(super) fn compile(
     })
     .expect("the sheet view serializes: plain strings, numbers and lists");
     let world = SheetWorld::new(template, vec![("sheet", input)]);
+    COMPILES.with(|compiles| compiles.set(compiles.get() + 1));
     let compiled = typst::compile::<PagedDocument>(&world);
     forget_old_layouts();
     compiled
         .output
         .map_err(|errors| FitError::Template(messages(&errors, Some(&world))))
+}
+
+thread_local! {
+    /// How many layouts [`compile`] made on this thread: what a fit costs, for tests.
+    static COMPILES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many layouts this thread has made so far (a fit runs on the thread that calls it).
+#[cfg(test)]
+pub(super) fn compiles() -> usize {
+    COMPILES.with(std::cell::Cell::get)
 }
 
 /// How many compiles, on any thread, a memoized result of typst survives without being used.

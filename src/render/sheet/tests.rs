@@ -281,3 +281,121 @@ fn the_aimed_search_finds_the_bisections_size_in_fewer_layouts() {
     );
 }
 
+
+/// The layout fitted at `size` tenths in `columns` columns, before balancing, if it fits.
+#[cfg(feature = "pdf")]
+fn fitted_layout(
+    view: &SheetView,
+    template: &str,
+    columns: u32,
+    size: u32,
+) -> Option<(pdf::Layout, typst_layout::PagedDocument)> {
+    let config = SheetConfig::default();
+    let layout = pdf::layout(&config, columns, size, false);
+    let document = pdf::compile(view, template, &layout).expect("compiles");
+    pdf::fits(&document, &config).then_some((layout, document))
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn columns_balanced_from_one_layout_are_as_short_as_bisected_ones() {
+    let template = crate::templates::Templates::embedded()
+        .raw("sheet.typ")
+        .to_owned();
+    let mut planned = 0;
+    for (items, columns, size) in [(5, 2, 160), (12, 2, 120), (30, 3, 90), (30, 4, 85), (55, 4, 70)] {
+        let course = course(&generated_lesson(items));
+        let view = SheetView::of(&course, &course.lessons[0]);
+        let Some((fitted, document)) = fitted_layout(&view, &template, columns, size) else {
+            panic!("{items} items do not fit {columns} columns at {size} tenths");
+        };
+        let pages = document.pages().len();
+        let plan = balance::plan(&view, &fitted, &document)
+            .unwrap_or_else(|| panic!("{items} items, {columns} columns: no plan"));
+        let (raised, _) =
+            pdf::bisect_bottom(&view, &template, &fitted, document).expect("bisects");
+        let at = |bottom: f64| pdf::Layout {
+            bottom,
+            ..fitted.clone()
+        };
+        // The planned height keeps the layout, with the columns it predicted...
+        let balanced = pdf::compile(&view, &template, &at(plan.bottom)).expect("compiles");
+        assert!(
+            pdf::keeps(&balanced, &at(plan.bottom), pages),
+            "{items} items, {columns} columns: the planned bottom {} overflows",
+            plan.bottom
+        );
+        assert_eq!(
+            balance::columns_of(&view, &at(plan.bottom), &balanced),
+            Some(plan.columns.clone())
+        );
+        // ...is at least as short as the bisection's (to its 2 pt, less the plan's slack)...
+        assert!(
+            plan.bottom >= fitted.bottom + raised - 0.5,
+            "{items} items, {columns} columns: planned bottom {}, bisected {}",
+            plan.bottom,
+            fitted.bottom + raised
+        );
+        // ...and a point shorter no longer keeps it: no shorter height does.
+        if plan.bottom > fitted.bottom + 2.0 {
+            let shorter = at(plan.bottom + 1.0);
+            let document = pdf::compile(&view, &template, &shorter).expect("compiles");
+            assert!(
+                !pdf::keeps(&document, &shorter, pages),
+                "{items} items, {columns} columns: the bottom could be raised past {}",
+                plan.bottom
+            );
+            planned += 1;
+        }
+    }
+    assert!(planned >= 4, "only {planned} sheets needed balancing");
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_template_without_the_item_marks_is_balanced_by_bisection() {
+    let template = crate::templates::Templates::embedded()
+        .raw("sheet.typ")
+        .replace("<cardsmith-item-end>", "<elsewhere>");
+    let course = course(&generated_lesson(12));
+    let view = SheetView::of(&course, &course.lessons[0]);
+    let (fitted, document) = fitted_layout(&view, &template, 2, 120).expect("fits");
+    assert!(balance::plan(&view, &fitted, &document).is_none());
+    let config = SheetConfig::default();
+    let before = pdf::compiles();
+    let fitted = pdf::fit(&view, &config, &template).expect("fits");
+    let bisected = pdf::compiles() - before;
+    let before = pdf::compiles();
+    let templates = crate::templates::Templates::embedded();
+    let planned = pdf::fit(&view, &config, templates.raw("sheet.typ")).expect("fits");
+    let planned_layouts = pdf::compiles() - before;
+    assert_eq!((fitted.columns, fitted.size), (planned.columns, planned.size));
+    assert!(
+        planned_layouts + 7 <= bisected,
+        "{planned_layouts} layouts from the marks, {bisected} bisecting"
+    );
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_fit_of_30_items_costs_a_bounded_number_of_layouts() {
+    let course = course(&generated_lesson(30));
+    let view = SheetView::of(&course, &course.lessons[0]);
+    let config = SheetConfig::default();
+    let templates = crate::templates::Templates::embedded();
+    let template = templates.raw("sheet.typ");
+    let before = pdf::compiles();
+    let started = std::time::Instant::now();
+    let fitted = pdf::fit(&view, &config, template).expect("fits");
+    let layouts = pdf::compiles() - before;
+    eprintln!(
+        "30 items: {} columns at {} pt in {layouts} layouts, {:?}",
+        fitted.columns,
+        fitted.size,
+        started.elapsed()
+    );
+    assert_eq!(fitted.pages, 1);
+    // 14 tries of the size search (5, 8 and 1 for 2, 3 and 4 columns) and none to balance: the
+    // marks show the columns end level already (23 layouts when balancing bisected).
+    assert!(layouts <= 14, "{layouts} layouts");
+}

@@ -3,8 +3,8 @@
 //! Every rule but one reads one item at a time (its question, its answer, its card block, the
 //! lesson's text around it): what it reports for a lesson depends on that lesson alone, under
 //! one `[lint]` configuration, and a build keeps it per lesson (see `crate::cache`). Q006
-//! compares questions across the whole project, so it runs over every item on every build,
-//! without the matcher (it reads questions only).
+//! compares questions across the whole project, so it runs over every item on every build; it
+//! reads questions only, so their answers are neither reduced to plain text nor matched.
 
 use std::collections::HashMap;
 
@@ -101,7 +101,7 @@ pub fn run_rules_by_lesson(
         .collect();
     if !cross.is_empty() {
         let every_item = course.lessons.iter().flat_map(items_of).collect();
-        let context = Context::without_matches(course, settings, every_item);
+        let context = Context::questions_only(course, settings, every_item);
         for (_, check) in cross {
             check(&context, &mut diagnostics);
         }

@@ -69,14 +69,16 @@ impl<'a> Context<'a> {
         Self::of_items(course, settings, items, memo)
     }
 
-    /// A context over `items` only, whose answers are never searched: for rules that read
-    /// questions and plain text alone ([`Context::answers`] must not be called).
-    fn without_matches(
+    /// A context over `items` for rules that read questions alone (Q006): their answers are
+    /// neither reduced to plain text (each is empty) nor searched ([`Context::answers`] must not
+    /// be called). `run_rules_by_lesson`'s tests compare what such rules report here with a full
+    /// run.
+    fn questions_only(
         course: &'a Course,
         settings: &'a Settings,
         items: Vec<(&'a Lesson, &'a Item)>,
     ) -> Self {
-        let answers = plain_answers(course, &items);
+        let answers = vec![PlainText::default(); items.len()];
         Context {
             course,
             settings,

@@ -22,7 +22,7 @@ fn two_lessons() -> Project {
 fn built_two_lessons() -> (Project, Vec<(PathBuf, Vec<u8>)>) {
     let project = two_lessons();
     project.run(&["build"], 0);
-    let outputs = outputs(&project);
+    let outputs = project.outputs();
     (project, outputs)
 }
 
@@ -30,15 +30,6 @@ fn second_lesson() -> String {
     seed_lesson()
         .replacen("id: pipeline-probes", "id: second-lesson", 1)
         .replace("{#", "{#second-")
-}
-
-/// Every output under `out/` with its bytes, the cache folder left out.
-fn outputs(project: &Project) -> Vec<(PathBuf, Vec<u8>)> {
-    project
-        .out_files()
-        .into_iter()
-        .filter(|(path, _)| !path.starts_with(".cardsmith-cache"))
-        .collect()
 }
 
 /// The cache's entries, sorted.
@@ -57,19 +48,10 @@ fn entries(project: &Project) -> Vec<PathBuf> {
 /// The outputs of a build of the same sources, settings and lock in a project that never had a
 /// cache.
 fn cold_outputs(project: &Project) -> Vec<(PathBuf, Vec<u8>)> {
-    let cold = Project::new();
-    for entry in walkdir::WalkDir::new(project.root()) {
-        let entry = entry.expect("walk");
-        let relative = entry.path().strip_prefix(project.root()).expect("inside");
-        if relative.starts_with("out") || !entry.file_type().is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).expect("read");
-        cold.write_bytes(relative.to_str().expect("utf-8"), &bytes);
-    }
+    let cold = project.copy_without_out();
     cold.run(&["build"], 0);
     assert!(entries(&cold).len() > 1, "the cold build made its cache");
-    outputs(&cold)
+    cold.outputs()
 }
 
 /// What `build --verbose` says it made again and reused: `(made again, reused)`, lesson ids with
@@ -109,13 +91,6 @@ fn split_top_level(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn edit(project: &Project, relative: &str, from: &str, to: &str) {
-    let path = project.root().join(relative);
-    let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains(from), "{from:?} in {relative}");
-    project.write(relative, &text.replacen(from, to, 1));
-}
-
 const ANSWER: &str = "A screening question in more than half of pipeline interviews.";
 const EDITED: &str = "A screening question in nearly every pipeline interview.";
 
@@ -125,24 +100,24 @@ fn outputs_are_the_same_bytes_with_and_without_the_cache() {
     let (made, reused) = build_verbose(&project);
     assert_eq!(made.len(), 2, "a first build makes everything: {made:?}");
     assert!(reused.is_empty(), "{reused:?}");
-    let fresh = outputs(&project);
+    let fresh = project.outputs();
     assert!(!entries(&project).is_empty(), "the build stored its work");
 
     let (made, reused) = build_verbose(&project);
     assert!(made.is_empty(), "nothing changed, nothing made: {made:?}");
     assert_eq!(reused, ["pipeline-probes", "second-lesson"]);
-    assert_eq!(outputs(&project), fresh, "a rebuild from the cache");
+    assert_eq!(project.outputs(), fresh, "a rebuild from the cache");
     assert_eq!(cold_outputs(&project), fresh, "a build without a cache");
 
-    edit(&project, SEED, ANSWER, EDITED);
+    project.edit(SEED, ANSWER, EDITED);
     build_verbose(&project);
-    let edited = outputs(&project);
+    let edited = project.outputs();
     assert_ne!(edited, fresh);
     assert_eq!(cold_outputs(&project), edited, "after an edit");
 
-    edit(&project, SEED, EDITED, ANSWER);
+    project.edit(SEED, EDITED, ANSWER);
     build_verbose(&project);
-    let reverted = outputs(&project);
+    let reverted = project.outputs();
     assert_eq!(cold_outputs(&project), reverted, "after its revert");
     // The guide and sheets are made from the text alone: back to the first bytes. The packages
     // differ only by the note's modification time, which the lock moved twice.
@@ -161,11 +136,11 @@ fn outputs_are_the_same_bytes_with_and_without_the_cache() {
 #[test]
 fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
     let (project, before) = built_two_lessons();
-    edit(&project, SECOND, ANSWER, EDITED);
+    project.edit(SECOND, ANSWER, EDITED);
     let (made, reused) = build_verbose(&project);
     assert_eq!(made, ["second-lesson (apkg, lint, markdown, notes, sheet)"]);
     assert_eq!(reused, ["pipeline-probes"]);
-    let after = outputs(&project);
+    let after = project.outputs();
     for (path, bytes) in &after {
         let name = path.to_string_lossy().into_owned();
         let old = &before
@@ -190,7 +165,7 @@ fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
                 .ino()
         };
         let first = inode(&project);
-        edit(&project, SECOND, EDITED, ANSWER);
+        project.edit(SECOND, EDITED, ANSWER);
         project.run(&["build"], 0);
         assert_eq!(
             inode(&project),
@@ -212,20 +187,7 @@ fn damaged_entries_are_ignored_and_made_again() {
         }),
         ("truncated", |bytes| bytes.truncate(bytes.len() / 2)),
         ("empty", Vec::clear),
-        ("another cardsmith", |bytes| {
-            // The same payload and checksum under another version's header.
-            let text = bytes.clone();
-            let second_line = text.iter().position(|&b| b == b'\n').expect("header") + 1;
-            let end = second_line
-                + text[second_line..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .expect("binary");
-            bytes.clear();
-            bytes.extend_from_slice(&text[..second_line]);
-            bytes.extend_from_slice(b"cardsmith 0.0.1 (rev 000000000000) +pdf");
-            bytes.extend_from_slice(&text[end..]);
-        }),
+        ("another cardsmith", crate::support::under_another_binary),
         ("not an entry", |bytes| {
             *bytes = b"%PDF-1.7 something else".to_vec()
         }),
@@ -239,7 +201,7 @@ fn damaged_entries_are_ignored_and_made_again() {
         let (made, reused) = build_verbose(&project);
         assert_eq!(made.len(), 2, "{what}: every lesson made again: {made:?}");
         assert!(reused.is_empty(), "{what}: {reused:?}");
-        assert_eq!(outputs(&project), fresh, "{what}: the same outputs");
+        assert_eq!(project.outputs(), fresh, "{what}: the same outputs");
         assert_eq!(
             entries(&project),
             stored,
@@ -265,7 +227,7 @@ fn an_output_changed_or_deleted_in_out_is_made_again() {
         "only what no longer matches the cache"
     );
     assert!(reused.is_empty(), "{reused:?}");
-    assert_eq!(outputs(&project), fresh);
+    assert_eq!(project.outputs(), fresh);
 }
 
 #[test]
@@ -302,8 +264,7 @@ fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
     let png =
         std::fs::read(crate::support::repo_root().join("docs/sheet-example.png")).expect("png");
     project.write_bytes("source/img/figure.png", &png);
-    edit(
-        &project,
+    project.edit(
         SECOND,
         ANSWER,
         &format!("{ANSWER}\n\n![a figure](img/figure.png)"),
@@ -326,7 +287,7 @@ fn a_template_settings_or_image_edit_invalidates_what_it_reaches() {
 fn a_refused_build_leaves_the_cache_and_out_as_they_were() {
     let (project, _) = built_two_lessons();
     let (fresh, stored) = (project.out_files(), entries(&project));
-    edit(&project, SECOND, "id: second-lesson", "id: pipeline-probes");
+    project.edit(SECOND, "id: second-lesson", "id: pipeline-probes");
     project.run(&["build"], 1);
     assert_eq!(project.out_files(), fresh, "out/ and its cache untouched");
     assert_eq!(entries(&project), stored);

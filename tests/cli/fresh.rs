@@ -69,15 +69,6 @@ fn snapshot(project: &Project) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)>
         .collect()
 }
 
-/// Every output under `out/` with its bytes, the cache folder left out.
-fn outputs(project: &Project) -> Vec<(PathBuf, Vec<u8>)> {
-    project
-        .out_files()
-        .into_iter()
-        .filter(|(path, _)| !path.starts_with(".cardsmith-cache"))
-        .collect()
-}
-
 /// The fresh entry: the one naming the inputs of a whole build.
 fn fresh_entry(project: &Project) -> PathBuf {
     std::fs::read_dir(project.root().join(CACHE))
@@ -91,28 +82,6 @@ fn fresh_entry(project: &Project) -> PathBuf {
         .expect("a build left its fresh entry")
 }
 
-fn edit(project: &Project, relative: &str, from: &str, to: &str) {
-    let path = project.root().join(relative);
-    let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains(from), "{from:?} in {relative}");
-    project.write(relative, &text.replacen(from, to, 1));
-}
-
-/// The same project without `out/`: what a build that does everything prints.
-fn cold_copy(project: &Project) -> Project {
-    let cold = Project::new();
-    for entry in walkdir::WalkDir::new(project.root()) {
-        let entry = entry.expect("walk");
-        let relative = entry.path().strip_prefix(project.root()).expect("inside");
-        if relative.starts_with("out") || !entry.file_type().is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).expect("read");
-        cold.write_bytes(relative.to_str().expect("utf-8"), &bytes);
-    }
-    cold
-}
-
 #[test]
 fn a_rebuild_with_nothing_changed_prints_what_a_full_build_prints_and_writes_nothing() {
     let project = project_with_warnings();
@@ -124,7 +93,7 @@ fn a_rebuild_with_nothing_changed_prints_what_a_full_build_prints_and_writes_not
     for format in [&[][..], &["--format", "json"], &["--format", "concise"]] {
         let rebuilt = build(&project, format, 0);
         assert!(is_fresh(&project), "nothing changed");
-        let cold = cold_copy(&project);
+        let cold = project.copy_without_out();
         let full = build(&cold, format, 0);
         assert_eq!(
             rebuilt
@@ -154,16 +123,14 @@ fn any_change_makes_the_build_run() {
     type Change = fn(&Project);
     let steps: [(&str, Change); 6] = [
         ("an answer", |project| {
-            edit(
-                project,
+            project.edit(
                 SEED,
                 "With a **high-water mark**.",
                 "With a high-water mark.",
             )
         }),
         ("a setting", |project| {
-            edit(
-                project,
+            project.edit(
                 "cardsmith.toml",
                 "answer-word-budget = 150",
                 "answer-word-budget = 140",
@@ -181,8 +148,7 @@ fn any_change_makes_the_build_run() {
             std::fs::write(path, format!("{text}old-lesson.md\n")).expect("write");
         }),
         ("the lock", |project| {
-            edit(
-                project,
+            project.edit(
                 "cardsmith.lock",
                 "id = \"",
                 "id = \"gone-item\"\nnotetype = \"cardsmith\"\nhash = \"00\"\nadded = 1\nmodified = 1\n\n[[item]]\nid = \"",
@@ -191,13 +157,14 @@ fn any_change_makes_the_build_run() {
     ];
     for (what, change) in steps {
         change(&project);
-        let cold = cold_copy(&project);
         let (_, rebuilt) = build(&project, &["--verbose"], 0);
         assert!(!rebuilt.contains(FRESH), "{what}: {rebuilt}");
+        // Copied after the build, with the lock it left: a changed note's time is the lock's.
+        let cold = project.copy_without_out();
         build(&cold, &[], 0);
         assert_eq!(
-            outputs(&project),
-            outputs(&cold),
+            project.outputs(),
+            cold.outputs(),
             "{what}: the outputs of a full build"
         );
         assert!(
@@ -227,19 +194,7 @@ fn a_damaged_fresh_entry_is_never_trusted() {
         }),
         ("truncated", |bytes| bytes.truncate(bytes.len() - 7)),
         ("empty", Vec::clear),
-        ("another cardsmith", |bytes| {
-            let text = bytes.clone();
-            let second_line = text.iter().position(|&b| b == b'\n').expect("header") + 1;
-            let end = second_line
-                + text[second_line..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .expect("binary");
-            bytes.clear();
-            bytes.extend_from_slice(&text[..second_line]);
-            bytes.extend_from_slice(b"cardsmith 0.0.1 (rev 000000000000) -pdf");
-            bytes.extend_from_slice(&text[end..]);
-        }),
+        ("another cardsmith", crate::support::under_another_binary),
         ("a diagnostic edited", |bytes| {
             // Another message of the same length: only the checksum tells.
             let text = String::from_utf8_lossy(bytes).into_owned();
@@ -247,7 +202,7 @@ fn a_damaged_fresh_entry_is_never_trusted() {
             bytes[at] = if bytes[at] == b'X' { b'Y' } else { b'X' };
         }),
     ];
-    let (_, expected) = build(&cold_copy(&project), &[], 0);
+    let (_, expected) = build(&project.copy_without_out(), &[], 0);
     for (what, damage) in damages {
         let mut bytes = sound.clone();
         damage(&mut bytes);
@@ -277,7 +232,7 @@ fn notices_about_the_lock_changing_are_not_repeated() {
     let (_, rebuilt) = build(&project, &[], 0);
     assert!(is_fresh(&project));
     assert!(!rebuilt.contains("left the source"), "{rebuilt}");
-    let cold = cold_copy(&project);
+    let cold = project.copy_without_out();
     let (_, full) = build(&cold, &[], 0);
     assert_eq!(rebuilt, full);
 }
@@ -327,13 +282,13 @@ fn after_an_edit_lint_results_kept_per_lesson_report_what_a_full_build_reports()
             .join("\n")
     };
     for (round, (file, from, to, untouched)) in edits.into_iter().enumerate() {
-        edit(&project, file, from, to);
+        project.edit(file, from, to);
         let format: &[&str] = if round % 2 == 0 {
             &["--verbose"]
         } else {
             &["--verbose", "--format", "json"]
         };
-        let cold = cold_copy(&project);
+        let cold = project.copy_without_out();
         let rebuilt = build(&project, format, 0);
         let full = build(&cold, format, 0);
         assert!(

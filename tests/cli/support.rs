@@ -67,6 +67,37 @@ impl Project {
         stderr
     }
 
+    /// Replaces the first `from` in the file at `relative` with `to`; `from` must be there.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let text = read(&self.root().join(relative));
+        assert!(text.contains(from), "{from:?} in {relative}");
+        self.write(relative, &text.replacen(from, to, 1));
+    }
+
+    /// A copy of the project's sources, settings and lock without `out/`: what a build that
+    /// never had a cache starts from.
+    pub fn copy_without_out(&self) -> Project {
+        let copy = Project::new();
+        for entry in walkdir::WalkDir::new(self.root()) {
+            let entry = entry.expect("walk");
+            let relative = entry.path().strip_prefix(self.root()).expect("inside");
+            if relative.starts_with("out") || !entry.file_type().is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).expect("read");
+            copy.write_bytes(relative.to_str().expect("utf-8"), &bytes);
+        }
+        copy
+    }
+
+    /// Every output under `out/` with its bytes, the build cache left out.
+    pub fn outputs(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.out_files()
+            .into_iter()
+            .filter(|(path, _)| !path.starts_with(".cardsmith-cache"))
+            .collect()
+    }
+
     /// Every file under `out/` with its bytes, sorted by path.
     pub fn out_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let out = self.dir.path().join("out");
@@ -105,4 +136,20 @@ fn read(path: &Path) -> String {
 /// stderr of a finished command as text, with the temp root replaced by `[ROOT]`.
 pub fn stderr_of(output: &std::process::Output, project: &Project) -> String {
     String::from_utf8_lossy(&output.stderr).replace(&project.root().display().to_string(), "[ROOT]")
+}
+
+/// A build cache entry's `bytes` as another cardsmith would have written them: the same payload
+/// and checksum under another binary's header line.
+pub fn under_another_binary(bytes: &mut Vec<u8>) {
+    let text = bytes.clone();
+    let second_line = text.iter().position(|&b| b == b'\n').expect("header") + 1;
+    let end = second_line
+        + text[second_line..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("binary");
+    bytes.clear();
+    bytes.extend_from_slice(&text[..second_line]);
+    bytes.extend_from_slice(b"cardsmith 0.0.1 (rev 000000000000) +pdf");
+    bytes.extend_from_slice(&text[end..]);
 }

@@ -277,6 +277,11 @@ pub fn strip_markdown(source: &str) -> String {
     if is_plain(source) {
         return source.to_owned();
     }
+    parsed(source)
+}
+
+/// [`strip_markdown`] through the Markdown parser.
+fn parsed(source: &str) -> String {
     let plain = crate::lint::text::PlainText::of_markdown(source, 0..source.len(), None);
     let text = plain.text.trim_end_matches('\n');
     if text.trim().is_empty() {
@@ -290,18 +295,7 @@ pub fn strip_markdown(source: &str) -> String {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{is_plain, strip_markdown};
-
-    /// The slow way, through the Markdown parser.
-    fn parsed(source: &str) -> String {
-        let plain = crate::lint::text::PlainText::of_markdown(source, 0..source.len(), None);
-        let text = plain.text.trim_end_matches('\n');
-        if text.trim().is_empty() {
-            source.to_owned()
-        } else {
-            text.replace('\n', " ")
-        }
-    }
+    use super::{is_plain, parsed, strip_markdown};
 
     #[test]
     fn markdown_is_parsed_unless_plain() {

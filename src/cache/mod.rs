@@ -197,6 +197,14 @@ impl BuildCache {
         Some(key.finish())
     }
 
+    /// The key of the one result named `name` that a build keeps whatever its inputs (they are
+    /// then in its data, as for `all.apkg`, whose last package is read for the pieces it shares
+    /// with the next one); `None` when the cache is off.
+    pub fn named_key(&self, name: &str) -> Option<Key> {
+        self.place.as_ref()?;
+        Some(KeyBuilder::new(name).finish())
+    }
+
     /// The entry under `key`, with its outputs read back from `out/`, when every part is sound.
     /// `lesson`: which lesson and renderer asked, for the report of what was reused.
     pub fn get(&self, key: Option<&Key>, lesson: Option<(usize, &'static str)>) -> Option<Hit> {

@@ -292,3 +292,58 @@ fn a_refused_build_leaves_the_cache_and_out_as_they_were() {
     assert_eq!(project.out_files(), fresh, "out/ and its cache untouched");
     assert_eq!(entries(&project), stored);
 }
+
+/// The seed lesson `copies` times under other ids, sheets off (they are not what is tested):
+/// an `all.apkg` whose collection spans many of the pieces it is deflated in.
+fn many_lessons(copies: usize) -> Project {
+    let project = Project::with_seed();
+    let settings = std::fs::read_to_string(project.root().join("cardsmith.toml")).expect("toml");
+    project.write(
+        "cardsmith.toml",
+        &format!("{settings}\n[sheet]\nenabled = false\n"),
+    );
+    for copy in 0..copies {
+        let lesson = seed_lesson()
+            .replacen("id: pipeline-probes", &format!("id: copy-{copy}"), 1)
+            .replace("{#", &format!("{{#copy-{copy}-"));
+        project.write(&format!("source/copy-{copy}.md"), &lesson);
+    }
+    project
+}
+
+/// The unpacked size of `all.apkg`'s collection, from its zip directory.
+fn collection_size(project: &Project) -> usize {
+    let bytes = std::fs::read(project.root().join("out/all.apkg")).expect("all.apkg");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let size = archive
+        .by_name("collection.anki2")
+        .expect("collection")
+        .size();
+    usize::try_from(size).expect("fits")
+}
+
+#[test]
+fn all_apkg_packed_again_from_the_last_one_is_the_bytes_of_a_build_without_cache() {
+    let project = many_lessons(40);
+    project.run(&["build"], 0);
+    let size = collection_size(&project);
+    assert!(
+        size > 5 * 64 * 1024,
+        "{size} bytes: more than 5 deflate pieces"
+    );
+    // An edit in the middle of the collection, one that grows it, and one at its end.
+    for (lesson, from, to) in [
+        ("source/copy-14.md", ANSWER, EDITED),
+        (
+            "source/copy-3.md",
+            "With a **high-water mark**.",
+            "With a **high-water mark**, a much longer sentence than before, which moves every byte after it.",
+        ),
+        ("source/copy-39.md", ANSWER, EDITED),
+    ] {
+        project.edit(lesson, from, to);
+        project.run(&["build"], 0);
+        let packed = project.outputs();
+        assert_eq!(cold_outputs(&project), packed, "after editing {lesson}");
+    }
+}

@@ -9,7 +9,9 @@
 
 pub mod cached;
 pub mod collection;
+mod combined;
 pub mod decks;
+pub mod deflate;
 pub mod highlight;
 pub mod html;
 pub mod ids;
@@ -133,18 +135,10 @@ impl Renderer for ApkgRenderer {
             keys.push(key);
         }
         // Every lesson's package unchanged: so is the one that holds them all.
-        let key = ctx
+        let inputs = ctx
             .cache
             .combined_key("all.apkg", &keys, &[all_path.to_string_lossy().as_bytes()]);
-        match ctx.cache.get(key.as_ref(), None) {
-            Some(hit) => artifacts.extend(hit.artifacts),
-            None => {
-                let all: Vec<&Note> = set.notes.iter().collect();
-                let made = Artifact::new(all_path.clone(), set.package(&all, &lock)?);
-                ctx.cache.put(key.as_ref(), std::slice::from_ref(&made), "");
-                artifacts.push(made);
-            }
-        }
+        artifacts.push(combined::render(ctx, &set, &lock, all_path, inputs)?);
         Ok(Rendered {
             artifacts,
             // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
@@ -416,6 +410,17 @@ impl NoteSet {
 
     /// One `.apkg` with `notes`, their decks, the note types they use and their media.
     fn package(&self, notes: &[&Note], lock: &Lockfile) -> Result<Vec<u8>, RenderError> {
+        self.package_reusing(notes, lock, &deflate::Reuse::none())
+            .map(|packed| packed.bytes)
+    }
+
+    /// [`NoteSet::package`], taking every compressed piece it can from `reuse`.
+    fn package_reusing(
+        &self,
+        notes: &[&Note],
+        lock: &Lockfile,
+        reuse: &deflate::Reuse<'_>,
+    ) -> Result<package::Packed, RenderError> {
         let mut decks = BTreeMap::new();
         for note in notes {
             let mut name = String::new();
@@ -498,7 +503,7 @@ impl NoteSet {
             .flat_map(|note| note.media.iter())
             .filter_map(|name| Some((name.clone(), self.media.get(name)?.clone())))
             .collect();
-        package::to_bytes(&database, &media).map_err(|source| RenderError::Other {
+        package::pack(&database, &media, reuse).map_err(|source| RenderError::Other {
             context: "failed to zip the Anki package".to_owned(),
             source: Box::new(source),
         })

@@ -7,9 +7,12 @@
 //! reads questions only, so their answers are neither reduced to plain text nor matched.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use super::rules::duplicate_question::DuplicateQuestion;
-use super::{Context, MatchMemo, Settings, registry};
+use super::{Context, MATCHER_CHUNK, MatchMemo, Settings, Workbench, registry};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Course, Item, Lesson};
 
@@ -56,15 +59,30 @@ pub fn run_rules_by_lesson(
         })
     };
 
-    let items = missing
-        .iter()
-        .flat_map(|&index| items_of(&course.lessons[index]))
+    let per_lesson: Vec<_> = enabled()
+        .filter(|(rule, _)| !is_cross_lesson(rule))
         .collect();
-    let context = Context::of_items(course, settings, items, memo);
-    let mut found = Vec::new();
-    for (_, check) in enabled().filter(|(rule, _)| !is_cross_lesson(rule)) {
-        check(&context, &mut found);
-    }
+    let run = memo.map(|memo| Mutex::new(memo.begin(settings)));
+    // Lesson by lesson on every core: a lesson's plain text and matches live only while its
+    // rules run, so memory does not grow with the project. Each batch of lessons has one
+    // matcher, whose caches pay over about a thousand answers.
+    let found: Vec<Diagnostic> = batches(course, &missing)
+        .into_par_iter()
+        .flat_map_iter(|batch| {
+            let mut bench = Workbench::new(settings);
+            let mut found = Vec::new();
+            for &index in batch {
+                let lesson = &course.lessons[index];
+                let context =
+                    Context::of_lesson(course, settings, lesson, run.as_ref(), &mut bench);
+                for (_, check) in &per_lesson {
+                    check(&context, &mut found);
+                }
+            }
+            found
+        })
+        .collect();
+    drop(run);
     let lesson_of: HashMap<FileId, usize> = missing
         .iter()
         .map(|&index| (course.lessons[index].file, index))
@@ -107,6 +125,31 @@ pub fn run_rules_by_lesson(
         }
     }
     (diagnostics, kept)
+}
+
+/// `lessons` cut into runs of neighbours of about [`MATCHER_CHUNK`] items each, or fewer so that
+/// every core gets several.
+fn batches<'l>(course: &Course, lessons: &'l [usize]) -> Vec<&'l [usize]> {
+    let items: usize = lessons
+        .iter()
+        .map(|&index| course.lessons[index].items.len())
+        .sum();
+    let target = items
+        .div_ceil(4 * rayon::current_num_threads())
+        .clamp(1, MATCHER_CHUNK);
+    let mut batches = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (at, &index) in lessons.iter().enumerate() {
+        size += course.lessons[index].items.len();
+        if size >= target {
+            batches.push(&lessons[start..=at]);
+            (start, size) = (at + 1, 0);
+        }
+    }
+    if start < lessons.len() {
+        batches.push(&lessons[start..]);
+    }
+    batches
 }
 
 fn items_of(lesson: &Lesson) -> impl Iterator<Item = (&Lesson, &Item)> {

@@ -18,7 +18,7 @@ pub mod settings;
 mod suppression;
 pub mod text;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -31,9 +31,8 @@ pub use memo::MatchMemo;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
 
-/// Answers one matcher searches before it is dropped for a fresh one (see
-/// [`Context::with_memo`]): enough that its stem and phrase caches pay, few enough that they stay
-/// small, and a unit of work for each core.
+/// Answers one matcher searches before it is dropped for a fresh one (see [`Workbench`]): enough
+/// that its stem and phrase caches pay, few enough that they stay small.
 const MATCHER_CHUNK: usize = 1024;
 
 /// What every rule sees: the course, the settings, and each item's answer as plain text.
@@ -66,7 +65,50 @@ impl<'a> Context<'a> {
         memo: Option<&mut MatchMemo>,
     ) -> Self {
         let items: Vec<(&Lesson, &Item)> = course.items().collect();
-        Self::of_items(course, settings, items, memo)
+        let answers: Vec<PlainText> = items
+            .par_iter()
+            .map(|&(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
+            .collect();
+        let run = memo.map(|memo| Mutex::new(memo.begin(settings)));
+        let matches = items
+            .par_chunks(MATCHER_CHUNK)
+            .zip(answers.par_chunks(MATCHER_CHUNK))
+            .flat_map_iter(|(items, answers)| {
+                Workbench::new(settings).search(settings, items, answers, run.as_ref())
+            })
+            .collect();
+        Context {
+            course,
+            settings,
+            items,
+            answers,
+            matches: Some(matches),
+        }
+    }
+
+    /// A context over the items of one lesson, searched with `bench` (see
+    /// [`run_rules_by_lesson`]): what it holds is dropped as soon as the lesson's rules have run.
+    fn of_lesson(
+        course: &'a Course,
+        settings: &'a Settings,
+        lesson: &'a Lesson,
+        run: Option<&Mutex<memo::Run<'_>>>,
+        bench: &mut Workbench,
+    ) -> Self {
+        let text = &course.file(lesson.file).text;
+        let items: Vec<(&Lesson, &Item)> = lesson.items.iter().map(|item| (lesson, item)).collect();
+        let answers: Vec<PlainText> = items
+            .iter()
+            .map(|&(_, item)| PlainText::of_answer(text, item))
+            .collect();
+        let matches = bench.search(settings, &items, &answers, run);
+        Context {
+            course,
+            settings,
+            items,
+            answers,
+            matches: Some(matches),
+        }
     }
 
     /// A context over `items` for rules that read questions alone (Q006): their answers are
@@ -85,81 +127,6 @@ impl<'a> Context<'a> {
             items,
             answers,
             matches: None,
-        }
-    }
-
-    /// A context over `items` (in course order), with what the matcher finds in their answers.
-    fn of_items(
-        course: &'a Course,
-        settings: &'a Settings,
-        items: Vec<(&'a Lesson, &'a Item)>,
-        memo: Option<&mut MatchMemo>,
-    ) -> Self {
-        let answers = plain_answers(course, &items);
-        // The answers to search: all of them, or those whose matches the memo lacks.
-        let mut matches: Vec<Option<Arc<matching::AnswerMatches>>> = vec![None; items.len()];
-        let mut run = memo.map(|memo| memo.begin(settings));
-        let keys: Vec<u64> = match &mut run {
-            None => Vec::new(),
-            Some(run) => items
-                .iter()
-                .zip(&answers)
-                .zip(&mut matches)
-                .map(|((&(lesson, item), answer), slot)| {
-                    let rules: Vec<usize> = (settings.project_rules.iter().enumerate())
-                        .filter(|(_, rule)| rule.applies_to(lesson, item))
-                        .map(|(index, _)| index)
-                        .collect();
-                    let key = memo::key(lesson, item, &answer.text, &rules);
-                    *slot = run.take(key);
-                    key
-                })
-                .collect(),
-        };
-        let missing: Vec<usize> = (0..items.len())
-            .filter(|&index| matches[index].is_none())
-            .collect();
-        let searched: Vec<matching::AnswerMatches> = missing
-            .par_chunks(MATCHER_CHUNK)
-            .flat_map_iter(|chunk| {
-                // A matcher per chunk: its caches (stems, phrases) serve a thousand answers and
-                // are then dropped, so memory stays flat however large the project.
-                let mut matcher =
-                    matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms());
-                let mut variants = matching::CaseVariants::default();
-                chunk
-                    .iter()
-                    .map(|&index| {
-                        let (lesson, item) = items[index];
-                        matcher.answer_matches(
-                            lesson,
-                            item,
-                            &answers[index].text,
-                            &settings.project_rules,
-                            &mut variants,
-                        )
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for (index, found) in missing.into_iter().zip(searched) {
-            matches[index] = Some(Arc::new(found));
-        }
-        let matches: Vec<Arc<matching::AnswerMatches>> = matches
-            .into_iter()
-            .map(|found| found.unwrap_or_default())
-            .collect();
-        if let Some(run) = &mut run {
-            for (key, found) in keys.into_iter().zip(&matches) {
-                run.keep(key, Arc::clone(found));
-            }
-        }
-        Context {
-            course,
-            settings,
-            items,
-            answers,
-            matches: Some(matches),
         }
     }
 
@@ -207,14 +174,6 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Each item's answer as plain text, on every core.
-fn plain_answers(course: &Course, items: &[(&Lesson, &Item)]) -> Vec<PlainText> {
-    items
-        .par_iter()
-        .map(|(lesson, item)| PlainText::of_answer(&course.file(lesson.file).text, item))
-        .collect()
-}
-
 /// Runs every enabled rule on `course`, then applies suppressions. The result is sorted.
 /// [`crate::check_sources`] runs the rules with [`run_rules`] and settles them together with the
 /// structure codes instead.
@@ -258,22 +217,85 @@ pub fn run_rules(course: &Course, settings: &Settings) -> Vec<Diagnostic> {
     run_rules_with(course, settings, None)
 }
 
-/// [`run_rules`], reusing what the matcher found in unchanged answers (see [`MatchMemo`]).
+/// [`run_rules`], reusing what the matcher found in unchanged answers (see [`MatchMemo`]). The
+/// rules run lesson by lesson (see [`run_rules_by_lesson`]), so that a lesson's plain text and
+/// matches are dropped once its rules have run.
 pub fn run_rules_with(
     course: &Course,
     settings: &Settings,
     memo: Option<&mut MatchMemo>,
 ) -> Vec<Diagnostic> {
-    let context = Context::with_memo(course, settings, memo);
-    let mut diagnostics = Vec::new();
-    for rule in registry::RULES {
-        if let Some(check) = rule.check()
-            && settings.is_enabled(rule.meta.code.code)
-        {
-            check(&context, &mut diagnostics);
+    run_rules_by_lesson(course, settings, memo, Vec::new()).0
+}
+
+/// The memo's run, shared by the workers. A panic elsewhere ends the check anyway, and every
+/// entry is whole (each is put in one call), so a poisoned lock is taken as it is.
+fn lock<'g, 'm>(run: &'g Mutex<memo::Run<'m>>) -> std::sync::MutexGuard<'g, memo::Run<'m>> {
+    run.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A matcher and its caches, reused for the answers one worker searches, and made fresh every
+/// [`MATCHER_CHUNK`] answers so that its caches (stems, phrases) stay small however large the
+/// project: they pay within a thousand answers.
+pub(crate) struct Workbench {
+    matcher: matching::Matcher,
+    variants: matching::CaseVariants,
+    searched: usize,
+}
+
+impl Workbench {
+    pub(crate) fn new(settings: &Settings) -> Workbench {
+        Workbench {
+            matcher: matching::Matcher::new(settings.synonym_groups(), settings.builtin_synonyms()),
+            variants: matching::CaseVariants::default(),
+            searched: 0,
         }
     }
-    diagnostics
+
+    /// What the matcher finds in each of `answers` (those of `items`), taken from `run`'s memo
+    /// when an earlier run searched the same answer, and left there for the next.
+    fn search(
+        &mut self,
+        settings: &Settings,
+        items: &[(&Lesson, &Item)],
+        answers: &[PlainText],
+        run: Option<&Mutex<memo::Run<'_>>>,
+    ) -> Vec<Arc<matching::AnswerMatches>> {
+        items
+            .iter()
+            .zip(answers)
+            .map(|(&(lesson, item), answer)| {
+                let key = run.map(|_| {
+                    let rules: Vec<usize> = (settings.project_rules.iter().enumerate())
+                        .filter(|(_, rule)| rule.applies_to(lesson, item))
+                        .map(|(index, _)| index)
+                        .collect();
+                    memo::key(lesson, item, &answer.text, &rules)
+                });
+                if let (Some(run), Some(key)) = (run, key)
+                    && let Some(found) = lock(run).take(key)
+                {
+                    return found;
+                }
+                if self.searched == MATCHER_CHUNK {
+                    *self = Workbench::new(settings);
+                }
+                self.searched += 1;
+                let found = Arc::new(self.matcher.answer_matches(
+                    lesson,
+                    item,
+                    &answer.text,
+                    &settings.project_rules,
+                    &mut self.variants,
+                ));
+                if let (Some(run), Some(key)) = (run, key) {
+                    lock(run).keep(key, Arc::clone(&found));
+                }
+                found
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -389,6 +389,8 @@ fn build_items(
     if let Some(item) = open.take() {
         items.push(close_item(file, text, item, text.len(), diagnostics));
     }
+    // Held for the whole check or build (see `card::Reader::list`).
+    items.shrink_to_fit();
     (topics, items)
 }
 

@@ -95,6 +95,7 @@ impl Doc {
         }
         let mut refers_back = vec![false; sentences.len()];
         let mut index = Vec::new();
+        let mut reduced = Vec::with_capacity(words.len());
         let (mut sentence, mut clause) = (0, 0);
         let mut joined = String::new();
         let mut stems = String::new();
@@ -108,10 +109,15 @@ impl Doc {
             {
                 refers_back[sentence] = true;
             }
+            // Each word reduced once: its stem is joined again into the compounds it ends.
             let key = if word.unspaced {
+                reduced.push(None);
                 interner.get(&word.folded)
             } else {
-                Some(lexicon.reduce(&word.folded, interner).key)
+                let word = lexicon.reduce(&word.folded, interner);
+                let key = word.key;
+                reduced.push(Some(word));
+                Some(key)
             };
             let unit = |first: usize| Unit {
                 range: words[first].range.start..word.range.end,
@@ -137,10 +143,11 @@ impl Doc {
                 // Parts that are their own stems join to the compound already indexed.
                 let mut changed = false;
                 stems.clear();
-                for part in parts {
-                    let stem = lexicon.reduce(&part.folded, interner).stem;
+                for (part, reduced) in parts.iter().zip(&reduced[at + 1 - span..]) {
+                    // A compound holds spaced words only, each reduced above.
+                    let stem = reduced.as_ref().map_or(&*part.folded, |word| &*word.stem);
                     changed |= *stem != *part.folded;
-                    stems.push_str(&stem);
+                    stems.push_str(stem);
                 }
                 if changed
                     && wanted.may_be(&stems)

@@ -1,5 +1,7 @@
 //! Q002 `compound-question` (the doc comment below is what `cardsmith rule Q002` prints).
 
+use std::sync::LazyLock;
+
 use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, Span};
@@ -27,10 +29,11 @@ declare_rule! {
     pub CompoundQuestion, code = "Q002", name = "compound-question", severity = Warning,
 }
 
-fn second_question() -> Regex {
+/// Compiled once: the rules run once per lesson.
+static SECOND_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[,;]\s*(and|or|but)?\s*\b(what|how|why|when|where|which|who|is|are|does|do|can|should)\b")
         .expect("valid regex")
-}
+});
 
 const QUESTION_WORDS: &[&str] = &[
     "what", "how", "why", "when", "where", "which", "who", "whom", "whose", "is", "are", "does",
@@ -46,7 +49,7 @@ fn asks(clause: &str) -> bool {
 
 /// One diagnostic per compound question, at the second question.
 pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let joined = second_question();
+    let joined = &*SECOND_QUESTION;
     for (lesson, item, _) in context.items() {
         let question = item.question.as_str();
         let base = item.question_span.range.start;

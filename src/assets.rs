@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 
 use crate::codes;
 use crate::confine::{Limit, ProjectRoot, ReadError};
@@ -89,14 +90,17 @@ pub struct AssetRef {
 
 /// Every local reference in the question and the answer of `item` (pure: no file system access).
 /// URLs with a scheme (`https:`, `mailto:`), absolute paths and in-page anchors (`#id`) are not
-/// local files.
-pub fn item_references(course: &Course, lesson: &Lesson, item: &Item) -> Vec<AssetRef> {
-    let mut found = Vec::new();
-    // The question is Markdown too (rendered into the card's front), so its images are packed.
-    for range in [&item.question_span.range, &item.answer_span.range] {
-        references_in(course, lesson, item, range.clone(), &mut found);
-    }
-    found
+/// local files. Found once per item, on first use, and kept with it: the structure check, the
+/// build cache's keys, the packages' media and the guides' images all read them.
+pub fn item_references<'a>(course: &Course, lesson: &Lesson, item: &'a Item) -> &'a [AssetRef] {
+    item.references.get_or_init(|| {
+        let mut found = Vec::new();
+        // The question is Markdown too (rendered into the card's front), so its images are packed.
+        for range in [&item.question_span.range, &item.answer_span.range] {
+            references_in(course, lesson, item, range.clone(), &mut found);
+        }
+        found
+    })
 }
 
 fn references_in(
@@ -137,12 +141,16 @@ fn references_in(
     }
 }
 
-/// Every local reference in the course, in build order.
-pub fn references(course: &Course) -> Vec<AssetRef> {
+/// Every local reference in the course, in build order; found on every core the first time.
+pub fn references(course: &Course) -> impl Iterator<Item = &AssetRef> {
+    course.lessons.par_iter().for_each(|lesson| {
+        for item in &lesson.items {
+            item_references(course, lesson, item);
+        }
+    });
     course
         .items()
         .flat_map(|(lesson, item)| item_references(course, lesson, item))
-        .collect()
 }
 
 /// Reports references that leave the project (lexically or through a symlink), point at no
@@ -197,9 +205,9 @@ pub fn check_references(
         };
         if let Some((message, help)) = problem {
             diagnostics.push(
-                Diagnostic::new(codes::BROKEN_REFERENCE, reference.span, message)
+                Diagnostic::new(codes::BROKEN_REFERENCE, reference.span.clone(), message)
                     .with_help(help)
-                    .with_item(reference.item_id),
+                    .with_item(reference.item_id.clone()),
             );
         }
     }

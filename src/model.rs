@@ -127,6 +127,27 @@ pub struct Item {
     pub answer_span: Span,
     /// The `card` block's settings (defaults when there is none).
     pub card: Card,
+    /// The local images and links of its question and answer, found on first use (see
+    /// [`crate::assets::item_references`]) and shared by everything that needs them.
+    pub references: Memo<Vec<crate::assets::AssetRef>>,
+}
+
+/// A value found from what holds it on first use and kept with it: a cache, not part of the
+/// holder's content (its `Debug` text does not show it; a clone keeps what was found).
+#[derive(Clone, Default)]
+pub struct Memo<T>(std::sync::OnceLock<T>);
+
+impl<T> Memo<T> {
+    /// The value, found by `find` on the first call (once, whatever the number of threads).
+    pub fn get_or_init(&self, find: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(find)
+    }
+}
+
+impl<T> std::fmt::Debug for Memo<T> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Memo")
+    }
 }
 
 /// The settings of an item, from its optional ```` ```card ```` block.

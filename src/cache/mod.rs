@@ -127,7 +127,7 @@ impl BuildCache {
         let mut project = KeyBuilder::new("project");
         project.add_debug(&config.project).add(&templates.digest());
         let project = project.finish();
-        // On every core: finding the references parses each answer's Markdown again.
+        // On every core: finding the references (kept with each item) parses its Markdown.
         let (lessons, links) = course
             .lessons
             .par_iter()
@@ -140,14 +140,14 @@ impl BuildCache {
                 let mut readable = true;
                 for item in &lesson.items {
                     for reference in assets::item_references(course, lesson, item) {
-                        let Some(path) = reference.project_path else {
+                        let Some(path) = &reference.project_path else {
                             continue;
                         };
                         if reference.kind == AssetKind::Link {
-                            links.push(path);
+                            links.push(path.clone());
                             continue;
                         }
-                        match assets.read(&path, config.project.limits.image()) {
+                        match assets.read(path, config.project.limits.image()) {
                             Ok(bytes) => {
                                 key.add(path.to_string_lossy().as_bytes())
                                     .add(&Sha256::digest(&bytes));

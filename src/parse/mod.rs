@@ -508,6 +508,7 @@ fn close_item(
         answer,
         answer_span: Span::new(file, answer_range),
         card,
+        references: Default::default(),
     }
 }
 

@@ -53,7 +53,7 @@ pub fn collect(
                     })?;
             let name = media_name(relative, &bytes);
             files.insert(name.clone(), bytes);
-            mapping.insert(reference.url, name);
+            mapping.insert(reference.url.clone(), name);
         }
         by_item.insert(item.id.clone(), mapping);
     }

@@ -60,7 +60,7 @@ impl GuideImages {
                 _ => {
                     let name = format!("{MEDIA_DIR}/{}", media_name(source, &bytes));
                     self.files.insert(PathBuf::from(&name), bytes);
-                    relinks.insert(reference.url, name);
+                    relinks.insert(reference.url.clone(), name);
                 }
             }
         }

@@ -24,6 +24,7 @@ pub mod sanitize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use self::collection::{CardRow, CollectionData, NoteRow};
@@ -111,34 +112,49 @@ impl Renderer for ApkgRenderer {
             });
         }
 
-        let mut artifacts = Vec::new();
-        let mut keys = Vec::with_capacity(ctx.course.lessons.len());
-        for (index, lesson) in ctx.course.lessons.iter().enumerate() {
-            let notes: Vec<&Note> = set.notes.iter().filter(|n| n.lesson == index).collect();
-            // A package is its notes (the lesson's) with their ids and times (the lock's).
-            let stamps = lock_inputs(&notes, &lock);
-            let key = ctx
-                .cache
-                .lesson_key(index, "apkg", &[stamps.as_bytes()]);
-            let package = match ctx.cache.get(key.as_ref(), Some((index, "apkg"))) {
-                Some(hit) => hit.artifacts,
-                None => {
-                    let made = Artifact::new(
-                        format!("{}.apkg", lesson.id),
-                        set.package(&notes, &lock)?,
-                    );
-                    ctx.cache.put(key.as_ref(), std::slice::from_ref(&made), "");
-                    vec![made]
-                }
-            };
-            artifacts.extend(package);
-            keys.push(key);
-        }
+        // Captured by the threads below (the context as a whole is not `Sync`).
+        let (cache, course) = (ctx.cache, ctx.course);
+        let by_lesson = set.by_lesson(course.lessons.len());
+        // The lessons' packages and the one of them all are independent: made on rayon's
+        // threads, each lesson's from the cache when its notes and their lock entries are the
+        // same (a package is its notes with their ids and times).
+        let keys: Vec<_> = by_lesson
+            .iter()
+            .enumerate()
+            .map(|(index, notes)| {
+                let stamps = lock_inputs(notes, &lock);
+                cache
+                    .lesson_key(index, "apkg", &[stamps.as_bytes()])
+            })
+            .collect();
         // Every lesson's package unchanged: so is the one that holds them all.
-        let inputs = ctx
-            .cache
-            .combined_key("all.apkg", &keys, &[all_path.to_string_lossy().as_bytes()]);
-        artifacts.push(combined::render(ctx, &set, &lock, all_path, inputs)?);
+        let inputs = cache.combined_key("all.apkg", &keys, &[all_path.to_string_lossy().as_bytes()]);
+        let all_package = || combined::render(ctx, &set, &lock, all_path, inputs);
+        let lesson_packages = || {
+            course
+                .lessons
+                .par_iter()
+                .zip(&by_lesson)
+                .zip(&keys)
+                .enumerate()
+                .map(|(index, ((lesson, notes), key))| {
+                    match cache.get(key.as_ref(), Some((index, "apkg"))) {
+                        Some(hit) => Ok(hit.artifacts),
+                        None => {
+                            let made = Artifact::new(
+                                format!("{}.apkg", lesson.id),
+                                set.package(notes, &lock)?,
+                            );
+                            cache.put(key.as_ref(), std::slice::from_ref(&made), "");
+                            Ok(vec![made])
+                        }
+                    }
+                })
+                .collect::<Result<Vec<_>, RenderError>>()
+        };
+        let (lessons, all) = rayon::join(lesson_packages, all_package);
+        let mut artifacts: Vec<Artifact> = lessons?.into_iter().flatten().collect();
+        artifacts.push(all?);
         Ok(Rendered {
             artifacts,
             // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
@@ -293,84 +309,45 @@ impl NoteSet {
         cache: &BuildCache,
     ) -> Result<NoteSet, RenderError> {
         let image_limit = config.project.limits.image();
-        let mut diagnostics = Vec::new();
         let mut files = MediaFiles::new();
-        let mut notes = Vec::new();
+        // Per lesson, its notes from the cache, or what rendering them needs.
+        let mut lessons = Vec::with_capacity(course.lessons.len());
         for (index, lesson) in course.lessons.iter().enumerate() {
             // The media are read either way: the packages hold their bytes.
             let media_of = media::collect(course, lesson, assets, image_limit, &mut files)?;
             let key = cache.lesson_key(index, "notes", &[]);
-            let hit = cache.get(key.as_ref(), Some((index, "notes")));
-            if let Some(hit) = hit {
+            if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
                 if let Some(cached) = cached::from_data(&hit.data, index) {
-                    notes.extend(cached);
+                    lessons.push(Ok(cached));
                     continue;
                 }
                 cache.made_again(index, "notes");
             }
-            let (first_note, problems) = (notes.len(), diagnostics.len());
-            for item in &lesson.items {
-                let spec = NotetypeSpec::for_kind(item.card.kind);
-                let empty = BTreeMap::new();
-                let item_media = media_of.get(&item.id).unwrap_or(&empty);
-                let sanitized = |html: String| {
-                    if config.project.apkg.sanitize_html {
-                        sanitize::clean(&html)
-                    } else {
-                        html
-                    }
-                };
-                let answer = sanitized(html::block(&item.answer, item_media));
-                let must: Vec<&str> = item.card.must.iter().map(|p| p.point.as_str()).collect();
-                let flags: Vec<&str> = item.card.avoid.iter().map(|f| f.flag.as_str()).collect();
-                let ords = match spec.kind {
-                    NotetypeKind::Standard if item.card.kind == CardKind::Reverse => vec![0, 1],
-                    NotetypeKind::Standard => vec![0],
-                    NotetypeKind::Cloze => cloze_ords(&answer),
-                };
-                if ords.is_empty() {
-                    diagnostics.push(cloze_without_deletion(item));
+            lessons.push(Err((media_of, key)));
+        }
+        // Rendering (Markdown, highlighting, sanitizing) is most of the work, and each lesson's
+        // is its own: on rayon's threads, in lesson order.
+        let rendered: Vec<_> = lessons
+            .into_par_iter()
+            .enumerate()
+            .map(|(index, lesson)| match lesson {
+                Ok(cached) => (cached, Vec::new(), None),
+                Err((media_of, key)) => {
+                    let (notes, problems) = lesson_notes(course, config, index, &media_of);
+                    (notes, problems, Some(key))
                 }
-                let mut fields = vec![
-                    sanitized(html::inline(&item.question, item_media)),
-                    answer,
-                    html::list(&must),
-                    html::list(&flags),
-                    lesson
-                        .topic_of(item)
-                        .map(|topic| html::escape(&topic.title))
-                        .unwrap_or_default(),
-                    html::escape(&lesson.title),
-                    html::escape(&item.id),
-                ];
-                if spec.kind == NotetypeKind::Standard {
-                    let reverse = item.card.kind == CardKind::Reverse;
-                    fields.push(if reverse { "y" } else { "" }.to_owned());
-                }
-                // S019 refused every control character a lesson can write; stripping here too
-                // means no way around that check can give a package Anki refuses.
-                for field in &mut fields {
-                    strip_controls(field);
-                }
-                let mut tags = lesson.item_tags(item);
-                tags.iter_mut().for_each(strip_controls);
-                let mut deck = lesson.deck.clone();
-                strip_controls(&mut deck);
-                notes.push(Note {
-                    item_id: item.id.clone(),
-                    lesson: index,
-                    deck,
-                    spec,
-                    hash: Note::content_hash(spec, &fields, &tags),
-                    fields,
-                    tags,
-                    ords,
-                    media: item_media.values().cloned().collect(),
-                });
+            })
+            .collect();
+        let mut diagnostics = Vec::new();
+        let mut notes = Vec::with_capacity(course.items().count());
+        for (made, problems, key) in rendered {
+            if let Some(key) = key
+                && problems.is_empty()
+            {
+                cache.put(key.as_ref(), &[], &cached::to_data(&made));
             }
-            if diagnostics.len() == problems {
-                cache.put(key.as_ref(), &[], &cached::to_data(&notes[first_note..]));
-            }
+            diagnostics.extend(problems);
+            notes.extend(made);
         }
         if !diagnostics.is_empty() {
             return Err(RenderError::Content(diagnostics));
@@ -384,6 +361,18 @@ impl NoteSet {
             notetypes,
             media: files,
         })
+    }
+
+    /// The notes of each of the course's `lessons`, in build order (a note's lesson is never
+    /// before the previous note's).
+    fn by_lesson(&self, lessons: usize) -> Vec<Vec<&Note>> {
+        let mut by_lesson = vec![Vec::new(); lessons];
+        for note in &self.notes {
+            if let Some(notes) = by_lesson.get_mut(note.lesson) {
+                notes.push(note);
+            }
+        }
+        by_lesson
     }
 
     /// Every note as the lock records it, in build order.
@@ -460,8 +449,8 @@ impl NoteSet {
                 guid: ids::note_guid(&note.item_id),
                 notetype_id: note.spec.id(),
                 modified: entry.modified,
-                tags: note.tags.clone(),
-                fields: note.fields.clone(),
+                tags: &note.tags,
+                fields: &note.fields,
             });
         }
         let used: BTreeSet<&str> = notes.iter().map(|note| note.spec.name).collect();
@@ -494,20 +483,95 @@ impl NoteSet {
             notes: note_rows,
             cards: card_rows,
         };
-        let database = collection::to_bytes(&data).map_err(|source| RenderError::Other {
-            context: "failed to write the Anki collection".to_owned(),
-            source: Box::new(source),
-        })?;
         let media: MediaFiles = notes
             .iter()
             .flat_map(|note| note.media.iter())
             .filter_map(|name| Some((name.clone(), self.media.get(name)?.clone())))
             .collect();
-        package::pack(&database, &media, reuse).map_err(|source| RenderError::Other {
-            context: "failed to zip the Anki package".to_owned(),
-            source: Box::new(source),
-        })
+        collection::with_bytes(&data, |database| package::pack(database, &media, reuse))
+            .map_err(|source| RenderError::Other {
+                context: "failed to write the Anki collection".to_owned(),
+                source: Box::new(source),
+            })?
+            .map_err(|source| RenderError::Other {
+                context: "failed to zip the Anki package".to_owned(),
+                source: Box::new(source),
+            })
     }
+}
+
+/// The notes of the lesson at `index`, rendered, and the problems that keep one from being a
+/// note (a cloze item without a deletion). `media_of` maps each item's images to their packed
+/// names.
+fn lesson_notes(
+    course: &Course,
+    config: &Config,
+    index: usize,
+    media_of: &BTreeMap<String, media::ItemMedia>,
+) -> (Vec<Note>, Vec<Diagnostic>) {
+    let lesson = &course.lessons[index];
+    let mut notes = Vec::with_capacity(lesson.items.len());
+    let mut diagnostics = Vec::new();
+    let empty = BTreeMap::new();
+    for item in &lesson.items {
+        let spec = NotetypeSpec::for_kind(item.card.kind);
+        let item_media = media_of.get(&item.id).unwrap_or(&empty);
+        let sanitized = |html: String| {
+            if config.project.apkg.sanitize_html {
+                sanitize::clean(&html)
+            } else {
+                html
+            }
+        };
+        let answer = sanitized(html::block(&item.answer, item_media));
+        let must: Vec<&str> = item.card.must.iter().map(|p| p.point.as_str()).collect();
+        let flags: Vec<&str> = item.card.avoid.iter().map(|f| f.flag.as_str()).collect();
+        let ords = match spec.kind {
+            NotetypeKind::Standard if item.card.kind == CardKind::Reverse => vec![0, 1],
+            NotetypeKind::Standard => vec![0],
+            NotetypeKind::Cloze => cloze_ords(&answer),
+        };
+        if ords.is_empty() {
+            diagnostics.push(cloze_without_deletion(item));
+        }
+        let mut fields = vec![
+            sanitized(html::inline(&item.question, item_media)),
+            answer,
+            html::list(&must),
+            html::list(&flags),
+            lesson
+                .topic_of(item)
+                .map(|topic| html::escape(&topic.title))
+                .unwrap_or_default(),
+            html::escape(&lesson.title),
+            html::escape(&item.id),
+        ];
+        if spec.kind == NotetypeKind::Standard {
+            let reverse = item.card.kind == CardKind::Reverse;
+            fields.push(if reverse { "y" } else { "" }.to_owned());
+        }
+        // S019 refused every control character a lesson can write; stripping here too
+        // means no way around that check can give a package Anki refuses.
+        for field in &mut fields {
+            strip_controls(field);
+        }
+        let mut tags = lesson.item_tags(item);
+        tags.iter_mut().for_each(strip_controls);
+        let mut deck = lesson.deck.clone();
+        strip_controls(&mut deck);
+        notes.push(Note {
+            item_id: item.id.clone(),
+            lesson: index,
+            deck,
+            spec,
+            hash: Note::content_hash(spec, &fields, &tags),
+            fields,
+            tags,
+            ords,
+            media: item_media.values().cloned().collect(),
+        });
+    }
+    (notes, diagnostics)
 }
 
 /// What a package takes from the lock: its notes' entries and every note type's (the package's

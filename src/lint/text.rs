@@ -59,7 +59,13 @@ impl PlainText {
             match event {
                 Event::Text(text) | Event::Code(text) => {
                     let slice = &file_text[source.clone()];
-                    match slice.find(&*text) {
+                    // Nearly always the text opens its source: no searcher to build then.
+                    let at = if slice.starts_with(&*text) {
+                        Some(0)
+                    } else {
+                        slice.find(&*text)
+                    };
+                    match at {
                         Some(at) => plain.push(&text, source.start + at, text.len(), true),
                         None => plain.push(&text, source.start, source.len(), false),
                     }

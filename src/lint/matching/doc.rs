@@ -105,7 +105,7 @@ impl Doc {
             clause = advance(&clauses, clause, word.range.start);
             if in_paragraph.get(sentence).copied().unwrap_or(false)
                 && !refers_back[sentence]
-                && (after_colon[sentence] || lexicon.words.anaphora.contains(&word.folded.as_str()))
+                && (after_colon[sentence] || lexicon.words.anaphora.contains(&word.folded.as_ref()))
             {
                 refers_back[sentence] = true;
             }
@@ -197,7 +197,7 @@ fn advance(ranges: &[Range<usize>], mut from: usize, offset: usize) -> usize {
 
 /// The words `words[at + 1 - span..=at]`, when they form a compound (joined by hyphens or spaces
 /// only, all in a spaced script).
-fn compound(words: &[Word], at: usize, span: usize) -> Option<&[Word]> {
+fn compound<'w, 't>(words: &'w [Word<'t>], at: usize, span: usize) -> Option<&'w [Word<'t>]> {
     let first = (at + 1).checked_sub(span)?;
     let parts = &words[first..=at];
     if parts.iter().any(|word| word.unspaced) || !parts[1..].iter().all(|word| word.joins_previous)

@@ -306,7 +306,7 @@ mod tests {
         .concat();
         let words: Vec<String> = super::super::normalise::words(&text, false)
             .into_iter()
-            .map(|word| word.folded)
+            .map(|word| word.folded.into_owned())
             .collect();
         let mut compounds = Vec::new();
         for span in 1..=3 {

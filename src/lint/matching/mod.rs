@@ -155,7 +155,11 @@ impl Matcher {
         {
             return;
         }
-        let phrase = Phrase::new(query.source, &self.lexicons[code], &mut self.interner);
+        let lexicon = self
+            .lexicons
+            .get_mut(code)
+            .expect("`language` made the lexicon");
+        let phrase = Phrase::new(query.source, lexicon, &mut self.interner);
         self.phrases
             .entry(code)
             .or_default()

@@ -65,7 +65,7 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
         let mut next = index + length;
         if words
             .get(next)
-            .is_some_and(|word| lists.object_pronouns.contains(&word.folded.as_str()))
+            .is_some_and(|word| lists.object_pronouns.contains(&word.folded.as_ref()))
         {
             // `without it`: the pronoun is all the cue negates.
             found.push(Negation {
@@ -96,10 +96,12 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
 
 /// The number of words of the first of `phrases` that starts at `words[index]`.
 fn phrase_at(words: &[Word], index: usize, phrases: &[&str]) -> Option<usize> {
-    let first = words.get(index)?.folded.as_str();
+    let first = words.get(index)?.folded.as_ref();
     phrases.iter().find_map(|phrase| {
         // Most words start no phrase: the first word decides without splitting the phrase.
-        let opens = phrase.as_bytes().starts_with(first.as_bytes())
+        // The first byte and the length rule out nearly every phrase without a memcmp call.
+        let opens = phrase.as_bytes().first() == first.as_bytes().first()
+            && phrase.as_bytes().starts_with(first.as_bytes())
             && phrase
                 .as_bytes()
                 .get(first.len())

@@ -49,7 +49,7 @@ pub struct Phrase {
 
 impl Phrase {
     /// Reduces `source` (a phrase of `match`, `unless`, `must` or a project rule).
-    pub fn new(source: &str, lexicon: &Lexicon, interner: &mut Interner) -> Phrase {
+    pub fn new(source: &str, lexicon: &mut Lexicon, interner: &mut Interner) -> Phrase {
         let plain = strip_markdown(source);
         if !lexicon.spaced {
             // The whole phrase is one substring of the normalised answer.
@@ -88,7 +88,7 @@ impl Phrase {
             }
             let joins = previous_kept && word.joins_previous && !word.unspaced;
             kept.push((
-                word.folded.clone(),
+                word.folded.clone().into_owned(),
                 plain[word.range.clone()].to_owned(),
                 joins,
                 word.unspaced,
@@ -101,15 +101,17 @@ impl Phrase {
                 shown: shown.clone(),
             })
             .collect();
+        let variants = variants(&kept, lexicon);
         let mut needles_of = |first: usize, end: usize| -> Needle {
             if kept[first].3 {
                 return Needle::Substring(kept[first].0.clone());
             }
             let joined: String = kept[first..end].iter().map(|k| k.0.as_str()).collect();
-            Needle::Key(interner.id(&lexicon.key(&joined)))
+            // The key `Lexicon::key` gives, remembered: phrases repeat their words.
+            Needle::Key(lexicon.reduce(&joined, interner).key)
         };
         let mut alternatives = Vec::new();
-        for variant in variants(&kept, lexicon) {
+        for variant in variants {
             // Pushed in reverse so the all-split alternative comes out first.
             let mut stack = vec![(0usize, Vec::new())];
             while let Some((at, needles)) = stack.pop() {

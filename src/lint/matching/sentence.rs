@@ -45,11 +45,13 @@ pub fn clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
         let piece = &text[sentence.clone()];
         let mut chars = piece.char_indices().peekable();
         while let Some((at, c)) = chars.next() {
-            let followed_by_space = chars.peek().is_none_or(|&(_, next)| next.is_whitespace());
+            let followed_by_space = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+                chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
+            };
             let ends = match c {
                 '，' | '、' | '—' | '–' => true,
-                ',' => followed_by_space,
-                '-' => followed_by_space && piece[..at].ends_with(' '),
+                ',' => followed_by_space(&mut chars),
+                '-' => followed_by_space(&mut chars) && piece[..at].ends_with(' '),
                 _ => false,
             };
             if ends {

@@ -104,7 +104,8 @@ pub(crate) fn write_atomically(
 
 /// Writes `bytes` to a new file at `destination` (which must not exist) and syncs it, with the
 /// mode of `mode_of`. Only for files whose name already marks them as unfinished (a pending
-/// lock): a crash can leave such a file short, and its reader must know to distrust it.
+/// lock), or in a staging folder no reader sees before it is whole: a crash can leave such a
+/// file short, and its reader must know to distrust it.
 pub(crate) fn write_new(
     destination: &Path,
     bytes: &[u8],

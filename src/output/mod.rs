@@ -454,7 +454,10 @@ impl Stage {
         }
         let previous_is_file =
             std::fs::symlink_metadata(&previous).is_ok_and(|meta| meta.is_file());
-        file::write_atomically(
+        // Straight to its name, synced: nothing reads the stage before the commit point, so a
+        // temporary file and a rename per output would protect nothing (a killed build leaves
+        // a stage that the next one removes).
+        file::write_new(
             &destination,
             &artifact.bytes,
             previous_is_file.then_some(previous.as_path()),

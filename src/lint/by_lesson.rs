@@ -1,4 +1,5 @@
-//! The rules run lesson by lesson, so that a build checks again only the lessons that changed.
+//! The rules run lesson by lesson, so that a build checks again only the lessons that changed,
+//! and so that a check holds the plain text and matches of one lesson per core at a time.
 //!
 //! Every rule but one reads one item at a time (its question, its answer, its card block, the
 //! lesson's text around it): what it reports for a lesson depends on that lesson alone, under

@@ -2,9 +2,12 @@
 //! that neither imports the other.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
 
 /// One output file, relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Artifact {
     /// Relative path under `out/`, with `/` separators.
     pub path: PathBuf,
@@ -14,6 +17,11 @@ pub struct Artifact {
     /// cache, [`crate::cache`]): that file, which the writer links into the new `out/` instead of
     /// writing and syncing the bytes again, provided it is still this one.
     pub previous: Option<FileStamp>,
+    /// The SHA-256 of `bytes`, once computed: a build needs it for the cache entry of the
+    /// output, the entry of a build with nothing changed and the manifest's generation, and
+    /// an output read back from the last `out/` was hashed to be checked. Hashed once, kept
+    /// (`bytes` are never changed after the artifact is made).
+    sha256: OnceLock<[u8; 32]>,
 }
 
 impl Artifact {
@@ -23,9 +31,44 @@ impl Artifact {
             path: path.into(),
             bytes,
             previous: None,
+            sha256: OnceLock::new(),
         }
     }
+
+    /// An output read back from the file `previous` describes, whose SHA-256 the reader
+    /// computed (`sha256` must be that of `bytes`).
+    pub fn read_back(
+        path: impl Into<PathBuf>,
+        bytes: Vec<u8>,
+        previous: Option<FileStamp>,
+        sha256: [u8; 32],
+    ) -> Artifact {
+        debug_assert_eq!(<[u8; 32]>::from(Sha256::digest(&bytes)), sha256);
+        Artifact {
+            path: path.into(),
+            bytes,
+            previous,
+            sha256: OnceLock::from(sha256),
+        }
+    }
+
+    /// The SHA-256 of the bytes, computed on the first call only.
+    pub fn sha256(&self) -> [u8; 32] {
+        *self
+            .sha256
+            .get_or_init(|| Sha256::digest(&self.bytes).into())
+    }
 }
+
+/// Artifacts are equal when their path, bytes and origin are: whether the digest was computed
+/// yet is no part of what they are.
+impl PartialEq for Artifact {
+    fn eq(&self, other: &Artifact) -> bool {
+        self.path == other.path && self.bytes == other.bytes && self.previous == other.previous
+    }
+}
+
+impl Eq for Artifact {}
 
 /// Which file a path named when it was read: device, inode, length and modification time.
 /// cardsmith never edits a file in place (it replaces it), so the same stamp is the same bytes.

@@ -18,7 +18,6 @@
 //! after it, so they are not stored.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::stored::StoredDiagnostic;
 use super::{BuildCache, CACHE_DIR, ENTRY_LIMIT, Key, KeyBuilder, LessonUse, entry, key};
@@ -193,7 +192,7 @@ impl BuildCache {
                 .map(|artifact| entry::OutputRecord {
                     path: super::slash_path(&artifact.path),
                     len: artifact.bytes.len() as u64,
-                    sha256: key::hex(&Sha256::digest(&artifact.bytes)),
+                    sha256: key::hex(&artifact.sha256()),
                 })
                 .collect(),
             // Diagnostics and strings only: serializing cannot fail.

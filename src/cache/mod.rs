@@ -242,7 +242,7 @@ impl BuildCache {
                 .map(|artifact| entry::OutputRecord {
                     path: slash_path(&artifact.path),
                     len: artifact.bytes.len() as u64,
-                    sha256: key::hex(&Sha256::digest(&artifact.bytes)),
+                    sha256: key::hex(&artifact.sha256()),
                 })
                 .collect(),
             data: data.to_owned(),
@@ -262,10 +262,10 @@ impl BuildCache {
         let entries = used
             .entries
             .into_iter()
-            .map(|(key, (bytes, previous))| Artifact {
-                path: PathBuf::from(key.as_str()),
-                bytes,
-                previous,
+            .map(|(key, (bytes, previous))| {
+                let mut entry = Artifact::new(PathBuf::from(key.as_str()), bytes);
+                entry.previous = previous;
+                entry
             })
             .collect();
         let lessons = used
@@ -339,13 +339,12 @@ impl Place {
             return None;
         }
         let (bytes, metadata) = self.root.read_with_metadata(&path, limit).ok()?;
-        let sound =
-            bytes.len() as u64 == record.len && key::hex(&Sha256::digest(&bytes)) == record.sha256;
-        sound.then(|| Artifact {
-            path: relative.to_path_buf(),
-            bytes,
-            previous: FileStamp::of(&metadata),
-        })
+        if bytes.len() as u64 != record.len {
+            return None;
+        }
+        let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+        (key::hex(&sha256) == record.sha256)
+            .then(|| Artifact::read_back(relative, bytes, FileStamp::of(&metadata), sha256))
     }
 }
 

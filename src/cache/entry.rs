@@ -1,13 +1,15 @@
 //! The bytes of one cache entry: a header naming the format and the binary that wrote it, the
-//! payload's length and SHA-256, then the payload (JSON: the outputs the entry stands for, by
-//! path, length and SHA-256, and the renderer's own data). Anything else (truncated, a flipped
-//! bit, another format or version, not an entry at all) decodes to `None`.
+//! payload's length and SHA-256, then the payload: the length of a JSON list of the outputs the
+//! entry stands for (by path, length and SHA-256), that list, and the renderer's own data as it
+//! is (UTF-8, not a JSON string: the data of a lesson's notes is most of a rebuild's entries, and
+//! escaping it inside JSON made every read unescape it twice). Anything else (truncated, a
+//! flipped bit, another format or version, not an entry at all) decodes to `None`.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The format of entries; a new one never reads an old one.
-const MAGIC: &[u8] = b"cardsmith-cache 1\n";
+const MAGIC: &[u8] = b"cardsmith-cache 2\n";
 
 /// What identifies the binary: version, commit (build.rs) and whether it makes the PDF.
 #[cfg(feature = "pdf")]
@@ -28,7 +30,7 @@ pub(super) struct OutputRecord {
 }
 
 /// What an entry holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Payload {
     /// The outputs, in the renderer's order.
     pub outputs: Vec<OutputRecord>,
@@ -39,14 +41,21 @@ pub(super) struct Payload {
 /// The bytes of an entry holding `payload`.
 pub(super) fn encode(payload: &Payload) -> Vec<u8> {
     // Serializing plain strings and numbers cannot fail.
-    let body = serde_json::to_vec(payload).unwrap_or_default();
-    let mut bytes = Vec::with_capacity(MAGIC.len() + BINARY.len() + 41 + body.len());
+    let outputs = serde_json::to_vec(&payload.outputs).unwrap_or_default();
+    let body_len = 8 + outputs.len() + payload.data.len();
+    let mut bytes = Vec::with_capacity(MAGIC.len() + BINARY.len() + 41 + body_len);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(BINARY.as_bytes());
     bytes.push(b'\n');
-    bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&Sha256::digest(&body));
-    bytes.extend_from_slice(&body);
+    bytes.extend_from_slice(&(body_len as u64).to_le_bytes());
+    let digest_at = bytes.len();
+    bytes.extend_from_slice(&[0; 32]);
+    let body_at = bytes.len();
+    bytes.extend_from_slice(&(outputs.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&outputs);
+    bytes.extend_from_slice(payload.data.as_bytes());
+    let digest = Sha256::digest(&bytes[body_at..]);
+    bytes[digest_at..body_at].copy_from_slice(&digest);
     bytes
 }
 
@@ -61,7 +70,13 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Payload> {
     if !sound {
         return None;
     }
-    serde_json::from_slice(body).ok()
+    let (outputs_len, rest) = body.split_first_chunk::<8>()?;
+    let outputs_len = usize::try_from(u64::from_le_bytes(*outputs_len)).ok()?;
+    let (outputs, data) = rest.split_at_checked(outputs_len)?;
+    Some(Payload {
+        outputs: serde_json::from_slice(outputs).ok()?,
+        data: String::from_utf8(data.to_vec()).ok()?,
+    })
 }
 
 #[cfg(test)]
@@ -100,5 +115,23 @@ mod tests {
         let mut longer = good.clone();
         longer.push(b' ');
         assert_eq!(decode(&longer), None, "bytes after the payload");
+        let mut version_one = b"cardsmith-cache 1\n".to_vec();
+        version_one.extend_from_slice(&good[MAGIC.len()..]);
+        assert_eq!(decode(&version_one), None, "the format before this one");
+    }
+
+    #[test]
+    fn data_is_kept_as_it_is() {
+        let payload = Payload {
+            outputs: Vec::new(),
+            data: "\"quoted\" \\ é \n".to_owned(),
+        };
+        let bytes = encode(&payload);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.ends_with("\"quoted\" \\ é \n"),
+            "not escaped: {text:?}"
+        );
+        assert_eq!(decode(&bytes), Some(payload));
     }
 }

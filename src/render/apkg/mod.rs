@@ -315,32 +315,29 @@ impl NoteSet {
     ) -> Result<NoteSet, RenderError> {
         let image_limit = config.project.limits.image();
         let mut files = MediaFiles::new();
-        // Per lesson, its notes from the cache, or what rendering them needs.
-        let mut lessons = Vec::with_capacity(course.lessons.len());
-        for (index, lesson) in course.lessons.iter().enumerate() {
-            // The media are read either way: the packages hold their bytes.
-            let media_of = media::collect(course, lesson, assets, image_limit, &mut files)?;
-            let key = cache.lesson_key(index, "notes", &[]);
-            if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
-                if let Some(cached) = cached::from_data(&hit.data, index) {
-                    lessons.push(Ok(cached));
-                    continue;
-                }
-                cache.made_again(index, "notes");
-            }
-            lessons.push(Err((media_of, key)));
-        }
-        // Rendering (Markdown, highlighting, sanitizing) is most of the work, and each lesson's
-        // is its own: on rayon's threads, in lesson order.
-        let rendered: Vec<_> = lessons
+        // The media are read either way (the packages hold their bytes), in lesson order: two
+        // lessons showing one image share its packed name.
+        let media = course
+            .lessons
+            .iter()
+            .map(|lesson| media::collect(course, lesson, assets, image_limit, &mut files))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Per lesson, its notes from the cache, or rendered (Markdown, highlighting, sanitizing:
+        // most of the work). Each lesson's is its own, so on rayon's threads, in lesson order;
+        // reading an entry back is a file read and a copy of its text, worth spreading too.
+        let rendered: Vec<_> = media
             .into_par_iter()
             .enumerate()
-            .map(|(index, lesson)| match lesson {
-                Ok(cached) => (cached, Vec::new(), None),
-                Err((media_of, key)) => {
-                    let (notes, problems) = lesson_notes(course, config, index, &media_of);
-                    (notes, problems, Some(key))
+            .map(|(index, media_of)| {
+                let key = cache.lesson_key(index, "notes", &[]);
+                if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
+                    if let Some(cached) = cached::from_data(&hit.data, index) {
+                        return (cached, Vec::new(), None);
+                    }
+                    cache.made_again(index, "notes");
                 }
+                let (notes, problems) = lesson_notes(course, config, index, &media_of);
+                (notes, problems, Some(key))
             })
             .collect();
         let mut diagnostics = Vec::new();

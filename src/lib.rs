@@ -239,7 +239,10 @@ impl Parsed {
             config.project.limits.image(),
         ));
         for renderer in render::renderers() {
-            diagnostics.extend(renderer.check(&course, config));
+            diagnostics.extend(match cache {
+                Some(cache) => renderer.check_cached(&course, config, cache),
+                None => renderer.check(&course, config),
+            });
         }
         diagnostics.extend(match cache {
             None => lint::run_rules_with(&course, settings, memo),

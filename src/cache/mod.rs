@@ -16,10 +16,11 @@
 //! are not carried over. An unchanged output is linked into the new `out/`, not written again
 //! (see [`crate::artifact::FileStamp`]).
 
+mod checks;
 mod entry;
 mod fresh;
 mod key;
-mod lint;
+pub mod netstring;
 mod stored;
 
 use std::collections::BTreeMap;
@@ -62,6 +63,8 @@ pub struct BuildCache {
     /// existence, so in no lesson key: see [`BuildCache::fresh_inputs`]).
     links: Vec<Vec<PathBuf>>,
     used: Mutex<Used>,
+    /// Per lesson index, what the check stage kept and made (see [`checks`]).
+    checks: Mutex<BTreeMap<usize, checks::LessonChecks>>,
 }
 
 #[derive(Debug)]
@@ -110,6 +113,7 @@ impl BuildCache {
             lessons: Vec::new(),
             links: Vec::new(),
             used: Mutex::new(Used::default()),
+            checks: Mutex::default(),
         }
     }
 
@@ -168,6 +172,7 @@ impl BuildCache {
             lessons,
             links,
             used: Mutex::new(Used::default()),
+            checks: Mutex::default(),
         }
     }
 
@@ -255,6 +260,9 @@ impl BuildCache {
     /// The entries the next `out/` holds in [`CACHE_DIR`] (name and bytes; linked from the last
     /// `out/` when the stamp says so), and how each lesson was built.
     pub fn into_entries(self, course: &Course) -> (Vec<Artifact>, Vec<LessonUse>) {
+        for (key, data) in self.check_entries() {
+            self.put(Some(&key), &[], &data);
+        }
         let used = self
             .used
             .into_inner()

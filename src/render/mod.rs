@@ -146,6 +146,18 @@ pub trait Renderer {
         let _ = (course, config);
         Vec::new()
     }
+    /// [`Renderer::check`] in a build: the same diagnostics, in the same order, but what the
+    /// checks find in each lesson may be kept in `cache` and taken from there for the lessons
+    /// that did not change.
+    fn check_cached(
+        &self,
+        course: &Course,
+        config: &Config,
+        cache: &BuildCache,
+    ) -> Vec<Diagnostic> {
+        let _ = cache;
+        self.check(course, config)
+    }
     /// A file at the project root that this renderer keeps between builds and that is committed
     /// with the lessons (`cardsmith.lock`); `None` for a stateless format.
     fn state_file(&self) -> Option<&'static str> {

@@ -347,3 +347,85 @@ fn all_apkg_packed_again_from_the_last_one_is_the_bytes_of_a_build_without_cache
         assert_eq!(cold_outputs(&project), packed, "after editing {lesson}");
     }
 }
+
+/// `(stdout, stderr)` of `build --verbose` with `args`, the project's root shown as `[ROOT]`, and
+/// the lines that say what came from the cache, which differ between a rebuild and a cold build.
+fn build_report(project: &Project, args: &[&str]) -> (String, String, String) {
+    let mut all = vec!["build", "--verbose"];
+    all.extend_from_slice(args);
+    let output = project.cardsmith(&all).output().expect("the binary runs");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let root = project.root().display().to_string();
+    let stdout = String::from_utf8_lossy(&output.stdout).replace(&root, "[ROOT]");
+    let stderr = crate::support::stderr_of(&output, project);
+    let (cache, report): (Vec<&str>, Vec<&str>) = stderr
+        .lines()
+        .filter(|line| !line.starts_with("time:") && !line.starts_with("project:"))
+        .partition(|line| line.starts_with("cache:"));
+    (stdout, report.join("\n"), cache.join("\n"))
+}
+
+/// The Anki renderer's checks (S021 raw HTML, S023 cloze markup outside a cloze item, S025 code
+/// shown plain) and Q006 across lessons, kept per lesson: after each edit the lesson that did not
+/// change is reused, and the build reports and writes what a build without a cache does.
+#[test]
+fn checks_kept_per_lesson_report_and_write_what_a_cold_build_does() {
+    let project = two_lessons();
+    project.edit(
+        SECOND,
+        ANSWER,
+        &format!(
+            "{ANSWER} <span onclick=\"steal()\">Click</span>, a {{{{c1::mark}}}}.\n\n\
+             ```nosuchlanguage\nplain\n```\n"
+        ),
+    );
+    // The second lesson asks the seed's questions again: Q006 across the two.
+    project.run(&["build"], 0);
+    let edits = [
+        (SEED, ANSWER, EDITED, "second-lesson"),
+        // Moves every diagnostic of the second lesson: spans are stored relative to it.
+        (
+            SECOND,
+            "With a **high-water mark**.",
+            "With a **high-water mark**, as said.",
+            "pipeline-probes",
+        ),
+        (
+            SEED,
+            "### Why Parquet? {#why-parquet}",
+            "### Why use Parquet files? {#why-parquet}",
+            "second-lesson",
+        ),
+        (
+            SECOND,
+            "nosuchlanguage",
+            "nosuchlanguageeither",
+            "pipeline-probes",
+        ),
+    ];
+    for (round, (file, from, to, untouched)) in edits.into_iter().enumerate() {
+        project.edit(file, from, to);
+        let format: &[&str] = if round % 2 == 0 {
+            &[]
+        } else {
+            &["--format", "json"]
+        };
+        // Copied before the build, which writes the lock: the cold build then writes it too.
+        let cold = project.copy_without_out();
+        let (stdout, report, cache) = build_report(&project, format);
+        assert!(
+            cache.contains(&format!("cache: reused: {untouched}")),
+            "{to}: {cache}"
+        );
+        for code in ["S021", "S023", "S025", "Q006"] {
+            assert!(
+                stdout.contains(code) || report.contains(code),
+                "{to}: {code} in {stdout}{report}"
+            );
+        }
+        let (cold_stdout, cold_report, _) = build_report(&cold, format);
+        assert_eq!(stdout, cold_stdout, "{to}: stdout");
+        assert_eq!(report, cold_report, "{to}: stderr");
+        assert_eq!(project.outputs(), cold.outputs(), "{to}: out/");
+    }
+}

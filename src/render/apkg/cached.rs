@@ -3,15 +3,15 @@
 //! sanitized, its tags, cards and media), so that an unchanged lesson is not rendered again.
 //!
 //! A rebuild after one edit reads back every other lesson's notes (10,000 at the benchmark's
-//! size), so the text is made to be read cheaply: each string as its length in bytes, `:`, and
-//! the string as it is (a netstring without the comma), each number as decimal digits and `,`.
-//! No escaping, so reading is a copy of each string; as JSON the fields' HTML was unescaped
-//! quote by quote. Any text that is not exactly this shape reads as nothing.
+//! size), so the text is made to be read cheaply ([`crate::cache::netstring`]: no escaping, so
+//! reading is a copy of each string; as JSON the fields' HTML was unescaped quote by quote).
+//! Any text that is not exactly this shape reads as nothing.
 
 use std::collections::BTreeSet;
 
 use super::Note;
 use super::notetype::{self, NotetypeSpec};
+use crate::cache::netstring::{Reader, Writer};
 
 /// The text an entry keeps for `notes`.
 pub fn to_data(notes: &[Note]) -> String {
@@ -68,73 +68,7 @@ pub fn from_data(data: &str, lesson: usize) -> Option<Vec<Note>> {
             hash,
         });
     }
-    reader.0.is_empty().then_some(notes)
-}
-
-/// Writes strings and numbers as [the module](self) says.
-struct Writer<'a>(&'a mut String);
-
-impl Writer<'_> {
-    fn number(&mut self, number: usize) {
-        use std::fmt::Write;
-        // Writing into a `String` cannot fail.
-        let _ = write!(self.0, "{number},");
-    }
-
-    fn string(&mut self, text: &str) {
-        use std::fmt::Write;
-        let _ = write!(self.0, "{}:", text.len());
-        self.0.push_str(text);
-    }
-
-    fn strings<'s>(&mut self, texts: impl IntoIterator<Item = &'s String, IntoIter: ExactSizeIterator>) {
-        let texts = texts.into_iter();
-        self.number(texts.len());
-        for text in texts {
-            self.string(text);
-        }
-    }
-}
-
-/// Reads what [`Writer`] wrote; every step is `None` on anything else.
-struct Reader<'a>(&'a str);
-
-impl<'a> Reader<'a> {
-    /// Decimal digits up to `end`, which is consumed.
-    fn digits(&mut self, end: char) -> Option<usize> {
-        let (digits, rest) = self.0.split_once(end)?;
-        // `parse` takes a sign; a count never has one.
-        if digits.is_empty() || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        self.0 = rest;
-        digits.parse().ok()
-    }
-
-    fn number(&mut self) -> Option<usize> {
-        self.digits(',')
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let len = self.digits(':')?;
-        // `get` is `None` past the end and inside a character.
-        let text = self.0.get(..len)?;
-        self.0 = &self.0[len..];
-        Some(text)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_owned)
-    }
-
-    fn strings(&mut self) -> Option<Vec<String>> {
-        let count = self.number()?;
-        let mut texts = Vec::with_capacity(count.min(self.0.len()));
-        for _ in 0..count {
-            texts.push(self.string()?);
-        }
-        Some(texts)
-    }
+    reader.is_done().then_some(notes)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use syntect::util::LinesWithEndings;
 use super::html::escape;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::model::Course;
+use crate::model::{Course, Lesson};
 use crate::wording::plural;
 
 /// The prefix of every highlighting class (`hl-keyword`, `hl-string`, ...), styled in
@@ -95,11 +95,11 @@ pub fn highlight(language: &str, code: &str) -> String {
     )
 }
 
-/// S025: every fenced block of an answer that names a language and is shown plain, at its
+/// S025: every fenced block of an answer of `lesson` that names a language and is shown plain, at its
 /// opening fence (the `card` block is settings, not code).
-pub fn unhighlighted_blocks(course: &Course) -> Vec<Diagnostic> {
+pub fn unhighlighted_blocks(course: &Course, lesson: &Lesson) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (lesson, item) in course.items() {
+    for item in &lesson.items {
         let text = &course.file(lesson.file).text;
         let offset = item.answer_span.range.start;
         let Some(answer) = text.get(item.answer_span.range.clone()) else {

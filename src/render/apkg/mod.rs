@@ -38,7 +38,7 @@ use crate::cache::BuildCache;
 use crate::codes;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::{CardKind, Course, Item};
+use crate::model::{CardKind, Course, Item, Lesson};
 use crate::templates::Templates;
 use crate::wording::plural;
 
@@ -58,28 +58,29 @@ impl Renderer for ApkgRenderer {
     /// deletion in an item that is not `kind: cloze` (S023, a warning), judged on the HTML too;
     /// a code block that names a language and is shown plain (S025, a warning).
     fn check(&self, course: &Course, config: &Config) -> Vec<Diagnostic> {
-        let mut diagnostics: Vec<Diagnostic> = course
-            .items()
-            .filter(|(_, item)| {
-                item.card.kind == CardKind::Cloze && !has_deletion_in_html(&item.answer)
-            })
-            .map(|(_, item)| cloze_without_deletion(item))
+        let found = course
+            .lessons
+            .par_iter()
+            .map(|lesson| lesson_checks(course, lesson, config))
             .collect();
-        diagnostics.extend(invalid_cloze_numbers(course));
-        diagnostics.extend(highlight::unhighlighted_blocks(course));
-        diagnostics.extend(decks::check(course));
-        if config.project.apkg.sanitize_html {
-            diagnostics.extend(sanitize::unsafe_html(course));
-        }
-        diagnostics.extend(
-            course
-                .items()
-                .filter(|(_, item)| {
-                    item.card.kind != CardKind::Cloze && has_deletion_in_html(&item.answer)
-                })
-                .filter_map(|(_, item)| cloze_outside_cloze_item(course, item)),
-        );
-        diagnostics
+        in_check_order(course, found)
+    }
+
+    /// [`Renderer::check`], each lesson's findings kept in `cache` (all but the deck names',
+    /// which compare lessons): a lesson that did not change is not checked again.
+    fn check_cached(&self, course: &Course, config: &Config, cache: &BuildCache) -> Vec<Diagnostic> {
+        let found = (0..course.lessons.len())
+            .into_par_iter()
+            .map(|index| {
+                if let Some(kept) = cache.lesson_diagnostics(course, index, self.name(), CHECK_GROUPS) {
+                    return kept;
+                }
+                let found = lesson_checks(course, &course.lessons[index], config);
+                cache.put_lesson_diagnostics(course, index, self.name(), &found);
+                found
+            })
+            .collect();
+        in_check_order(course, found)
     }
 
     fn state_file(&self) -> Option<&'static str> {
@@ -170,6 +171,58 @@ impl Renderer for ApkgRenderer {
             kept_state: lock != previous && ctx.config.locked,
         })
     }
+}
+
+/// How many groups [`lesson_checks`] finds in a lesson.
+const CHECK_GROUPS: usize = 5;
+
+/// What [`ApkgRenderer::check`] finds in one lesson, in [`CHECK_GROUPS`] groups: cloze items
+/// without a deletion, deletion numbers Anki ignores, code shown plain, raw HTML the sanitiser
+/// removes (none when it is off), deletions outside cloze items.
+fn lesson_checks(course: &Course, lesson: &Lesson, config: &Config) -> Vec<Vec<Diagnostic>> {
+    vec![
+        lesson
+            .items
+            .iter()
+            .filter(|item| item.card.kind == CardKind::Cloze && !has_deletion_in_html(&item.answer))
+            .map(cloze_without_deletion)
+            .collect(),
+        invalid_cloze_numbers(course, lesson),
+        highlight::unhighlighted_blocks(course, lesson),
+        if config.project.apkg.sanitize_html {
+            sanitize::unsafe_html(course, lesson)
+        } else {
+            Vec::new()
+        },
+        lesson
+            .items
+            .iter()
+            .filter(|item| item.card.kind != CardKind::Cloze && has_deletion_in_html(&item.answer))
+            .filter_map(|item| cloze_outside_cloze_item(course, item))
+            .collect(),
+    ]
+}
+
+/// Every lesson's findings (from [`lesson_checks`]) and the deck names' in the order the checks
+/// have always reported them: each kind over the whole course in turn, the deck names after
+/// the code shown plain.
+fn in_check_order(course: &Course, mut found: Vec<Vec<Vec<Diagnostic>>>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut take_group = |diagnostics: &mut Vec<Diagnostic>, group: usize| {
+        for lesson in &mut found {
+            if let Some(kind) = lesson.get_mut(group) {
+                diagnostics.append(kind);
+            }
+        }
+    };
+    for group in 0..3 {
+        take_group(&mut diagnostics, group);
+    }
+    diagnostics.extend(decks::check(course));
+    for group in 3..CHECK_GROUPS {
+        take_group(&mut diagnostics, group);
+    }
+    diagnostics
 }
 
 /// What the user must do in Anki after this build: notes Anki keeps, notes it will not update.
@@ -614,11 +667,11 @@ fn check_all_path(all: &Path, course: &Course) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// `{{c0::...}}` and numbers above Anki's `u16` ordinals, in the answers of cloze items, at their
-/// place in the source.
-fn invalid_cloze_numbers(course: &Course) -> Vec<Diagnostic> {
+/// `{{c0::...}}` and numbers above Anki's `u16` ordinals, in the answers of `lesson`'s cloze
+/// items, at their place in the source.
+fn invalid_cloze_numbers(course: &Course, lesson: &Lesson) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (lesson, item) in course.items() {
+    for item in &lesson.items {
         if item.card.kind != CardKind::Cloze {
             continue;
         }

@@ -187,10 +187,11 @@ static ALLOWED_ATTRIBUTES: LazyLock<HashMap<&'static str, HashSet<&'static str>>
             .collect()
     });
 
-/// Warnings (S021) for what [`clean`] removes from the question and the answer of every item.
-pub fn unsafe_html(course: &Course) -> Vec<Diagnostic> {
+/// Warnings (S021) for what [`clean`] removes from the question and the answer of every item of
+/// `lesson`.
+pub fn unsafe_html(course: &Course, lesson: &Lesson) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (lesson, item) in course.items() {
+    for item in &lesson.items {
         let text = &course.file(lesson.file).text;
         for range in [&item.question_span.range, &item.answer_span.range] {
             if let Some(markdown) = text.get(range.clone()) {

@@ -43,29 +43,29 @@ pub(super) struct Plan {
 
 /// Where a layout placed one item.
 #[derive(Debug, Clone, Copy)]
-struct Placed {
+pub(super) struct Placed {
     /// The column, counted over the whole sheet: `page * columns + column`.
-    column: usize,
+    pub column: usize,
     /// The top of the item, or of its topic heading when it opens a topic.
-    top: f64,
+    pub top: f64,
     /// The item's own top, below its heading.
-    item_top: f64,
+    pub item_top: f64,
     /// Its last baseline.
-    bottom: f64,
+    pub bottom: f64,
     /// Whether a topic heading comes with it.
-    opens_topic: bool,
+    pub opens_topic: bool,
 }
 
 /// One item as [`fill`] places it.
 #[derive(Debug, Clone, Copy)]
-struct Unit {
+pub(super) struct Unit {
     /// From the top of its heading to its own top; 0 without a heading.
-    lead: f64,
+    pub lead: f64,
     /// From its top to its last baseline.
-    height: f64,
+    pub height: f64,
     /// From the previous item's last baseline to this one's top (its heading's) in one column;
     /// `None` when no layout showed that space.
-    gap: Option<f64>,
+    pub gap: Option<f64>,
 }
 
 /// The bottom margin that balances the columns of `document`, laid out with `fitted`, and the
@@ -118,7 +118,7 @@ pub(super) fn columns_of(
 /// page's top down to `bottom` (a y in points): each item in the current column if it fits above
 /// `bottom`, else at the top of the next. The column of each item and the lowest baseline, or
 /// `None` when they do not fit (an item taller than a column, or more columns than the pages have).
-fn fill(units: &[Unit], tops: &[f64], per_page: usize, bottom: f64) -> Option<(Vec<usize>, f64)> {
+pub(super) fn fill(units: &[Unit], tops: &[f64], per_page: usize, bottom: f64) -> Option<(Vec<usize>, f64)> {
     let mut columns = Vec::with_capacity(units.len());
     let (mut column, mut cursor, mut deepest) = (0, None::<f64>, f64::MIN);
     for unit in units {
@@ -148,7 +148,7 @@ fn fill(units: &[Unit], tops: &[f64], per_page: usize, bottom: f64) -> Option<(V
 
 /// Per page, where its columns' content starts (below the title on the first): the top of the
 /// first item (or heading) of each column, the same in every column of a page.
-fn column_tops(placed: &[Placed], pages: usize, per_page: usize) -> Option<Vec<f64>> {
+pub(super) fn column_tops(placed: &[Placed], pages: usize, per_page: usize) -> Option<Vec<f64>> {
     let mut tops: Vec<Option<f64>> = vec![None; pages];
     let mut previous = None;
     for item in placed {
@@ -168,7 +168,7 @@ fn column_tops(placed: &[Placed], pages: usize, per_page: usize) -> Option<Vec<f
 /// The items' heights and the spaces between them, as `placed` shows them. A space between two
 /// items that the layout put in different columns is the widest of its kind (before a topic or
 /// not) seen within a column.
-fn units(placed: &[Placed]) -> Vec<Unit> {
+pub(super) fn units(placed: &[Placed]) -> Vec<Unit> {
     let gap = |pair: &[Placed]| (pair[0].column == pair[1].column).then(|| pair[1].top - pair[0].bottom);
     let widest = |opens_topic: bool| {
         placed
@@ -194,7 +194,7 @@ fn units(placed: &[Placed]) -> Vec<Unit> {
 }
 
 /// Every item's place in `document`, from the template's marks; `None` without them.
-fn placements(view: &SheetView, layout: &Layout, document: &PagedDocument) -> Option<Vec<Placed>> {
+pub(super) fn placements(view: &SheetView, layout: &Layout, document: &PagedDocument) -> Option<Vec<Placed>> {
     let starts = marks(document, layout, "cardsmith-item")?;
     let ends = marks(document, layout, "cardsmith-item-end")?;
     let mut headings = marks(document, layout, "cardsmith-section")?.into_iter();

@@ -16,6 +16,8 @@ mod glyphs;
 #[cfg(feature = "pdf")]
 mod math;
 #[cfg(feature = "pdf")]
+mod model;
+#[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
 mod workers;

@@ -19,6 +19,8 @@
 //! [`super::balance`]) and verified with one layout; without the marks, or when the verification
 //! fails, it is bisected to 2 pt (about nine layouts).
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 use typst::WorldExt;
 use typst::diag::SourceDiagnostic;
@@ -29,6 +31,7 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
+use super::model::Model;
 use super::world::SheetWorld;
 use super::{GUTTER_MM, SheetView, overflow_diagnostic};
 use crate::codes;
@@ -97,46 +100,104 @@ pub fn fit(
 ) -> Result<FittedSheet, FitError> {
     let floor = tenths(config.min_font_size);
     let ceiling = tenths(config.max_font_size).max(floor);
-    let layout_at = |columns: u32, size: u32| layout(config, columns, size, false);
-    let fits_at = |columns: u32, size: u32| -> Result<Try<PagedDocument>, FitError> {
-        let layout = layout_at(columns, size);
+    let pages = f64::from(config.pages);
+    // The model of the latest layout that could be read (see [`super::model`]): the one nearest
+    // to the sizes still in question.
+    let model: RefCell<Option<Model>> = RefCell::new(None);
+    // The layouts at the floor that did not fit, kept to explain an overflow without redoing them.
+    let at_floor: RefCell<Vec<(usize, u32, PagedDocument)>> = RefCell::new(Vec::new());
+    let fits_at = |index: usize, columns: u32, size: u32| -> Result<Try<PagedDocument>, FitError> {
+        let layout = layout(config, columns, size, false);
         let document = compile(view, template, &layout)?;
-        Ok((fits(&document, config), pages_needed(&document, &layout), document))
+        if let Some(read) = Model::read(view, &layout, &document) {
+            *model.borrow_mut() = Some(read);
+        }
+        let fit = fits(&document, config);
+        if !fit && size == floor {
+            at_floor.borrow_mut().push((index, columns, document.clone()));
+        }
+        Ok((fit, pages_needed(&document, &layout), document))
+    };
+    let predict = |columns: u32| {
+        model
+            .borrow()
+            .as_ref()
+            .map(|model| predicted(model, config, columns, floor, ceiling).unwrap_or(0))
     };
 
-    // (size in tenths, columns, document) of the best fit so far.
-    let mut best: Option<(u32, u32, PagedDocument)> = None;
-    // The layouts at the floor that did not fit, kept to explain an overflow without redoing them.
-    let mut at_floor = Vec::new();
-    for &columns in &config.columns {
-        // Only a size larger than the best so far can win, so start the search above it.
-        let low_start = best.as_ref().map_or(floor, |(size, ..)| size + 1);
-        if low_start > ceiling {
-            break;
+    // What is known of each column count: (its place in `sheet.columns`, columns, the largest
+    // size known to fit with its layout, the smallest known not to, the last try).
+    let mut left: Vec<Candidate> = config
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, &columns)| Candidate {
+            index,
+            columns,
+            fitting: None,
+            high: ceiling + 1,
+            last: None,
+        })
+        .collect();
+    // The first try: the first column count at the ceiling, where a short lesson fits at once
+    // (then no other column count can win) and a long one is measured for the model.
+    if let Some(first) = left.first_mut() {
+        let (fit, needed, document) = fits_at(first.index, first.columns, ceiling)?;
+        first.last = Some((ceiling, needed));
+        if fit {
+            first.fitting = Some((ceiling, document));
+        } else {
+            first.high = ceiling;
         }
-        let (fit, _, document) = fits_at(columns, low_start)?;
-        if !fit {
-            if low_start == floor {
-                at_floor.push((columns, document));
-            }
-            continue;
-        }
-        let needed = pages_needed(&document, &layout_at(columns, low_start));
-        let (size, document) = largest_fitting(
-            (low_start, (true, needed, document)),
-            ceiling,
-            f64::from(config.pages),
-            |size| fits_at(columns, size),
-        )?;
-        best = Some((size, columns, document));
     }
 
-    let Some((size, columns, document)) = best else {
+    // (size in tenths, place in `sheet.columns`, columns, document) of the best fit so far: the
+    // largest size, and on a tie the column count listed first.
+    let mut best: Option<(u32, usize, u32, PagedDocument)> = None;
+    while !left.is_empty() {
+        // The column count predicted to fit the largest size goes first: the others then need
+        // only a layout each to show that they do not beat it. The order changes the number of
+        // layouts, never the answer: each column count is searched for what would beat the best.
+        let next = left
+            .iter()
+            .enumerate()
+            .max_by_key(|(place, candidate)| (predict(candidate.columns), std::cmp::Reverse(*place)))
+            .map_or(0, |(place, _)| place);
+        let candidate = left.remove(next);
+        // The smallest size at which this column count would win.
+        let low = match &best {
+            None => floor,
+            Some((size, index, ..)) if candidate.index < *index => *size,
+            Some((size, ..)) => size + 1,
+        };
+        let fitting = candidate.fitting.filter(|(size, _)| *size >= low);
+        let found = largest_fitting(
+            fitting,
+            low,
+            candidate.high,
+            pages,
+            candidate.last,
+            || predict(candidate.columns),
+            |size| fits_at(candidate.index, candidate.columns, size),
+        )?;
+        if let Some((size, document)) = found {
+            best = Some((size, candidate.index, candidate.columns, document));
+        }
+    }
+
+    let Some((size, _, columns, document)) = best else {
+        let mut at_floor = at_floor.into_inner();
+        // In the order of `sheet.columns`, as the explanation picks the first of a tie.
+        at_floor.sort_by_key(|(index, ..)| *index);
+        let at_floor: Vec<(u32, PagedDocument)> = at_floor
+            .into_iter()
+            .map(|(_, columns, document)| (columns, document))
+            .collect();
         return Err(FitError::Content(explain_overflow(
             view, config, template, &at_floor,
         )?));
     };
-    let document = balance(view, template, layout_at(columns, size), document)?;
+    let document = balance(view, template, layout(config, columns, size, false), document)?;
     let options = PdfOptions {
         // A stable identifier and no timestamp: two builds give the same bytes.
         ident: Smart::Custom(format!("cardsmith/{}", view.id)),
@@ -152,6 +213,47 @@ pub fn fit(
         columns,
         size: f64::from(size) / 10.0,
     })
+}
+
+/// What the search knows of one column count.
+struct Candidate {
+    /// Its place in `sheet.columns`: on a tie the column count listed first wins.
+    index: usize,
+    columns: u32,
+    /// The largest size known to fit, in tenths, with its layout.
+    fitting: Option<(u32, PagedDocument)>,
+    /// The smallest size known not to fit, or one past the ceiling.
+    high: u32,
+    /// The last try: size and pages needed.
+    last: Option<(u32, f64)>,
+}
+
+/// The largest size, in tenths, at which `model` predicts the sheet fits `columns` columns, from
+/// `floor` to `ceiling`; `None` when it predicts no size does. The model's lines only multiply
+/// with the size, so its answer is monotone and bisected.
+fn predicted(
+    model: &Model,
+    config: &SheetConfig,
+    columns: u32,
+    floor: u32,
+    ceiling: u32,
+) -> Option<u32> {
+    let fits_at =
+        |size: u32| model.fits(&layout(config, columns, size, false), config.pages as usize);
+    if !fits_at(floor) {
+        return None;
+    }
+    // Invariant: `low` fits, `high` does not or is past the ceiling.
+    let (mut low, mut high) = (floor, ceiling + 1);
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        if fits_at(middle) {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    Some(low)
 }
 
 /// The fitted `document` with balanced columns: laid out again with the shortest text area (the
@@ -273,36 +375,47 @@ fn explain_overflow(
 /// [`pages_needed`]), and the layout.
 pub(super) type Try<D> = (bool, f64, D);
 
-/// The largest size, in tenths of a point and at most `ceiling`, at which a layout fits, with that
-/// layout: from `fitting`, a try at a size known to fit, towards a budget of `pages`.
+/// The largest size, in tenths of a point, at least `low` and below `high` (a size known not to
+/// fit, or one past the ceiling), at which a layout fits, with that layout; `None` when none does.
+/// `fitting` is a size known to fit, if any, `last` the last try (size, pages needed).
 ///
-/// Rather than bisecting blindly, each try aims where the content should just fill the budget: the
-/// content's height grows with the size as a power (about 1 when lines are short and do not wrap,
-/// more when they do), estimated from the last two tries, the first one assuming 1. A sheet's
-/// answer is usually found in two or three layouts where bisecting from the floor to the ceiling
-/// takes eight. Two tries in a row on the same side of the answer mean the estimate is off, and
-/// the next try is the bracket's middle instead, so the search never costs much more than a
-/// bisection. The answer is the same either way: the size below which every size fits.
+/// Each try aims at the answer: where `predict` (the model of [`super::model`], read from the
+/// layouts so far) puts it, or without a model where the content should just fill the budget of
+/// `pages`: the content's height grows with the size as a power (about 1 when lines are short and
+/// do not wrap, more when they do), estimated from the last two tries, the first one assuming 1.
+/// Two tries in a row on the same side of the answer mean the estimate is off, and the next try is
+/// the bracket's middle instead, so the search never costs much more than a bisection. The answer
+/// is the same either way: the size below which every size fits.
 pub(super) fn largest_fitting<D, E>(
-    fitting: (u32, Try<D>),
-    ceiling: u32,
+    mut fitting: Option<(u32, D)>,
+    low: u32,
+    mut high: u32,
     pages: f64,
+    mut last: Option<(u32, f64)>,
+    mut predict: impl FnMut() -> Option<u32>,
     mut try_at: impl FnMut(u32) -> Result<Try<D>, E>,
-) -> Result<(u32, D), E> {
-    let (size, (_, needed, document)) = fitting;
-    // Invariant: `low` fits; `high` does not, or is past the ceiling.
-    let (mut low, mut high) = ((size, document), ceiling + 1);
-    let (mut last, mut before) = ((size, needed), None);
+) -> Result<Option<(u32, D)>, E> {
+    let mut before = None;
     let mut streak: Option<(bool, u32)> = None;
-    while high - low.0 > 1 {
-        let size = match streak {
-            Some((_, run)) if run >= 2 => low.0 + (high - low.0) / 2,
-            _ => aim(last, before, pages),
+    loop {
+        // The largest size known to fit, or as good as known (below `low` it is of no use).
+        let known = fitting
+            .as_ref()
+            .map_or(low.saturating_sub(1), |(size, _)| *size);
+        let bottom = known + 1;
+        if bottom >= high {
+            return Ok(fitting);
         }
-        .clamp(low.0 + 1, high - 1);
+        let size = match (streak, predict(), last) {
+            (Some((_, run)), ..) if run >= 2 => known + (high - known) / 2,
+            (_, Some(guess), _) => guess,
+            (_, None, Some(last)) => aim(last, before, pages),
+            (_, None, None) => high - 1,
+        }
+        .clamp(bottom, high - 1);
         let (fit, needed, document) = try_at(size)?;
         if fit {
-            low = (size, document);
+            fitting = Some((size, document));
         } else {
             high = size;
         }
@@ -310,9 +423,8 @@ pub(super) fn largest_fitting<D, E>(
             Some((side, run)) if side == fit => Some((side, run + 1)),
             _ => Some((fit, 1)),
         };
-        (before, last) = (Some(last), (size, needed));
+        (before, last) = (last, Some((size, needed)));
     }
-    Ok(low)
 }
 
 /// The size (tenths of a point) at which the content should need just `pages` pages, from the

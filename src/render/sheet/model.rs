@@ -1,0 +1,375 @@
+//! Predicting where a sheet fits from one layout, so that the size search lays out only the
+//! sizes that decide it.
+//!
+//! A layout of the sheet is the same at every size once lengths are counted in ems: the template
+//! sizes everything in ems, and a glyph's advance is its size times a fixed number. What changes
+//! with the size is only how the lines break, since the columns keep their width in points: at a
+//! size `s` a column `w` points wide is `w / s` ems wide. So one layout, read through the
+//! template's marks (see [`super::balance`]), gives every item's height, the space between items
+//! and the top of the columns in ems, and the model adds what another width does to each
+//! paragraph's lines: it breaks the item's text as typst does (first fit, at spaces, hyphens and
+//! slashes) with the advances of the embedded fonts, and moves the item's height by a baseline
+//! step per line gained or lost. The items are then placed in the columns as
+//! [`super::balance::fill`] places them.
+//!
+//! The model is a guess, never an answer: it has no kerning and no ligatures, a formula is
+//! measured by its length, and a template override may use other fonts. The search only uses it
+//! to choose which layouts to make, and decides on the layouts alone.
+
+use std::sync::LazyLock;
+
+use typst::layout::{Abs, Frame, FrameItem, Point};
+use typst::text::{FontInstance, FontStretch, FontStyle, FontVariant, FontVariations, FontWeight};
+use typst_layout::PagedDocument;
+
+use super::balance::{self, Placed, Unit};
+use super::pdf::Layout;
+use super::world::FONTS;
+use super::{LineKind, Run, SheetView};
+
+/// The template's indent of a point's or flag's marker and of its lines after the first, in ems.
+const MARKER_EM: f64 = 0.75;
+
+/// The title's size, in the item text's size (the template's `1.55 * size`).
+const TITLE_SCALE: f64 = 1.55;
+
+/// The width, in ems, a formula is guessed to take per character of its LaTeX.
+const FORMULA_EM_PER_CHAR: f64 = 0.45;
+
+/// The width, in ems, of a character no embedded font has.
+const MISSING_EM: f64 = 0.5;
+
+/// The sheet as one layout showed it, in ems, and the text of every paragraph to break anew.
+#[derive(Debug)]
+pub(super) struct Model {
+    /// The height of a page, in points.
+    page_height: f64,
+    /// The distance from one baseline to the next, in ems.
+    pitch: f64,
+    /// Per page, how far below the top margin the columns start, in ems (the title on the first).
+    tops: Vec<f64>,
+    /// Per item, its heading's lead, its height and the space before it, in ems.
+    units: Vec<Unit>,
+    /// Per item, its paragraphs and how many lines the model breaks them into at the layout's
+    /// column width.
+    items: Vec<(Vec<Paragraph>, usize)>,
+    /// The title, and its lines at the layout's text width.
+    title: (Paragraph, usize),
+}
+
+impl Model {
+    /// The model of `document`, laid out with `layout`; `None` when the template's marks are
+    /// missing or the layout cannot be read (see [`balance::placements`]).
+    pub(super) fn read(view: &SheetView, layout: &Layout, document: &PagedDocument) -> Option<Model> {
+        let size = layout.size;
+        let placed = balance::placements(view, layout, document)?;
+        let pages = document.pages().len();
+        let tops = balance::column_tops(&placed, pages, layout.columns as usize)?;
+        let page_height = document.pages().first()?.frame.height().to_pt();
+        let pitch = baseline_step(document, layout, &placed)? / size;
+        let column_em = layout.column_width / size;
+        let items = view
+            .items()
+            .map(|item| {
+                let paragraphs = paragraphs(item);
+                let lines = paragraphs.iter().map(|paragraph| paragraph.lines(column_em)).sum();
+                (paragraphs, lines)
+            })
+            .collect();
+        let title = Paragraph::of(&[Run::plain(&view.title)], Style::Bold, 0.0);
+        let title_lines = title.lines(text_width(layout) / (TITLE_SCALE * size));
+        let em = |points: f64| points / size;
+        Some(Model {
+            page_height,
+            pitch,
+            tops: tops.iter().map(|top| em(top - layout.margin)).collect(),
+            units: balance::units(&placed)
+                .into_iter()
+                .map(|unit| Unit {
+                    lead: em(unit.lead),
+                    height: em(unit.height),
+                    gap: unit.gap.map(em),
+                })
+                .collect(),
+            items,
+            title: (title, title_lines),
+        })
+    }
+
+    /// Whether the sheet should fit `pages` pages laid out with `layout`.
+    pub(super) fn fits(&self, layout: &Layout, pages: usize) -> bool {
+        let size = layout.size;
+        let column_em = layout.column_width / size;
+        // A space between items no layout showed (every topic opened a column, say) is taken to be
+        // the widest seen: a guess, like everything here.
+        let widest_gap = self
+            .units
+            .iter()
+            .filter_map(|unit| unit.gap)
+            .reduce(f64::max);
+        let units: Vec<Unit> = self
+            .units
+            .iter()
+            .zip(&self.items)
+            .map(|(unit, (paragraphs, lines))| {
+                let now: usize = paragraphs.iter().map(|paragraph| paragraph.lines(column_em)).sum();
+                let height = unit.height + self.pitch * (now as f64 - *lines as f64);
+                Unit {
+                    lead: unit.lead * size,
+                    height: height * size,
+                    gap: unit.gap.or(widest_gap).map(|gap| gap * size),
+                }
+            })
+            .collect();
+        let (title, title_lines) = &self.title;
+        let title_now = title.lines(text_width(layout) / (TITLE_SCALE * size));
+        let title_change = TITLE_SCALE * self.pitch * (title_now as f64 - *title_lines as f64);
+        let tops: Vec<f64> = (0..pages)
+            .map(|page| {
+                let below = self.tops.get(page).copied().unwrap_or(0.0);
+                let title = if page == 0 { title_change } else { 0.0 };
+                layout.margin + (below + title) * size
+            })
+            .collect();
+        let bottom = self.page_height - layout.bottom;
+        balance::fill(&units, &tops, layout.columns as usize, bottom).is_some()
+    }
+}
+
+/// The width of the text area, in points.
+fn text_width(layout: &Layout) -> f64 {
+    let columns = f64::from(layout.columns);
+    columns * layout.column_width + (columns - 1.0) * layout.gutter
+}
+
+/// The most common distance between two baselines inside an item, in points: the step a line
+/// more or less moves the item's end by. `None` when no item has two lines.
+fn baseline_step(document: &PagedDocument, layout: &Layout, placed: &[Placed]) -> Option<f64> {
+    let per_page = layout.columns as usize;
+    let step = layout.column_width + layout.gutter;
+    let mut baselines: Vec<Vec<(f64, f64)>> = Vec::new();
+    for page in document.pages() {
+        let mut found = Vec::new();
+        collect_baselines(&page.frame, Point::zero(), &mut found);
+        baselines.push(found);
+    }
+    let mut steps = Vec::new();
+    for item in placed {
+        let (page, column) = (item.column / per_page, item.column % per_page);
+        let left = layout.margin + column as f64 * step - 0.5;
+        let right = left + layout.column_width + 1.0;
+        let mut ys: Vec<f64> = baselines
+            .get(page)?
+            .iter()
+            .filter(|(x, y)| (left..right).contains(x) && *y > item.item_top && *y <= item.bottom + 0.25)
+            .map(|&(_, y)| y)
+            .collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup_by(|a, b| (*a - *b).abs() < 0.25);
+        steps.extend(ys.windows(2).map(|pair| pair[1] - pair[0]));
+    }
+    steps.sort_by(f64::total_cmp);
+    steps.get(steps.len() / 2).copied()
+}
+
+/// Where every text baseline of `frame` starts: (x, y) in points.
+fn collect_baselines(frame: &Frame, origin: Point, found: &mut Vec<(f64, f64)>) {
+    for (position, item) in frame.items() {
+        let at = origin + *position;
+        match item {
+            FrameItem::Group(group) => collect_baselines(
+                &group.frame,
+                at + Point::new(group.transform.tx, group.transform.ty),
+                found,
+            ),
+            FrameItem::Text(_) => found.push((at.x.to_pt(), at.y.to_pt())),
+            _ => {}
+        }
+    }
+}
+
+/// The paragraphs of an item as the embedded template sets them: the question in bold, then
+/// each line, a point's and a flag's after a marker with its further lines indented.
+fn paragraphs(item: &super::SheetItem) -> Vec<Paragraph> {
+    let mut paragraphs = vec![Paragraph::of(&item.question, Style::Bold, 0.0)];
+    for line in &item.lines {
+        let (style, indent) = match line.kind {
+            LineKind::Point => (Style::Regular, MARKER_EM),
+            LineKind::Flag => (Style::Italic, MARKER_EM),
+            LineKind::Text => (Style::Regular, 0.0),
+        };
+        paragraphs.push(Paragraph::of(&line.runs, style, indent));
+    }
+    paragraphs
+}
+
+/// A paragraph as the pieces a line can break between.
+#[derive(Debug)]
+struct Paragraph {
+    /// Each piece's width and the width of the space after it, in ems.
+    pieces: Vec<(f64, f64)>,
+    /// The marker before the first line and the indent of the others, in ems.
+    indent: f64,
+}
+
+impl Paragraph {
+    fn of(runs: &[Run], base: Style, indent: f64) -> Paragraph {
+        let mut pieces = Vec::new();
+        let (mut width, mut space) = (indent, 0.0);
+        let mut close = |width: &mut f64, space: &mut f64| {
+            if *width > 0.0 || *space > 0.0 {
+                pieces.push((*width, *space));
+            }
+            (*width, *space) = (0.0, 0.0);
+        };
+        for run in runs {
+            if run.math {
+                // A formula does not break: one piece, measured by its length.
+                if space > 0.0 {
+                    close(&mut width, &mut space);
+                }
+                width += FORMULA_EM_PER_CHAR * run.text.chars().count() as f64;
+                continue;
+            }
+            let face = base.with(run).face();
+            for c in run.text.chars() {
+                let advance = advance(face, c);
+                if c == ' ' {
+                    space += advance;
+                    continue;
+                }
+                if space > 0.0 {
+                    close(&mut width, &mut space);
+                }
+                width += advance;
+                // typst may break after a hyphen or a slash inside a word.
+                if matches!(c, '-' | '/' | '–' | '—') {
+                    close(&mut width, &mut space);
+                }
+            }
+        }
+        close(&mut width, &mut space);
+        Paragraph { pieces, indent }
+    }
+
+    /// How many lines typst's first-fit breaking gives in a column `width` ems wide: each line
+    /// takes pieces while they fit (a space at the end of a line takes no room), the lines after
+    /// the first are indented, and a piece wider than a line has a line of its own.
+    fn lines(&self, width: f64) -> usize {
+        let mut lines = 1;
+        let (mut used, mut space, mut empty, mut room) = (0.0, 0.0, true, width);
+        for &(piece, after) in &self.pieces {
+            if !empty && used + space + piece > room + 1e-6 {
+                lines += 1;
+                room = width - self.indent;
+                (used, empty) = (0.0, true);
+            }
+            used += if empty { piece } else { space + piece };
+            (space, empty) = (after, false);
+        }
+        lines
+    }
+}
+
+/// The styles the template sets text in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    Regular,
+    Bold,
+    Italic,
+    BoldItalic,
+    Code,
+}
+
+impl Style {
+    /// This style with a run's own emphasis on top.
+    fn with(self, run: &Run) -> Style {
+        if run.code {
+            return Style::Code;
+        }
+        let bold = run.strong || matches!(self, Style::Bold | Style::BoldItalic);
+        let italic = run.emph || matches!(self, Style::Italic | Style::BoldItalic);
+        match (bold, italic) {
+            (false, false) => Style::Regular,
+            (true, false) => Style::Bold,
+            (false, true) => Style::Italic,
+            (true, true) => Style::BoldItalic,
+        }
+    }
+
+    fn face(self) -> Option<&'static FontInstance> {
+        let faces = &*FACES;
+        match self {
+            Style::Regular => faces.regular.as_ref(),
+            Style::Bold => faces.bold.as_ref(),
+            Style::Italic => faces.italic.as_ref(),
+            Style::BoldItalic => faces.bold_italic.as_ref(),
+            Style::Code => faces.code.as_ref(),
+        }
+    }
+}
+
+/// The embedded faces the template uses.
+struct Faces {
+    regular: Option<FontInstance>,
+    bold: Option<FontInstance>,
+    italic: Option<FontInstance>,
+    bold_italic: Option<FontInstance>,
+    code: Option<FontInstance>,
+}
+
+static FACES: LazyLock<Faces> = LazyLock::new(|| {
+    let face = |family: &str, style: FontStyle, weight: FontWeight| {
+        let variant = FontVariant::new(style, weight, FontStretch::NORMAL);
+        let index = FONTS.book().select(family, variant)?;
+        let font = FONTS.font(index)?;
+        Some(font.instantiate(variant, Abs::pt(10.0), &FontVariations::default()))
+    };
+    let serif = "libertinus serif";
+    Faces {
+        regular: face(serif, FontStyle::Normal, FontWeight::REGULAR),
+        bold: face(serif, FontStyle::Normal, FontWeight::BOLD),
+        italic: face(serif, FontStyle::Italic, FontWeight::REGULAR),
+        bold_italic: face(serif, FontStyle::Italic, FontWeight::BOLD),
+        code: face("dejavu sans mono", FontStyle::Normal, FontWeight::REGULAR),
+    }
+});
+
+/// The advance of `c` in `face`, in ems.
+fn advance(face: Option<&FontInstance>, c: char) -> f64 {
+    face.and_then(|face| {
+        let glyph = face.ttf().glyph_index(c)?;
+        face.x_advance(glyph.0)
+    })
+    .map_or(MISSING_EM, |advance| advance.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paragraph;
+
+    fn paragraph(pieces: &[f64], indent: f64) -> Paragraph {
+        Paragraph {
+            pieces: pieces.iter().map(|&width| (width, 0.25)).collect(),
+            indent,
+        }
+    }
+
+    #[test]
+    fn lines_break_first_fit_and_a_trailing_space_takes_no_room() {
+        // 2 + .25 + 2 = 4.25 fits 4.25; the third piece starts a line.
+        let text = paragraph(&[2.0, 2.0, 2.0], 0.0);
+        assert_eq!(text.lines(4.25), 2);
+        assert_eq!(text.lines(6.5), 1);
+        assert_eq!(text.lines(4.2), 3);
+        // A piece wider than the line still takes one line.
+        assert_eq!(paragraph(&[9.0, 1.0], 0.0).lines(4.0), 2);
+    }
+
+    #[test]
+    fn lines_after_the_first_are_indented() {
+        // 3 and 0.5 share a line 4 wide (3.75), not one indented to 3.25.
+        assert_eq!(paragraph(&[3.0, 3.0, 0.5], 0.0).lines(4.0), 2);
+        assert_eq!(paragraph(&[3.0, 3.0, 0.5], 0.75).lines(4.0), 3);
+    }
+}

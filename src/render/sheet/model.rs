@@ -39,9 +39,27 @@ const FORMULA_EM_PER_CHAR: f64 = 0.45;
 /// The width, in ems, of a character no embedded font has.
 const MISSING_EM: f64 = 0.5;
 
+/// The text of a sheet as the model breaks it: per item its paragraphs, and the title. Measured
+/// once per fit, whatever the number of layouts read.
+#[derive(Debug)]
+pub(super) struct Text {
+    items: Vec<Vec<Paragraph>>,
+    title: Paragraph,
+}
+
+impl Text {
+    pub(super) fn of(view: &SheetView) -> Text {
+        Text {
+            items: view.items().map(paragraphs).collect(),
+            title: Paragraph::of(&[Run::plain(&view.title)], Style::Bold, 0.0),
+        }
+    }
+}
+
 /// The sheet as one layout showed it, in ems, and the text of every paragraph to break anew.
 #[derive(Debug)]
-pub(super) struct Model {
+pub(super) struct Model<'text> {
+    text: &'text Text,
     /// The height of a page, in points.
     page_height: f64,
     /// The distance from one baseline to the next, in ems.
@@ -50,17 +68,22 @@ pub(super) struct Model {
     tops: Vec<f64>,
     /// Per item, its heading's lead, its height and the space before it, in ems.
     units: Vec<Unit>,
-    /// Per item, its paragraphs and how many lines the model breaks them into at the layout's
-    /// column width.
-    items: Vec<(Vec<Paragraph>, usize)>,
-    /// The title, and its lines at the layout's text width.
-    title: (Paragraph, usize),
+    /// Per item, how many lines the model breaks its paragraphs into at the layout's column
+    /// width.
+    lines: Vec<usize>,
+    /// The title's lines at the layout's text width.
+    title_lines: usize,
 }
 
-impl Model {
-    /// The model of `document`, laid out with `layout`; `None` when the template's marks are
-    /// missing or the layout cannot be read (see [`balance::placements`]).
-    pub(super) fn read(view: &SheetView, layout: &Layout, document: &PagedDocument) -> Option<Model> {
+impl<'text> Model<'text> {
+    /// The model of `document`, laid out with `layout`, for `text` (the view's); `None` when the
+    /// template's marks are missing or the layout cannot be read (see [`balance::placements`]).
+    pub(super) fn read(
+        text: &'text Text,
+        view: &SheetView,
+        layout: &Layout,
+        document: &PagedDocument,
+    ) -> Option<Model<'text>> {
         let size = layout.size;
         let placed = balance::placements(view, layout, document)?;
         let pages = document.pages().len();
@@ -68,18 +91,17 @@ impl Model {
         let page_height = document.pages().first()?.frame.height().to_pt();
         let pitch = baseline_step(document, layout, &placed)? / size;
         let column_em = layout.column_width / size;
-        let items = view
-            .items()
-            .map(|item| {
-                let paragraphs = paragraphs(item);
-                let lines = paragraphs.iter().map(|paragraph| paragraph.lines(column_em)).sum();
-                (paragraphs, lines)
-            })
+        let lines = text
+            .items
+            .iter()
+            .map(|paragraphs| lines_of(paragraphs, column_em))
             .collect();
-        let title = Paragraph::of(&[Run::plain(&view.title)], Style::Bold, 0.0);
-        let title_lines = title.lines(text_width(layout) / (TITLE_SCALE * size));
+        let title_lines = text
+            .title
+            .lines(text_width(layout) / (TITLE_SCALE * size));
         let em = |points: f64| points / size;
         Some(Model {
+            text,
             page_height,
             pitch,
             tops: tops.iter().map(|top| em(top - layout.margin)).collect(),
@@ -91,8 +113,8 @@ impl Model {
                     gap: unit.gap.map(em),
                 })
                 .collect(),
-            items,
-            title: (title, title_lines),
+            lines,
+            title_lines,
         })
     }
 
@@ -110,9 +132,9 @@ impl Model {
         let units: Vec<Unit> = self
             .units
             .iter()
-            .zip(&self.items)
+            .zip(self.text.items.iter().zip(&self.lines))
             .map(|(unit, (paragraphs, lines))| {
-                let now: usize = paragraphs.iter().map(|paragraph| paragraph.lines(column_em)).sum();
+                let now = lines_of(paragraphs, column_em);
                 let height = unit.height + self.pitch * (now as f64 - *lines as f64);
                 Unit {
                     lead: unit.lead * size,
@@ -121,9 +143,8 @@ impl Model {
                 }
             })
             .collect();
-        let (title, title_lines) = &self.title;
-        let title_now = title.lines(text_width(layout) / (TITLE_SCALE * size));
-        let title_change = TITLE_SCALE * self.pitch * (title_now as f64 - *title_lines as f64);
+        let title_now = self.text.title.lines(text_width(layout) / (TITLE_SCALE * size));
+        let title_change = TITLE_SCALE * self.pitch * (title_now as f64 - self.title_lines as f64);
         let tops: Vec<f64> = (0..pages)
             .map(|page| {
                 let below = self.tops.get(page).copied().unwrap_or(0.0);
@@ -134,6 +155,11 @@ impl Model {
         let bottom = self.page_height - layout.bottom;
         balance::fill(&units, &tops, layout.columns as usize, bottom).is_some()
     }
+}
+
+/// How many lines an item's paragraphs take in a column `width` ems wide.
+fn lines_of(paragraphs: &[Paragraph], width: f64) -> usize {
+    paragraphs.iter().map(|paragraph| paragraph.lines(width)).sum()
 }
 
 /// The width of the text area, in points.

@@ -31,7 +31,7 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
-use super::model::Model;
+use super::model::{Model, Text};
 use super::world::SheetWorld;
 use super::{GUTTER_MM, SheetView, overflow_diagnostic};
 use crate::codes;
@@ -103,13 +103,14 @@ pub fn fit(
     let pages = f64::from(config.pages);
     // The model of the latest layout that could be read (see [`super::model`]): the one nearest
     // to the sizes still in question.
+    let text = Text::of(view);
     let model: RefCell<Option<Model>> = RefCell::new(None);
     // The layouts at the floor that did not fit, kept to explain an overflow without redoing them.
     let at_floor: RefCell<Vec<(usize, u32, PagedDocument)>> = RefCell::new(Vec::new());
     let fits_at = |index: usize, columns: u32, size: u32| -> Result<Try<PagedDocument>, FitError> {
         let layout = layout(config, columns, size, false);
         let document = compile(view, template, &layout)?;
-        if let Some(read) = Model::read(view, &layout, &document) {
+        if let Some(read) = Model::read(&text, view, &layout, &document) {
             *model.borrow_mut() = Some(read);
         }
         let fit = fits(&document, config);

@@ -4,6 +4,7 @@
 //! Keeping the world this closed is what makes the PDF the same on every machine: no system font
 //! can change the layout, and no date can change the bytes.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
@@ -33,19 +34,14 @@ pub struct SheetWorld {
 impl SheetWorld {
     /// A world whose main file is `template`, with `inputs` as `sys.inputs`.
     pub fn new(template: &str, inputs: Vec<(&str, String)>) -> SheetWorld {
-        let path = VirtualPath::new("/sheet.typ").expect("`/sheet.typ` is a valid virtual path");
-        let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
         let mut dict = Dict::new();
         for (key, value) in inputs {
             dict.insert(key.into(), value.into_value());
         }
-        let scope_path = VirtualPath::new("/cardsmith-math.typ")
-            .expect("`/cardsmith-math.typ` is a valid virtual path");
-        let scope_id = FileId::new(RootedPath::new(VirtualRoot::Project, scope_path));
         SheetWorld {
             library: LazyHash::new(Library::builder().with_inputs(dict).build()),
-            main: Source::new(id, template.to_owned()),
-            math_scope: Source::new(scope_id, super::math::SCOPE_SOURCE.to_owned()),
+            main: parsed(template),
+            math_scope: MATH_SCOPE.clone(),
         }
     }
 
@@ -89,6 +85,35 @@ impl World for SheetWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
+}
+
+/// `/cardsmith-math.typ`, parsed once per process.
+static MATH_SCOPE: LazyLock<Source> = LazyLock::new(|| {
+    let path = VirtualPath::new("/cardsmith-math.typ")
+        .expect("`/cardsmith-math.typ` is a valid virtual path");
+    let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
+    Source::new(id, super::math::SCOPE_SOURCE.to_owned())
+});
+
+thread_local! {
+    /// The template last parsed on this thread: a fit lays the same one out several times.
+    static TEMPLATE: RefCell<Option<Source>> = const { RefCell::new(None) };
+}
+
+/// `template` as `/sheet.typ`, parsed, or the same source again when it is the last one parsed on
+/// this thread.
+fn parsed(template: &str) -> Source {
+    TEMPLATE.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(source) = last.as_ref().filter(|source| source.text() == template) {
+            return source.clone();
+        }
+        let path = VirtualPath::new("/sheet.typ").expect("`/sheet.typ` is a valid virtual path");
+        let id = FileId::new(RootedPath::new(VirtualRoot::Project, path));
+        let source = Source::new(id, template.to_owned());
+        *last = Some(source.clone());
+        source
+    })
 }
 
 fn not_found(id: FileId) -> FileError {

@@ -115,7 +115,7 @@ impl BuildCache {
         let place = self.place.as_ref()?;
         let path = place.out_dir.join(CACHE_DIR).join(fresh_name().as_str());
         let (bytes, _) = place.root.read_with_metadata(&path, ENTRY_LIMIT).ok()?;
-        let payload = entry::decode(&bytes)?;
+        let payload = entry::decode(bytes, &fresh_name())?;
         let stored: Stored = serde_json::from_str(&payload.data).ok()?;
         // The inputs first: reading every output back is the dear part.
         if stored.inputs != inputs.as_str() {
@@ -198,9 +198,11 @@ impl BuildCache {
             // Diagnostics and strings only: serializing cannot fail.
             data: serde_json::to_string(&stored).unwrap_or_default(),
         };
+        let name = fresh_name();
+        let bytes = entry::encode(&name, &payload);
         self.lock()
             .entries
-            .insert(fresh_name(), (entry::encode(&payload), None));
+            .insert(name, super::NextEntry::Made(bytes));
     }
 }
 

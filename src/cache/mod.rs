@@ -78,10 +78,20 @@ struct Place {
 /// What a build did with the cache.
 #[derive(Debug, Default)]
 struct Used {
-    /// Entries for the next `out/`: those read (bytes kept, linked if possible) and those made.
-    entries: BTreeMap<Key, (Vec<u8>, Option<FileStamp>)>,
+    /// Entries for the next `out/`: those read and those made.
+    entries: BTreeMap<Key, NextEntry>,
     /// Per lesson index, per renderer: reused (`true`) or made again.
     lessons: BTreeMap<usize, BTreeMap<&'static str, bool>>,
+}
+
+/// An entry of the next `out/`.
+#[derive(Debug)]
+enum NextEntry {
+    /// Made by this build (or read where files have no stamps): its bytes, to write.
+    Made(Vec<u8>),
+    /// Read from the last `out/`, where it is the file the stamp describes: linked into the next
+    /// one. Its bytes are not kept (they are most of what a rebuild reads).
+    Kept(FileStamp),
 }
 
 /// What an entry gave back.
@@ -252,13 +262,15 @@ impl BuildCache {
                 .collect(),
             data: data.to_owned(),
         };
+        let bytes = entry::encode(key, &payload);
         self.lock()
             .entries
-            .insert(key.clone(), (entry::encode(&payload), None));
+            .insert(key.clone(), NextEntry::Made(bytes));
     }
 
-    /// The entries the next `out/` holds in [`CACHE_DIR`] (name and bytes; linked from the last
-    /// `out/` when the stamp says so), and how each lesson was built.
+    /// The entries the next `out/` holds in [`CACHE_DIR`] (name and bytes; an entry read from the
+    /// last `out/` has no bytes, only the stamp of the file to link or copy), and how each lesson
+    /// was built.
     pub fn into_entries(self, course: &Course) -> (Vec<Artifact>, Vec<LessonUse>) {
         for (key, data) in self.check_entries() {
             self.put(Some(&key), &[], &data);
@@ -270,10 +282,13 @@ impl BuildCache {
         let entries = used
             .entries
             .into_iter()
-            .map(|(key, (bytes, previous))| {
-                let mut entry = Artifact::new(PathBuf::from(key.as_str()), bytes);
-                entry.previous = previous;
-                entry
+            .map(|(key, next)| match next {
+                NextEntry::Made(bytes) => Artifact::new(PathBuf::from(key.as_str()), bytes),
+                NextEntry::Kept(stamp) => {
+                    let mut entry = Artifact::new(PathBuf::from(key.as_str()), Vec::new());
+                    entry.previous = Some(stamp);
+                    entry
+                }
             })
             .collect();
         let lessons = used
@@ -300,14 +315,16 @@ impl BuildCache {
         let place = self.place.as_ref()?;
         let path = place.out_dir.join(CACHE_DIR).join(key.as_str());
         let (bytes, metadata) = place.root.read_with_metadata(&path, ENTRY_LIMIT).ok()?;
-        let payload = entry::decode(&bytes)?;
+        let next = match FileStamp::of(&metadata) {
+            Some(stamp) => NextEntry::Kept(stamp),
+            None => NextEntry::Made(bytes.clone()),
+        };
+        let payload = entry::decode(bytes, key)?;
         let mut artifacts = Vec::with_capacity(payload.outputs.len());
         for output in &payload.outputs {
             artifacts.push(place.output(output)?);
         }
-        self.lock()
-            .entries
-            .insert(key.clone(), (bytes, FileStamp::of(&metadata)));
+        self.lock().entries.insert(key.clone(), next);
         Some(Hit {
             artifacts,
             data: payload.data,

@@ -216,6 +216,25 @@ fn damaged_entries_are_ignored_and_made_again() {
 }
 
 #[test]
+fn an_entry_under_another_entry_s_name_is_not_trusted() {
+    let (project, fresh) = built_two_lessons();
+    let stored = entries(&project);
+    let bytes: Vec<Vec<u8>> = stored
+        .iter()
+        .map(|entry| std::fs::read(entry).expect("entry"))
+        .collect();
+    // Each entry's bytes, sound in themselves, under the next one's name.
+    for (at, entry) in stored.iter().enumerate() {
+        std::fs::write(entry, &bytes[(at + 1) % bytes.len()]).expect("swap");
+    }
+    let (made, reused) = build_verbose(&project);
+    assert_eq!(made.len(), 2, "every lesson made again: {made:?}");
+    assert!(reused.is_empty(), "{reused:?}");
+    assert_eq!(project.outputs(), fresh);
+    assert_eq!(entries(&project), stored, "the entries are sound again");
+}
+
+#[test]
 fn an_output_changed_or_deleted_in_out_is_made_again() {
     let (project, fresh) = built_two_lessons();
     project.write("out/pipeline-probes.md", "edited by hand\n");

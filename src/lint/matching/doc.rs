@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::lexicon::{Interner, Lexicon};
+use super::lexicon::{Heads, Interner, Lexicon};
 use super::negation::{self, Negation};
 use super::normalise::{self, Word};
 use super::sentence;
@@ -24,8 +24,8 @@ pub struct Unit {
 pub struct Wanted {
     /// Sorted.
     keys: Vec<u32>,
-    /// Every stem that may reduce to one of the keys, sorted (see [`Lexicon::may_key`]).
-    stems: Vec<Box<[u8]>>,
+    /// Every stem that may reduce to one of the keys (see [`Lexicon::may_key`]).
+    stems: Heads,
 }
 
 impl Wanted {
@@ -37,9 +37,10 @@ impl Wanted {
         for key in keys.iter().filter_map(|&id| interner.key(id)) {
             lexicon.stems_of(key, &mut stems);
         }
-        stems.sort_unstable();
-        stems.dedup();
-        Wanted { keys, stems }
+        Wanted {
+            keys,
+            stems: Heads::new(stems),
+        }
     }
 
     fn contains(&self, key: u32) -> bool {
@@ -48,11 +49,8 @@ impl Wanted {
 
     /// Whether `key` may be one of the keys, judged by its first four bytes.
     fn may_be(&self, key: &str) -> bool {
-        let head = &key.as_bytes()[..key.len().min(4)];
-        let at = self.stems.partition_point(|stem| **stem < *head);
         self.stems
-            .get(at)
-            .is_some_and(|stem| stem.starts_with(head))
+            .any_starts_with(&key.as_bytes()[..key.len().min(4)])
     }
 }
 
@@ -95,7 +93,9 @@ impl Doc {
         }
         let mut refers_back = vec![false; sentences.len()];
         let mut index = Vec::new();
-        let mut reduced = Vec::with_capacity(words.len());
+        // Per word: its stem (spaced words only), and whether that differs from the word.
+        let mut reduced: Vec<Option<(super::lexicon::Reduced, bool)>> =
+            Vec::with_capacity(words.len());
         let (mut sentence, mut clause) = (0, 0);
         let mut joined = String::new();
         let mut stems = String::new();
@@ -105,7 +105,7 @@ impl Doc {
             clause = advance(&clauses, clause, word.range.start);
             if in_paragraph.get(sentence).copied().unwrap_or(false)
                 && !refers_back[sentence]
-                && (after_colon[sentence] || lexicon.words.anaphora.contains(&word.folded.as_ref()))
+                && (after_colon[sentence] || is_one_of(lexicon.words.anaphora, &word.folded))
             {
                 refers_back[sentence] = true;
             }
@@ -114,9 +114,10 @@ impl Doc {
                 reduced.push(None);
                 interner.get(&word.folded)
             } else {
-                let word = lexicon.reduce(&word.folded, interner);
-                let key = word.key;
-                reduced.push(Some(word));
+                let word_reduced = lexicon.reduce(&word.folded, interner);
+                let key = word_reduced.key;
+                let differs = *word_reduced.stem != *word.folded;
+                reduced.push(Some((word_reduced, differs)));
                 Some(key)
             };
             let unit = |first: usize| Unit {
@@ -140,14 +141,20 @@ impl Doc {
                 } else {
                     None
                 };
-                // Parts that are their own stems join to the compound already indexed.
-                let mut changed = false;
-                stems.clear();
-                for (part, reduced) in parts.iter().zip(&reduced[at + 1 - span..]) {
-                    // A compound holds spaced words only, each reduced above.
-                    let stem = reduced.as_ref().map_or(&*part.folded, |word| &*word.stem);
-                    changed |= *stem != *part.folded;
-                    stems.push_str(stem);
+                // Parts that are their own stems join to the compound already indexed. A
+                // compound holds spaced words only, each reduced above.
+                let reduced_parts = &reduced[at + 1 - span..];
+                let changed = reduced_parts[..span]
+                    .iter()
+                    .any(|reduced| reduced.as_ref().is_some_and(|(_, differs)| *differs));
+                if changed {
+                    stems.clear();
+                    for (part, reduced) in parts.iter().zip(reduced_parts) {
+                        let stem = reduced
+                            .as_ref()
+                            .map_or(&*part.folded, |(word, _)| &*word.stem);
+                        stems.push_str(stem);
+                    }
                 }
                 if changed
                     && wanted.may_be(&stems)
@@ -185,6 +192,14 @@ impl Doc {
             .iter()
             .find(|negation| negation.blocks(range, matched))
     }
+}
+
+/// Whether `word` is in `list`, comparing first bytes and lengths before any `memcmp`.
+fn is_one_of(list: &[&str], word: &str) -> bool {
+    let bytes = word.as_bytes();
+    list.iter().any(|known| {
+        known.len() == bytes.len() && known.as_bytes().first() == bytes.first() && *known == word
+    })
 }
 
 /// [`sentence::index_of`] for an offset at or after the one `from` was found for.

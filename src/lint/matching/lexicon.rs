@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use rust_stemmers::Stemmer;
 
 use super::language::{self, Words};
@@ -72,6 +72,62 @@ pub struct Lexicon {
     members: HashMap<String, Vec<String>>,
     /// The stemmer keeps the first bytes of a long ASCII word (see [`Lexicon::may_key`]).
     keeps_head: bool,
+    /// The longest irregular form, in bytes: a longer word is none (no lookup needed).
+    longest_irregular: usize,
+    /// The stop words, for lookup without comparing each.
+    stop: HashSet<&'static str>,
+    /// Folded compound → its matching key, remembered: short compounds (`the lag`, `is a`),
+    /// which no filter rules out, repeat, and a stem costs thousands of instructions.
+    compound_keys: HashMap<Box<str>, Box<str>>,
+}
+
+/// Sorted byte strings (stems), for asking whether any starts with given bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Heads {
+    /// Sorted, no repeats.
+    stems: Vec<Box<[u8]>>,
+    /// The first eight bytes of each stem, big-endian, zero-padded: sorted as `stems` is.
+    packed: Vec<u64>,
+}
+
+/// The first eight bytes of `bytes` as a big-endian number, zero-padded: numbers compare as the
+/// byte strings do.
+fn pack(bytes: &[u8]) -> u64 {
+    let mut eight = [0u8; 8];
+    let n = bytes.len().min(8);
+    eight[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(eight)
+}
+
+impl Heads {
+    /// The heads of `stems`, in any order, repeats allowed.
+    pub fn new(mut stems: Vec<Box<[u8]>>) -> Heads {
+        stems.sort_unstable();
+        stems.dedup();
+        let packed = stems.iter().map(|stem| pack(stem)).collect();
+        Heads { stems, packed }
+    }
+
+    /// Whether some stem starts with `head`.
+    pub fn any_starts_with(&self, head: &[u8]) -> bool {
+        // Up to eight bytes with no zero byte (words never hold one): the packed stems whose
+        // first `head.len()` bytes are `head` are those from the first not below it, compared
+        // as numbers, without a `memcmp` call. A zero byte in `head` would match a shorter
+        // stem's padding, so such a head takes the byte-string path.
+        if (1..=8).contains(&head.len()) && !head.contains(&0) {
+            let key = pack(head);
+            let mask = u64::MAX << (8 * (8 - head.len()));
+            let at = self.packed.partition_point(|&packed| packed < key);
+            return self
+                .packed
+                .get(at)
+                .is_some_and(|&packed| packed & mask == key);
+        }
+        let at = self.stems.partition_point(|stem| **stem < *head);
+        self.stems
+            .get(at)
+            .is_some_and(|stem| stem.starts_with(head))
+    }
 }
 
 /// The shortest ASCII word whose first bytes the English stemmer is known to keep (see
@@ -107,7 +163,11 @@ impl Lexicon {
             memo: HashMap::default(),
             members: HashMap::default(),
             keeps_head: code == "en",
+            longest_irregular: 0,
+            stop: words.stop.iter().copied().collect(),
+            compound_keys: HashMap::default(),
         };
+        lexicon.longest_irregular = lexicon.irregular.keys().map(String::len).max().unwrap_or(0);
         lexicon.intensified = words
             .intensified
             .iter()
@@ -171,27 +231,30 @@ impl Lexicon {
     /// bytes start the stem, so some stem in `stems` must start with them. The recodings after
     /// the stemmer are undone in [`Lexicon::stems_of`]; an irregular form is replaced before
     /// stemming, so it is always stemmed. Tests check the rule on real and generated words.
-    pub fn may_key(&self, folded: &str, stems: &[Box<[u8]>]) -> bool {
+    pub fn may_key(&self, folded: &str, stems: &Heads) -> bool {
         let bytes = folded.as_bytes();
-        if !self.keeps_head
-            || bytes.len() < KEPT_HEAD_FROM
-            || !folded.is_ascii()
-            || self.irregular.contains_key(folded)
-        {
+        if !self.keeps_head || bytes.len() < KEPT_HEAD_FROM || !folded.is_ascii() {
             return true;
         }
         let first_vowel = bytes
             .iter()
-            .position(|b| b"aeiouy".contains(b))
+            .position(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
             .unwrap_or(bytes.len());
         let kept = &bytes[..(first_vowel + 2).min(bytes.len() - 6)];
-        let at = stems.partition_point(|stem| **stem < *kept);
-        stems.get(at).is_some_and(|stem| stem.starts_with(kept))
+        // The irregular forms last: the head rules out nearly every compound, and a word longer
+        // than every irregular form is none of them.
+        stems.any_starts_with(kept)
+            || bytes.len() <= self.longest_irregular && self.irregular.contains_key(folded)
     }
 
     /// Whether `particle` after the folded verb `verb` only intensifies it (`slow down`).
     pub fn intensifies(&self, verb: &str, particle: &str) -> bool {
-        if self.intensified.is_empty() {
+        // The particle first: most words are no particle, and stemming the verb costs more.
+        if !self
+            .intensified
+            .iter()
+            .any(|(_, known_particle)| *known_particle == particle)
+        {
             return false;
         }
         let stem = self.stem(verb);
@@ -235,12 +298,15 @@ impl Lexicon {
 
     /// The interned key of a folded compound (`pushdown`) when it has one, computed afresh and
     /// interning nothing: compounds rarely repeat, and only one some phrase looks up matters.
-    pub fn compound_key(&self, folded: &str, interner: &Interner) -> Option<u32> {
-        let stem = self.stem(folded);
-        match self.synonyms.get(&stem) {
-            Some(canonical) => interner.get(canonical),
-            None => interner.get(&stem),
+    pub fn compound_key(&mut self, folded: &str, interner: &Interner) -> Option<u32> {
+        if let Some(key) = self.compound_keys.get(folded) {
+            return interner.get(key);
         }
+        // The key, not its number, is remembered: a phrase compiled later may give it one.
+        let key = self.key_of_stem(self.stem(folded));
+        let id = interner.get(&key);
+        self.compound_keys.insert(folded.into(), key.into());
+        id
     }
 
     /// The key and stem of a folded word, computed once per run.
@@ -259,7 +325,7 @@ impl Lexicon {
 
     /// Whether a folded word is a stop word.
     pub fn is_stop(&self, folded: &str) -> bool {
-        self.words.stop.contains(&folded)
+        self.stop.contains(folded)
     }
 }
 
@@ -320,8 +386,10 @@ mod tests {
         let key = lexicon.key(word);
         let mut stems = Vec::new();
         lexicon.stems_of(&key, &mut stems);
-        stems.sort();
-        assert!(lexicon.may_key(word, &stems), "{word} -> {key}");
+        assert!(
+            lexicon.may_key(word, &super::Heads::new(stems)),
+            "{word} -> {key}"
+        );
     }
 
     /// What [`Lexicon::may_key`] rests on, on real words and their compounds.
@@ -352,8 +420,9 @@ mod tests {
         }
         let mut stems = Vec::new();
         lexicon.stems_of("partit", &mut stems);
-        assert!(!lexicon.may_key("thepartition", &stems));
-        assert!(lexicon.may_key("partitioned", &stems));
+        let heads = super::Heads::new(stems);
+        assert!(!lexicon.may_key("thepartition", &heads));
+        assert!(lexicon.may_key("partitioned", &heads));
     }
 
     proptest! {
@@ -372,6 +441,22 @@ mod tests {
             for cut in 1..word.len() {
                 never_rules_out(&lexicon, &format!("{}{suffix}", &word[..cut]));
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// The packed search answers as a scan of the byte strings does.
+        #[test]
+        fn heads_answer_as_a_scan_does(
+            stems in prop::collection::vec("[a-e\\x{e9}]{0,10}", 0..12),
+            head in "[a-e\\x{e9}]{0,10}",
+        ) {
+            let boxed: Vec<Box<[u8]>> = stems.iter().map(|stem| stem.as_bytes().into()).collect();
+            let heads = super::Heads::new(boxed);
+            let scan = stems.iter().any(|stem| stem.as_bytes().starts_with(head.as_bytes()));
+            prop_assert_eq!(heads.any_starts_with(head.as_bytes()), scan);
         }
     }
 

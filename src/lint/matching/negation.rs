@@ -30,6 +30,9 @@ impl Negation {
 
 /// The negations in `text`, whose words are `words`.
 pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
+    let pseudo = Openers::of(lists.pseudo);
+    let cues = Openers::of(lists.cues);
+    let terminators = Openers::of(lists.terminators);
     let mut found = Vec::new();
     let mut index = 0;
     while index < words.len() {
@@ -38,11 +41,11 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
             index += 1;
             continue;
         }
-        if let Some(length) = phrase_at(words, index, lists.pseudo) {
+        if let Some(length) = phrase_at(words, index, lists.pseudo, &pseudo) {
             index += length;
             continue;
         }
-        let cue_length = phrase_at(words, index, lists.cues).or_else(|| {
+        let cue_length = phrase_at(words, index, lists.cues, &cues).or_else(|| {
             lists
                 .contraction
                 .filter(|suffix| words[index].folded.ends_with(suffix))
@@ -77,7 +80,9 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
         }
         while next < words.len() {
             let gap = &text[words[next - 1].range.end..words[next].range.start];
-            if gap.chars().any(ends_scope) || phrase_at(words, next, lists.terminators).is_some() {
+            if gap.chars().any(ends_scope)
+                || phrase_at(words, next, lists.terminators, &terminators).is_some()
+            {
                 break;
             }
             end = words[next].range.end;
@@ -94,9 +99,45 @@ pub fn find(text: &str, words: &[Word], lists: &Words) -> Vec<Negation> {
     found
 }
 
-/// The number of words of the first of `phrases` that starts at `words[index]`.
-fn phrase_at(words: &[Word], index: usize, phrases: &[&str]) -> Option<usize> {
+/// The first bytes and first-word lengths of a list of phrases: a word whose first byte or
+/// length no phrase opens with starts none of them, found without a look at each (most words).
+struct Openers {
+    bytes: [u64; 4],
+    /// Bit `n`: some phrase's first word has `n` bytes (longer ones all on bit 63).
+    lengths: u64,
+}
+
+impl Openers {
+    fn of(phrases: &[&str]) -> Openers {
+        let mut openers = Openers {
+            bytes: [0; 4],
+            lengths: 0,
+        };
+        for phrase in phrases {
+            let first_word = phrase.split(' ').next().unwrap_or("");
+            if let Some(&byte) = phrase.as_bytes().first() {
+                openers.bytes[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
+            openers.lengths |= 1 << first_word.len().min(63);
+        }
+        openers
+    }
+
+    fn may_open(&self, word: &str) -> bool {
+        word.as_bytes().first().is_some_and(|&byte| {
+            self.bytes[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+                && self.lengths & (1 << word.len().min(63)) != 0
+        })
+    }
+}
+
+/// The number of words of the first of `phrases` that starts at `words[index]` (`openers` are
+/// those of `phrases`).
+fn phrase_at(words: &[Word], index: usize, phrases: &[&str], openers: &Openers) -> Option<usize> {
     let first = words.get(index)?.folded.as_ref();
+    if !openers.may_open(first) {
+        return None;
+    }
     phrases.iter().find_map(|phrase| {
         // Most words start no phrase: the first word decides without splitting the phrase.
         // The first byte and the length rule out nearly every phrase without a memcmp call.

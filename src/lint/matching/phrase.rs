@@ -226,13 +226,13 @@ fn leading_cue<'t>(
 ) -> Option<&'t str> {
     let lists = lexicon.words;
     let starts_with = |phrase: &str| {
-        let parts: Vec<&str> = phrase.split(' ').collect();
-        (parts.len() < words.len()
-            && parts
-                .iter()
+        let parts = phrase.split(' ').count();
+        (parts < words.len()
+            && phrase
+                .split(' ')
                 .zip(words)
-                .all(|(part, word)| *part == word.folded))
-        .then_some(parts.len())
+                .all(|(part, word)| part == word.folded))
+        .then_some(parts)
     };
     if lists
         .pseudo

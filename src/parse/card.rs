@@ -52,7 +52,11 @@ pub fn parse(
         );
         return card;
     }
-    let value: Value = match serde_norway::from_str(yaml_text) {
+    let parsed = match yaml::simple(yaml_text) {
+        Some(value) => Ok(value),
+        None => serde_norway::from_str(yaml_text),
+    };
+    let value: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
             let at = content.start + error.location().map_or(0, |location| location.index());

@@ -128,6 +128,132 @@ pub fn top_level_value_range(yaml: &str, offset: usize, key: &str) -> Option<Ran
     Some(offset + start..offset + start + value.len())
 }
 
+/// The value of a block written in the shape nearly every `card` block has, read without the
+/// YAML parser (which was half of parsing a lesson): top-level `key:` lines of lowercase letters,
+/// each with a plain one-line value or a list of `  - ` entries, an entry being a plain value or
+/// a mapping of `key: value` lines (`  - flag: ...` then `    match: ...`). A plain value here is
+/// letters, digits, single spaces, `-`, `_`, `'` and `.`, opening with a letter and not one of
+/// the words YAML reads as a boolean, null or number. Anything else (quotes, flow lists, comments,
+/// tabs, blank lines, other indentation, repeated keys) is `None`: the YAML parser reads it, and
+/// reports its errors, as before. A test checks the two agree.
+pub fn simple(yaml: &str) -> Option<Value> {
+    use serde_norway::Mapping;
+
+    /// What the last top-level key holds so far.
+    enum Open {
+        None,
+        /// A key with nothing after its colon: a list may follow.
+        Key(String),
+        /// A key whose list is being read.
+        List(String, Vec<Value>),
+    }
+    fn close(open: Open, top: &mut Mapping) -> Option<()> {
+        let (key, value) = match open {
+            Open::None => return Some(()),
+            Open::Key(key) => (key, Value::Null),
+            Open::List(key, items) => (key, Value::Sequence(items)),
+        };
+        insert(top, &key, value)
+    }
+    fn insert(mapping: &mut Mapping, key: &str, value: Value) -> Option<()> {
+        // A repeated key is an error the parser reports.
+        mapping
+            .insert(Value::String(key.to_owned()), value)
+            .is_none()
+            .then_some(())
+    }
+    /// `key: value` or `key:`, the key lowercase letters.
+    fn key_value(line: &str) -> Option<(&str, Option<Value>)> {
+        let (key, rest) = line.split_once(':')?;
+        // A key YAML reads as something other than a string (`null:`, `on:`) is the parser's.
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase()) || plain(key).is_none() {
+            return None;
+        }
+        if rest.is_empty() {
+            return Some((key, None));
+        }
+        Some((key, Some(plain(rest.strip_prefix(' ')?)?)))
+    }
+    fn plain(text: &str) -> Option<Value> {
+        let bytes = text.as_bytes();
+        let opens_with_letter = bytes.first().is_some_and(u8::is_ascii_alphabetic);
+        let allowed = bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'-' | b'_' | b'\'' | b'.'));
+        if !opens_with_letter || !allowed || text.ends_with(' ') || text.contains("  ") {
+            return None;
+        }
+        // Words YAML may resolve to something other than a string (booleans, nulls, the
+        // spelled-out floats Rust parses), in any case: left to the parser.
+        let lower = text.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "true"
+                | "false"
+                | "null"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "y"
+                | "n"
+                | "inf"
+                | "infinity"
+                | "nan"
+        ) {
+            return None;
+        }
+        Some(Value::String(text.to_owned()))
+    }
+
+    let mut top = Mapping::new();
+    let mut open = Open::None;
+    for line in yaml.split_inclusive('\n') {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        if let Some(entry) = line.strip_prefix("    ") {
+            // `    key: value` continues the mapping of the last list entry.
+            let Open::List(_, items) = &mut open else {
+                return None;
+            };
+            let Some(Value::Mapping(mapping)) = items.last_mut() else {
+                return None;
+            };
+            let (key, value) = key_value(entry)?;
+            insert(mapping, key, value?)?;
+        } else if let Some(entry) = line.strip_prefix("  - ") {
+            let items = match std::mem::replace(&mut open, Open::None) {
+                Open::Key(key) => (key, Vec::new()),
+                Open::List(key, items) => (key, items),
+                Open::None => return None,
+            };
+            let (key, mut items) = items;
+            if entry.contains(':') {
+                let (entry_key, value) = key_value(entry)?;
+                let mut mapping = Mapping::new();
+                insert(&mut mapping, entry_key, value?)?;
+                items.push(Value::Mapping(mapping));
+            } else {
+                items.push(plain(entry)?);
+            }
+            open = Open::List(key, items);
+        } else {
+            // A top-level key; anything else (indentation, blank lines, comments) is not
+            // this shape.
+            let (key, value) = key_value(line)?;
+            close(std::mem::replace(&mut open, Open::None), &mut top)?;
+            match value {
+                Some(value) => insert(&mut top, key, value)?,
+                None => open = Open::Key(key.to_owned()),
+            }
+        }
+    }
+    close(open, &mut top)?;
+    if top.is_empty() {
+        return None;
+    }
+    Some(Value::Mapping(top))
+}
+
 /// Finds `needle` in `haystack` at or after `*cursor`, advancing the cursor past it, so that
 /// repeated calls in document order find successive occurrences.
 pub fn find_after(haystack: &str, cursor: &mut usize, needle: &str) -> Option<Range<usize>> {
@@ -221,6 +347,60 @@ mod tests {
             message.contains("65 KiB, more than the 64 KiB"),
             "{message}"
         );
+    }
+
+    /// The fast path reads what the YAML parser reads, or leaves the block to it.
+    fn agrees(yaml: &str) -> bool {
+        let parsed: Option<Value> = serde_norway::from_str(yaml).ok();
+        match simple(yaml) {
+            Some(value) => parsed.as_ref() == Some(&value),
+            None => true,
+        }
+    }
+
+    #[test]
+    fn the_common_card_shape_is_read_without_the_parser() {
+        let yaml = "must:\n  - primary shard\n  - backlog lag\navoid:\n  - flag: skips the consumer\n    match: skips the consumer\nsheet: it's short.\n";
+        assert!(simple(yaml).is_some());
+        assert!(agrees(yaml));
+        for other in [
+            "must: [a, b]\n",
+            "must:\n  - \"a\"\n",
+            "must:\n  - a # note\n",
+            "must:\n  - true\n",
+            "must:\n  - a\n\n  - b\n",
+            "must:\n  - a\nmust:\n  - b\n",
+            "must:\n\t- a\n",
+            "kind: Null\n",
+            "must:\n  - 12 rows\n",
+            "",
+        ] {
+            assert!(simple(other).is_none(), "{other:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn the_fast_path_agrees_with_the_parser(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z]{1,6}:( [a-zA-Z0-9 .'_:#-]{0,12})?",
+                    "  - [a-zA-Z0-9 .'_:#-]{0,12}",
+                    "    [a-z]{1,6}: [a-zA-Z0-9 .'_-]{0,12}",
+                    "  - [a-z]{1,5}: [a-zA-Z][a-zA-Z0-9 .'_-]{0,12}",
+                    "[a-z]{1,6}: (true|false|null|yes|no|on|off|y|n|inf|nan|Null|TRUE|NaN|Infinity|e|E1|x1|Yes|OFF|nO|Y|N)",
+                    "  - (true|false|null|yes|no|on|off|y|n|inf|nan|Null|TRUE|NaN|Infinity|e|E1|x1|Yes|OFF|nO|Y|N)",
+                    "(true|null|y|on|no|n|false):( x)?",
+                    " {0,5}",
+                ],
+                0..8,
+            ),
+        ) {
+            let yaml = lines.join("\n") + "\n";
+            proptest::prop_assert!(agrees(&yaml), "{:?} -> {:?}", yaml, simple(&yaml));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::model::Item;
 
@@ -17,6 +17,9 @@ pub struct PlainText {
     /// Paragraphs and list items end with `\n`; soft breaks are spaces.
     pub text: String,
     segments: Vec<Segment>,
+    /// Each list with its number of direct items, as (source offset of its start, items), in
+    /// the order the lists end (Q003 reads them, so the answer is parsed once).
+    pub lists: Vec<(usize, usize)>,
 }
 
 /// A run of plain text copied from `source..source + len` in the file (`verbatim`), or standing for
@@ -46,10 +49,33 @@ impl PlainText {
         let mut plain = PlainText::default();
         let base = range.start;
         let markdown = &file_text[range];
+        // Lists open, innermost last: (start, direct items so far).
+        let mut open_lists: Vec<(usize, usize)> = Vec::new();
         for (event, relative) in
             Parser::new_ext(markdown, crate::parse::markdown_options()).into_offset_iter()
         {
             let source = relative.start + base..relative.end + base;
+            // Lists are counted as Q003 counted them in a parse of its own: every event that
+            // does not start inside the excluded range.
+            if !exclude
+                .as_ref()
+                .is_some_and(|skip| skip.contains(&source.start))
+            {
+                match &event {
+                    Event::Start(Tag::List(_)) => open_lists.push((source.start, 0)),
+                    Event::Start(Tag::Item) => {
+                        if let Some(top) = open_lists.last_mut() {
+                            top.1 += 1;
+                        }
+                    }
+                    Event::End(TagEnd::List(_)) => {
+                        if let Some(list) = open_lists.pop() {
+                            plain.lists.push(list);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if exclude
                 .as_ref()
                 .is_some_and(|skip| source.start >= skip.start && source.end <= skip.end)

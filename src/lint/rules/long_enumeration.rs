@@ -1,7 +1,5 @@
 //! Q003 `long-enumeration` (the doc comment below is what `cardsmith rule Q003` prints).
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use crate::diagnostic::{Diagnostic, Span};
 use crate::lint::Context;
 use crate::rule::declare_rule;
@@ -36,46 +34,24 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let max = context.settings.config.max_enumeration;
     for (lesson, item, answer) in context.items() {
         let text = context.text_of(lesson);
-        let range = item.answer_span.range.clone();
-        let card = item.card.span.as_ref().map(|span| span.range.clone());
-        // Lists: count the direct items of each list.
-        let mut stack: Vec<(usize, usize)> = Vec::new(); // (list start, items)
-        for (event, relative) in
-            Parser::new_ext(&text[range.clone()], crate::parse::markdown_options())
-                .into_offset_iter()
-        {
-            let start = relative.start + range.start;
-            if card.as_ref().is_some_and(|card| card.contains(&start)) {
-                continue;
-            }
-            match event {
-                Event::Start(Tag::List(_)) => stack.push((start, 0)),
-                Event::Start(Tag::Item) => {
-                    if let Some(top) = stack.last_mut() {
-                        top.1 += 1;
-                    }
-                }
-                Event::End(TagEnd::List(_)) => {
-                    if let Some((list_start, items)) = stack.pop()
-                        && items > max
-                    {
-                        let line_end = text[list_start..]
-                            .find('\n')
-                            .map_or(text.len(), |newline| list_start + newline);
-                        out.push(
-                            context
-                                .diagnostic(
-                                    &LongEnumeration::META,
-                                    Span::new(lesson.file, list_start..line_end),
-                                    format!("list of {items} items, more than {max}"),
-                                    Some(item),
-                                )
-                                .with_label("a long list to recall in one go")
-                                .with_help("make it a cloze (one deletion per element), or one item per element"),
-                        );
-                    }
-                }
-                _ => {}
+        // Lists: the direct items of each, counted when the answer was made plain text (one
+        // parse of the answer for both).
+        for &(list_start, items) in &answer.lists {
+            if items > max {
+                let line_end = text[list_start..]
+                    .find('\n')
+                    .map_or(text.len(), |newline| list_start + newline);
+                out.push(
+                    context
+                        .diagnostic(
+                            &LongEnumeration::META,
+                            Span::new(lesson.file, list_start..line_end),
+                            format!("list of {items} items, more than {max}"),
+                            Some(item),
+                        )
+                        .with_label("a long list to recall in one go")
+                        .with_help("make it a cloze (one deletion per element), or one item per element"),
+                );
             }
         }
         // Inline series: elements separated by commas within one sentence of a paragraph.

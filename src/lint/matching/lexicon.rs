@@ -76,7 +76,7 @@ pub struct Lexicon {
     longest_irregular: usize,
     /// The stop words, for lookup without comparing each.
     stop: HashSet<&'static str>,
-    /// Folded compound → its matching key, remembered: short compounds (`the lag`, `is a`),
+    /// Short folded compound → its matching key, remembered: short compounds (`is a`, `of it`),
     /// which no filter rules out, repeat, and a stem costs thousands of instructions.
     compound_keys: HashMap<Box<str>, Box<str>>,
 }
@@ -299,13 +299,18 @@ impl Lexicon {
     /// The interned key of a folded compound (`pushdown`) when it has one, computed afresh and
     /// interning nothing: compounds rarely repeat, and only one some phrase looks up matters.
     pub fn compound_key(&mut self, folded: &str, interner: &Interner) -> Option<u32> {
-        if let Some(key) = self.compound_keys.get(folded) {
+        // Only short compounds are remembered: no head rules them out (see `may_key`) and they
+        // repeat (`is a`, `of it`); a long one that gets here is nearly always met once.
+        let remember = folded.len() < KEPT_HEAD_FROM;
+        if remember && let Some(key) = self.compound_keys.get(folded) {
             return interner.get(key);
         }
         // The key, not its number, is remembered: a phrase compiled later may give it one.
         let key = self.key_of_stem(self.stem(folded));
         let id = interner.get(&key);
-        self.compound_keys.insert(folded.into(), key.into());
+        if remember {
+            self.compound_keys.insert(folded.into(), key.into());
+        }
         id
     }
 

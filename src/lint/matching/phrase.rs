@@ -225,7 +225,12 @@ fn leading_cue<'t>(
     lexicon: &Lexicon,
 ) -> Option<&'t str> {
     let lists = lexicon.words;
+    let first = words.first().map_or("", |word| &*word.folded);
     let starts_with = |phrase: &str| {
+        // Most phrases are ruled out by their first word, without splitting the rest.
+        if phrase.split(' ').next() != Some(first) {
+            return None;
+        }
         let parts = phrase.split(' ').count();
         (parts < words.len()
             && phrase

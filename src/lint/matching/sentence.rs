@@ -12,14 +12,13 @@ use std::ops::Range;
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut at = 0;
+    while at < text.len() {
+        let c = char_at(text, at);
         let end = at + c.len_utf8();
         let ends = match c {
             '\n' | '。' | '！' | '？' | '；' | '：' => true,
-            '.' | '!' | '?' | ';' | ':' => {
-                chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
-            }
+            '.' | '!' | '?' | ';' | ':' => end == text.len() || char_at(text, end).is_whitespace(),
             _ => false,
         };
         if ends {
@@ -28,11 +27,21 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             }
             start = end;
         }
+        at = end;
     }
     if !text[start..].trim().is_empty() {
         sentences.push(start..text.len());
     }
     sentences
+}
+
+/// The character at byte `at` of `text`, a character boundary: ASCII read as its byte (most
+/// text), without the decoding a `chars()` iterator does for every character.
+fn char_at(text: &str, at: usize) -> char {
+    match text.as_bytes()[at] {
+        byte @ 0..=0x7F => char::from(byte),
+        _ => text[at..].chars().next().unwrap_or_default(),
+    }
 }
 
 /// The clauses of each sentence: its pieces between commas (`,`, `，`, `、`) and dashes (` - `,
@@ -43,24 +52,27 @@ pub fn clauses(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
     for sentence in sentences {
         let mut start = sentence.start;
         let piece = &text[sentence.clone()];
-        let mut chars = piece.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let followed_by_space = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
-                chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
-            };
+        // Followed by whitespace or the end of the sentence.
+        let followed_by_space =
+            |end: usize| end == piece.len() || char_at(piece, end).is_whitespace();
+        let mut at = 0;
+        while at < piece.len() {
+            let c = char_at(piece, at);
+            let next = at + c.len_utf8();
             let ends = match c {
                 '，' | '、' | '—' | '–' => true,
-                ',' => followed_by_space(&mut chars),
-                '-' => followed_by_space(&mut chars) && piece[..at].ends_with(' '),
+                ',' => followed_by_space(next),
+                '-' => followed_by_space(next) && piece[..at].ends_with(' '),
                 _ => false,
             };
             if ends {
-                let end = sentence.start + at + c.len_utf8();
+                let end = sentence.start + next;
                 if !text[start..end].trim().is_empty() {
                     clauses.push(start..end);
                 }
                 start = end;
             }
+            at = next;
         }
         if !text[start..sentence.end].trim().is_empty() {
             clauses.push(start..sentence.end);
@@ -117,6 +129,80 @@ mod tests {
                 "b"
             ]
         );
+    }
+
+    /// The `chars()` splitting these replaced, kept to check them against.
+    fn split_by_chars(text: &str) -> Vec<Range<usize>> {
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let end = at + c.len_utf8();
+            let ends = match c {
+                '\n' | '。' | '！' | '？' | '；' | '：' => true,
+                '.' | '!' | '?' | ';' | ':' => {
+                    chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
+                }
+                _ => false,
+            };
+            if ends {
+                if !text[start..end].trim().is_empty() {
+                    sentences.push(start..end);
+                }
+                start = end;
+            }
+        }
+        if !text[start..].trim().is_empty() {
+            sentences.push(start..text.len());
+        }
+        sentences
+    }
+
+    fn clauses_by_chars(text: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut clauses = Vec::new();
+        for sentence in sentences {
+            let mut start = sentence.start;
+            let piece = &text[sentence.clone()];
+            let mut chars = piece.char_indices().peekable();
+            while let Some((at, c)) = chars.next() {
+                let spaced = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| {
+                    chars.peek().is_none_or(|&(_, next)| next.is_whitespace())
+                };
+                let ends = match c {
+                    '，' | '、' | '—' | '–' => true,
+                    ',' => spaced(&mut chars),
+                    '-' => spaced(&mut chars) && piece[..at].ends_with(' '),
+                    _ => false,
+                };
+                if ends {
+                    let end = sentence.start + at + c.len_utf8();
+                    if !text[start..end].trim().is_empty() {
+                        clauses.push(start..end);
+                    }
+                    start = end;
+                }
+            }
+            if !text[start..sentence.end].trim().is_empty() {
+                clauses.push(start..sentence.end);
+            }
+        }
+        clauses
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn splits_as_the_chars_version_did(
+            text in "([a-c ,.;:!?\\-\n\t\u{a0}\u{3000}。！？；：，、—–é]|1\\.5){0,40}",
+        ) {
+            let sentences = split(&text);
+            proptest::prop_assert_eq!(&sentences, &split_by_chars(&text));
+            proptest::prop_assert_eq!(
+                clauses(&text, &sentences),
+                clauses_by_chars(&text, &sentences)
+            );
+        }
     }
 
     #[test]

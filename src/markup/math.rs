@@ -116,6 +116,12 @@ fn protected_ranges(markdown: &str) -> Vec<Range<usize>> {
 /// A `}}` becomes `} }` (the same to TeX), so that a formula inside a cloze deletion does not
 /// end it early: Anki's manual gives that fix for `}}` in a cloze.
 pub fn mathjax(tex: &str, display: bool) -> String {
+    let (open, tex, close) = mathjax_parts(tex, display);
+    format!("{open}{}{close}", crate::render::apkg::html::escape(&tex))
+}
+
+/// [`mathjax`] before escaping: the delimiters and the LaTeX between them.
+pub fn mathjax_parts(tex: &str, display: bool) -> (&'static str, String, &'static str) {
     let (open, close) = if display {
         ("\\[", "\\]")
     } else {
@@ -125,7 +131,7 @@ pub fn mathjax(tex: &str, display: bool) -> String {
     while tex.contains("}}") {
         tex = tex.replace("}}", "} }");
     }
-    format!("{open}{}{close}", crate::render::apkg::html::escape(&tex))
+    (open, tex, close)
 }
 
 #[cfg(test)]

@@ -70,29 +70,48 @@ fn syntax(language: &str) -> Option<&'static SyntaxReference> {
 /// A fenced block as `<pre><code>` with highlighting spans when the language is known and the
 /// block is at most [`HIGHLIGHT_LIMIT`] bytes.
 pub fn highlight(language: &str, code: &str) -> String {
-    let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
-        .then(|| syntax(language))
-        .flatten();
-    let body = syntax.and_then(|syntax| {
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            // A grammar error leaves the block unhighlighted rather than failing the build.
-            generator
-                .parse_html_for_line_which_includes_newline(line)
-                .ok()?;
-        }
-        Some(generator.finalize())
-    });
+    let body = highlighted(language, code).unwrap_or_else(|| escape(code));
     let class = if language.is_empty() {
         String::new()
     } else {
         format!(" class=\"language-{}\"", escape(language))
     };
-    format!(
-        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-        body.unwrap_or_else(|| escape(code))
-    )
+    format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+}
+
+/// [`highlight`] as the card sanitiser writes it (see [`super::serialize`]); `None` when it holds
+/// text only the sanitiser can write.
+pub fn highlight_sanitized(language: &str, code: &str) -> Option<String> {
+    let body = match highlighted(language, code) {
+        Some(html) => super::serialize::highlighted(&html)?,
+        None => super::serialize::text(code)?,
+    };
+    let class = if language.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " class=\"language-{}\"",
+            super::serialize::attribute(language)?
+        )
+    };
+    Some(format!(
+        "<pre class=\"code\"><code{class}>{body}</code></pre>\n"
+    ))
+}
+
+/// The highlighting spans of `code`, when its language is known and it is short enough.
+fn highlighted(language: &str, code: &str) -> Option<String> {
+    let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
+        .then(|| syntax(language))
+        .flatten()?;
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        // A grammar error leaves the block unhighlighted rather than failing the build.
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
+    }
+    Some(generator.finalize())
 }
 
 /// S025: every fenced block of an answer of `lesson` that names a language and is shown plain, at its

@@ -21,6 +21,7 @@ pub mod media;
 pub mod notetype;
 pub mod package;
 pub mod sanitize;
+mod serialize;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -571,14 +572,12 @@ fn lesson_notes(
     for item in &lesson.items {
         let spec = NotetypeSpec::for_kind(item.card.kind);
         let item_media = media_of.get(&item.id).unwrap_or(&empty);
-        let sanitized = |html: String| {
-            if config.project.apkg.sanitize_html {
-                sanitize::clean(&html)
-            } else {
-                html
-            }
+        let (block, inline): (FieldHtml, FieldHtml) = if config.project.apkg.sanitize_html {
+            (html::block_sanitized, html::inline_sanitized)
+        } else {
+            (html::block, html::inline)
         };
-        let answer = sanitized(html::block(&item.answer, item_media));
+        let answer = block(&item.answer, item_media);
         let must: Vec<&str> = item.card.must.iter().map(|p| p.point.as_str()).collect();
         let flags: Vec<&str> = item.card.avoid.iter().map(|f| f.flag.as_str()).collect();
         let ords = match spec.kind {
@@ -590,7 +589,7 @@ fn lesson_notes(
             diagnostics.push(cloze_without_deletion(item));
         }
         let mut fields = vec![
-            sanitized(html::inline(&item.question, item_media)),
+            inline(&item.question, item_media),
             answer,
             html::list(&must),
             html::list(&flags),
@@ -628,6 +627,9 @@ fn lesson_notes(
     }
     (notes, diagnostics)
 }
+
+/// Markdown to a field's HTML ([`html::block`], [`html::inline`] and their sanitized forms).
+type FieldHtml = fn(&str, &BTreeMap<String, String>) -> String;
 
 /// What a package takes from the lock: its notes' entries and every note type's (the package's
 /// `mod` is the latest of them).

@@ -138,7 +138,7 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
 const STYLE_PROPERTIES: &[&str] = &["text-align"];
 
 /// URL schemes kept in `href` and `src`; relative URLs (the packed media names) are kept too.
-const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
+pub(super) const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Attributes holding a URL.
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite"];

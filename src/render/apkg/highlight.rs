@@ -3,11 +3,13 @@
 //! shown plain: one decision ([`plain_reason`]) serves both, so the warning never disagrees
 //! with the package.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::html::escape;
@@ -99,19 +101,105 @@ pub fn highlight_sanitized(language: &str, code: &str) -> Option<String> {
     ))
 }
 
-/// The highlighting spans of `code`, when its language is known and it is short enough.
+/// The highlighting spans of `code`, when its language is known and it is short enough: what
+/// syntect's `ClassedHTMLGenerator` writes, line by line, each line taken from [`LINES`] when
+/// this thread highlighted the same line from the same state before.
 fn highlighted(language: &str, code: &str) -> Option<String> {
     let syntax = (!language.is_empty() && code.len() <= HIGHLIGHT_LIMIT)
         .then(|| syntax(language))
         .flatten()?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        // A grammar error leaves the block unhighlighted rather than failing the build.
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+    LINES.with(|lines| {
+        let mut lines = lines.borrow_mut();
+        let mut state = LineState {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        };
+        let mut html = String::with_capacity(code.len() * 3);
+        let mut open_spans: isize = 0;
+        for line in LinesWithEndings::from(code) {
+            let made = lines.line(&syntax.name, line, &mut state)?;
+            html.push_str(&made.html);
+            open_spans += made.delta;
+        }
+        for _ in 0..open_spans {
+            html.push_str("</span>");
+        }
+        Some(html)
+    })
+}
+
+/// Where a grammar is at the start of a line: what syntect's parser and the HTML writer carry
+/// from one line to the next.
+#[derive(Clone, PartialEq, Eq)]
+struct LineState {
+    parse: ParseState,
+    scopes: ScopeStack,
+}
+
+/// One highlighted line: its HTML, the spans it leaves open (or closes), and the state after it.
+struct MadeLine {
+    before: LineState,
+    html: String,
+    delta: isize,
+    after: LineState,
+}
+
+/// The lines highlighted so far, by grammar and text: a line's HTML is a function of its text
+/// and the state before it, so the same line from the same state (a closing brace, a `GROUP BY`
+/// that many blocks share, a blank line) is highlighted once. Bounded: cleared past
+/// [`MEMO_BYTES`].
+#[derive(Default)]
+struct HighlightedLines {
+    by_grammar: HashMap<String, HashMap<String, Vec<MadeLine>>>,
+    bytes: usize,
+}
+
+/// The most a thread keeps of highlighted lines (text and HTML, roughly).
+const MEMO_BYTES: usize = 8 * 1024 * 1024;
+
+impl HighlightedLines {
+    /// `line` highlighted by `grammar` from `state`, which becomes the state after it; `None` on
+    /// a grammar error.
+    fn line(&mut self, grammar: &str, line: &str, state: &mut LineState) -> Option<&MadeLine> {
+        let found = self
+            .by_grammar
+            .get(grammar)
+            .and_then(|lines| lines.get(line))
+            .and_then(|made| made.iter().position(|made| made.before == *state));
+        let Some(index) = found else {
+            let before = state.clone();
+            let ops = state.parse.parse_line(line, &SYNTAXES).ok()?;
+            let (html, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes).ok()?;
+            let size = 2 * line.len() + html.len() + 256;
+            if self.bytes + size > MEMO_BYTES {
+                self.by_grammar.clear();
+                self.bytes = 0;
+            }
+            self.bytes += size;
+            let made = self
+                .by_grammar
+                .entry(grammar.to_owned())
+                .or_default()
+                .entry(line.to_owned())
+                .or_default();
+            made.push(MadeLine {
+                before,
+                html,
+                delta,
+                after: state.clone(),
+            });
+            return made.last();
+        };
+        let made = self.by_grammar.get(grammar)?.get(line)?.get(index)?;
+        state.clone_from(&made.after);
+        Some(made)
     }
-    Some(generator.finalize())
+}
+
+thread_local! {
+    /// The lines this thread highlighted.
+    static LINES: RefCell<HighlightedLines> = RefCell::new(HighlightedLines::default());
 }
 
 /// S025: every fenced block of an answer of `lesson` that names a language and is shown plain, at its
@@ -216,6 +304,43 @@ mod tests {
             Some(Plain::TooLong)
         );
         assert_eq!(plain_reason("python", HIGHLIGHT_LIMIT), None);
+    }
+
+    /// What syntect's own generator writes for `code`.
+    fn generated(language: &str, code: &str) -> String {
+        let syntax = syntax(language).expect("a bundled grammar");
+        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+            syntax, &SYNTAXES, CLASS_STYLE,
+        );
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .expect("highlights");
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn lines_highlighted_before_give_syntects_bytes() {
+        let blocks = [
+            ("sql", "SELECT a, count(*)\nFROM t\nWHERE a > :mark\nGROUP BY a;\n"),
+            ("sql", "SELECT b, count(*)\nFROM u\nWHERE b > :mark\nGROUP BY b;\n"),
+            ("sql", "SELECT 'it''s', \"q\"\n/* open\nGROUP BY a;\nstill */ GROUP BY a;\n"),
+            ("python", "def f():\n    return \"\"\"\n}\n\"\"\"\n}\n"),
+            ("rust", "fn main() {\n    let s = r#\"}\n\"#;\n}\n"),
+            ("rust", "}\n}\n"),
+            ("python", "no newline at the end"),
+        ];
+        // Twice: the second round takes every line from the first.
+        for _ in 0..2 {
+            for (language, code) in blocks {
+                assert_eq!(
+                    highlighted(language, code).as_deref(),
+                    Some(generated(language, code).as_str()),
+                    "{language}: {code:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -144,6 +144,29 @@ pub fn deflate(input: &[u8], level: u32, reuse: &Reuse<'_>) -> std::io::Result<D
     })
 }
 
+/// [`deflate`] with nothing to reuse and no pieces recorded (no keys to hash): the same stream.
+pub fn unrecorded(input: &[u8], level: u32) -> std::io::Result<Deflated> {
+    let made: Vec<std::io::Result<Vec<u8>>> = (0..input.len())
+        .into_par_iter()
+        .step_by(CHUNK)
+        .map(|start| {
+            let end = (start + CHUNK).min(input.len());
+            let primer = &input[start.saturating_sub(WINDOW)..start];
+            compress_piece(&input[start..end], primer, level)
+        })
+        .collect();
+    let mut bytes = Vec::with_capacity(input.len() / 3);
+    for piece in made {
+        bytes.extend_from_slice(&piece?);
+    }
+    bytes.extend_from_slice(&END);
+    Ok(Deflated {
+        bytes,
+        pieces: Vec::new(),
+        crc32: crc32fast::hash(input),
+    })
+}
+
 /// One piece, primed with `primer` (the input before it), ended with a sync flush so that the
 /// next piece starts on a byte and no block spans two pieces.
 fn compress_piece(piece: &[u8], primer: &[u8], level: u32) -> std::io::Result<Vec<u8>> {
@@ -205,6 +228,18 @@ mod tests {
             assert_eq!(deflated.crc32, crc32fast::hash(&input));
             let total: usize = deflated.pieces.iter().map(|piece| piece.len).sum();
             assert_eq!(total + END.len(), deflated.bytes.len());
+        }
+    }
+
+    #[test]
+    fn an_unrecorded_stream_is_the_same_stream() {
+        for len in [0, 1, CHUNK, 3 * CHUNK + 17] {
+            let input = sample(len);
+            let recorded = deflate(&input, 2, &Reuse::none()).expect("deflates");
+            let unrecorded = unrecorded(&input, 2).expect("deflates");
+            assert_eq!(unrecorded.bytes, recorded.bytes, "{len} bytes");
+            assert_eq!(unrecorded.crc32, recorded.crc32);
+            assert!(unrecorded.pieces.is_empty());
         }
     }
 

@@ -122,7 +122,7 @@ impl Renderer for ApkgRenderer {
         // threads, each lesson's from the cache when its notes and their lock entries are the
         // same (a package is its notes with their ids and times).
         let keys: Vec<_> = by_lesson
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(index, notes)| {
                 let stamps = lock_inputs(notes, &lock);
@@ -155,18 +155,23 @@ impl Renderer for ApkgRenderer {
                 })
                 .collect::<Result<Vec<_>, RenderError>>()
         };
-        let (lessons, all) = rayon::join(lesson_packages, all_package);
+        // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
+        // the decks and cards an older lock did not record). Its text is written beside the
+        // packages.
+        let lock_text = || {
+            (lock != previous && !ctx.config.locked).then(|| {
+                let text = lock.to_text();
+                lock_memo::keep(ctx.cache, &text, &lock);
+                text
+            })
+        };
+        let ((lessons, all), state) =
+            rayon::join(|| rayon::join(lesson_packages, all_package), lock_text);
         let mut artifacts: Vec<Artifact> = lessons?.into_iter().flatten().collect();
         artifacts.push(all?);
         Ok(Rendered {
             artifacts,
-            // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
-            // the decks and cards an older lock did not record).
-            state: (lock != previous && !ctx.config.locked).then(|| {
-                let text = lock.to_text();
-                lock_memo::keep(ctx.cache, &text, &lock);
-                text
-            }),
+            state,
             notices: notices(&changes),
             problems: Vec::new(),
             kept_state: lock != previous && ctx.config.locked,
@@ -386,22 +391,21 @@ impl NoteSet {
                 let key = cache.lesson_key(index, "notes", &[]);
                 if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
                     if let Some(cached) = cached::from_data(&hit.data, index) {
-                        return (cached, Vec::new(), None);
+                        return (cached, Vec::new());
                     }
                     cache.made_again(index, "notes");
                 }
                 let (notes, problems) = lesson_notes(course, config, index, &media_of);
-                (notes, problems, Some(key))
+                // Encoded here, on the rendering threads, rather than one lesson after another.
+                if problems.is_empty() {
+                    cache.put(key.as_ref(), &[], &cached::to_data(&notes));
+                }
+                (notes, problems)
             })
             .collect();
         let mut diagnostics = Vec::new();
         let mut notes = Vec::with_capacity(course.items().count());
-        for (made, problems, key) in rendered {
-            if let Some(key) = key
-                && problems.is_empty()
-            {
-                cache.put(key.as_ref(), &[], &cached::to_data(&made));
-            }
+        for (made, problems) in rendered {
             diagnostics.extend(problems);
             notes.extend(made);
         }
@@ -455,16 +459,17 @@ impl NoteSet {
 
     /// One `.apkg` with `notes`, their decks, the note types they use and their media.
     fn package(&self, notes: &[&Note], lock: &Lockfile) -> Result<Vec<u8>, RenderError> {
-        self.package_reusing(notes, lock, &deflate::Reuse::none())
+        self.package_reusing(notes, lock, None)
             .map(|packed| packed.bytes)
     }
 
-    /// [`NoteSet::package`], taking every compressed piece it can from `reuse`.
+    /// [`NoteSet::package`], taking every compressed piece it can from `reuse`; with `None`,
+    /// nothing is reused and the pieces are not recorded ([`package::Packed::streams`] is empty).
     fn package_reusing(
         &self,
         notes: &[&Note],
         lock: &Lockfile,
-        reuse: &deflate::Reuse<'_>,
+        reuse: Option<&deflate::Reuse<'_>>,
     ) -> Result<package::Packed, RenderError> {
         let mut decks = BTreeMap::new();
         for note in notes {

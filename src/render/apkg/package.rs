@@ -27,11 +27,17 @@ pub struct Packed {
 
 /// Zips a collection and its media (already sorted by name).
 pub fn to_bytes(collection: &[u8], media: &MediaFiles) -> std::io::Result<Vec<u8>> {
-    pack(collection, media, &Reuse::none()).map(|packed| packed.bytes)
+    pack(collection, media, None).map(|packed| packed.bytes)
 }
 
-/// [`to_bytes`], taking every compressed piece it can from `reuse`.
-pub fn pack(collection: &[u8], media: &MediaFiles, reuse: &Reuse<'_>) -> std::io::Result<Packed> {
+/// [`to_bytes`], taking every compressed piece it can from `reuse` and recording the pieces
+/// ([`Packed::streams`]); with `None`, the same bytes without hashing the pieces for a next
+/// build (a lesson's package is cached whole, never in pieces).
+pub fn pack(
+    collection: &[u8],
+    media: &MediaFiles,
+    reuse: Option<&Reuse<'_>>,
+) -> std::io::Result<Packed> {
     let map: serde_json::Map<String, serde_json::Value> = media
         .keys()
         .enumerate()
@@ -50,7 +56,10 @@ pub fn pack(collection: &[u8], media: &MediaFiles, reuse: &Reuse<'_>) -> std::io
     );
     let mut zip = Zip::default();
     for (name, data) in &entries {
-        let deflated = deflate::deflate(data, LEVEL, reuse)?;
+        let deflated = match reuse {
+            Some(reuse) => deflate::deflate(data, LEVEL, reuse)?,
+            None => deflate::unrecorded(data, LEVEL)?,
+        };
         zip.add(name, data.len(), deflated)?;
     }
     zip.finish()
@@ -171,7 +180,7 @@ mod tests {
     fn a_package_packed_again_from_its_pieces_is_the_same() {
         let collection: Vec<u8> = (0..300_000u32).flat_map(|n| (n % 251).to_le_bytes()).collect();
         let media = MediaFiles::from([("a.png".to_owned(), vec![7; 100_000])]);
-        let first = pack(&collection, &media, &Reuse::none()).expect("zips");
+        let first = pack(&collection, &media, Some(&Reuse::none())).expect("zips");
         let mut edited = collection.clone();
         edited[500_000] = 0xff;
         let mut reuse = Reuse::default();
@@ -180,7 +189,7 @@ mod tests {
                 .add(&first.bytes[*start..], pieces)
                 .expect("the pieces are where the package says");
         }
-        let again = pack(&edited, &media, &reuse).expect("zips");
+        let again = pack(&edited, &media, Some(&reuse)).expect("zips");
         assert_eq!(again.bytes, to_bytes(&edited, &media).expect("zips"));
         let mut archive = zip::ZipArchive::new(Cursor::new(again.bytes)).expect("reads");
         assert_eq!(read(&mut archive, "collection.anki2"), edited);

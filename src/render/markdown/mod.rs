@@ -4,12 +4,13 @@
 
 pub mod images;
 
-
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Artifact, RenderContext, RenderError, Rendered, Renderer};
 use crate::markup::cloze;
 use crate::model::{Item, Lesson};
+use crate::templates::Templates;
 
 /// Writes one Markdown study guide per lesson through the `lesson.md` template.
 #[derive(Debug, Default)]
@@ -22,7 +23,8 @@ impl Renderer for MarkdownRenderer {
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let mut images = images::GuideImages::default();
-        let mut artifacts = Vec::with_capacity(ctx.course.lessons.len());
+        // Per lesson, its guide from the cache, or what making it needs.
+        let mut lessons = Vec::with_capacity(ctx.course.lessons.len());
         for (index, lesson) in ctx.course.lessons.iter().enumerate() {
             // Every lesson's images are placed, cached or not: where one goes depends on the
             // lessons before it (two images at one linked path), and the guide on where they went.
@@ -34,28 +36,48 @@ impl Renderer for MarkdownRenderer {
             let key = ctx
                 .cache
                 .lesson_key(index, "markdown", &[relinks.as_bytes()]);
-            if let Some(hit) = ctx.cache.get(key.as_ref(), Some((index, "markdown"))) {
-                artifacts.extend(hit.artifacts);
-                continue;
+            match ctx.cache.get(key.as_ref(), Some((index, "markdown"))) {
+                Some(hit) => lessons.push(Ok(hit.artifacts)),
+                None => lessons.push(Err((lesson, moved, key))),
             }
-            let mut view = LessonView::of(lesson);
-            // The view keeps the items in source order, only grouped by topic.
-            let views = view.sections.iter_mut().flat_map(|s| s.items.iter_mut());
-            for (moved, shown) in moved.iter().zip(views) {
-                shown.question = images::relink(&shown.question, moved);
-                shown.answer = images::relink(&shown.answer, moved);
-            }
-            let text = ctx.templates.render("lesson.md", view)?;
-            let guide = Artifact::new(
-                format!("{}.md", lesson.id),
-                normalize_blank_lines(&text).into_bytes(),
-            );
-            ctx.cache.put(key.as_ref(), std::slice::from_ref(&guide), "");
-            artifacts.push(guide);
         }
+        // Each guide is its own: made on rayon's threads, in lesson order.
+        let (templates, cache) = (ctx.templates, ctx.cache);
+        let made: Vec<Vec<Artifact>> = lessons
+            .into_par_iter()
+            .map(|lesson| match lesson {
+                Ok(cached) => Ok(cached),
+                Err((lesson, moved, key)) => {
+                    let guide = guide(lesson, &moved, templates)?;
+                    cache.put(key.as_ref(), std::slice::from_ref(&guide), "");
+                    Ok(vec![guide])
+                }
+            })
+            .collect::<Result<_, RenderError>>()?;
+        let mut artifacts: Vec<Artifact> = made.into_iter().flatten().collect();
         artifacts.extend(images.into_artifacts());
         Ok(Rendered::from(artifacts))
     }
+}
+
+/// The study guide of `lesson`, its images where `moved` says they went.
+fn guide(
+    lesson: &Lesson,
+    moved: &[images::Relinks],
+    templates: &Templates,
+) -> Result<Artifact, RenderError> {
+    let mut view = LessonView::of(lesson);
+    // The view keeps the items in source order, only grouped by topic.
+    let views = view.sections.iter_mut().flat_map(|s| s.items.iter_mut());
+    for (moved, shown) in moved.iter().zip(views) {
+        shown.question = images::relink(&shown.question, moved);
+        shown.answer = images::relink(&shown.answer, moved);
+    }
+    let text = templates.render("lesson.md", view)?;
+    Ok(Artifact::new(
+        format!("{}.md", lesson.id),
+        normalize_blank_lines(&text).into_bytes(),
+    ))
 }
 
 /// What the `lesson.md` template sees. Part of the template contract: documented in

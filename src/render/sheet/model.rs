@@ -12,11 +12,17 @@
 //! step per line gained or lost. The items are then placed in the columns as
 //! [`super::balance::fill`] places them.
 //!
+//! What a layout shows of the template rather than of the lesson (the baseline step, an item's
+//! first line, the spaces, the title's height) is kept as a [`Calibration`] for the next fit with
+//! the same template, whose first try then aims from a [`Model::prior`] without a layout of its
+//! own.
+//!
 //! The model is a guess, never an answer: it has no kerning and no ligatures, a formula is
 //! measured by its length, and a template override may use other fonts. The search only uses it
 //! to choose which layouts to make, and decides on the layouts alone.
 
-use std::sync::LazyLock;
+use std::hash::{Hash, Hasher};
+use std::sync::{LazyLock, Mutex};
 
 use typst::layout::{Abs, Frame, FrameItem, Point};
 use typst::text::{FontInstance, FontStretch, FontStyle, FontVariant, FontVariations, FontWeight};
@@ -44,16 +50,82 @@ const MISSING_EM: f64 = 0.5;
 #[derive(Debug)]
 pub(super) struct Text {
     items: Vec<Vec<Paragraph>>,
+    /// Per item, whether a topic heading comes before it.
+    opens_topic: Vec<bool>,
     title: Paragraph,
 }
 
 impl Text {
     pub(super) fn of(view: &SheetView) -> Text {
+        let opens_topic = view
+            .sections
+            .iter()
+            .flat_map(|section| {
+                (0..section.items.len()).map(move |index| index == 0 && section.title.is_some())
+            })
+            .collect();
         Text {
             items: view.items().map(paragraphs).collect(),
+            opens_topic,
             title: Paragraph::of(&[Run::plain(&view.title)], Style::Bold, 0.0),
         }
     }
+}
+
+/// What a layout shows of the template rather than of the lesson, in ems: the same for every
+/// lesson laid out with that template, so the first try of the next fit can aim at once.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Calibration {
+    pitch: f64,
+    /// From an item's top to its first baseline.
+    first_line: f64,
+    /// The space before an item in the same column, and before a topic heading.
+    gap: f64,
+    topic_gap: Option<f64>,
+    /// From a topic heading's top to its first item's top.
+    lead: Option<f64>,
+    /// How far below the top margin the columns start under a one-line title, and on the pages
+    /// after the first.
+    title_top: f64,
+    later_top: f64,
+}
+
+/// The calibration last read with each template, by a hash of its text: one entry, as a build
+/// uses one template (the embedded one or the project's).
+static CALIBRATION: Mutex<Option<(u64, Calibration)>> = Mutex::new(None);
+
+fn template_key(template: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    template.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What the last layout read with `template`, on any thread, showed of it.
+pub(super) fn remembered(template: &str) -> Option<Calibration> {
+    let key = template_key(template);
+    let kept = CALIBRATION.lock().ok()?;
+    kept.as_ref()
+        .filter(|(kept_key, _)| *kept_key == key)
+        .map(|(_, calibration)| calibration.clone())
+}
+
+/// Keeps what a layout read with `template` showed of it, for the next fit; the space before a
+/// topic and its heading's lead from an earlier layout when this one had no topic within a column.
+pub(super) fn remember(template: &str, mut calibration: Calibration) {
+    let key = template_key(template);
+    if let Ok(mut kept) = CALIBRATION.lock() {
+        if let Some((_, earlier)) = kept.as_ref().filter(|(kept_key, _)| *kept_key == key) {
+            calibration.topic_gap = calibration.topic_gap.or(earlier.topic_gap);
+            calibration.lead = calibration.lead.or(earlier.lead);
+        }
+        *kept = Some((key, calibration));
+    }
+}
+
+/// The middle of `values`, if any.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
 }
 
 /// The sheet as one layout showed it, in ems, and the text of every paragraph to break anew.
@@ -115,6 +187,78 @@ impl<'text> Model<'text> {
                 .collect(),
             lines,
             title_lines,
+        })
+    }
+
+    /// What this model shows of its template; `None` when the layout showed no space between two
+    /// items in one column.
+    pub(super) fn calibration(&self) -> Option<Calibration> {
+        let units = || self.units.iter().zip(&self.text.opens_topic);
+        let first_line = median(
+            self.units
+                .iter()
+                .zip(&self.lines)
+                .map(|(unit, lines)| unit.height - self.pitch * (*lines as f64 - 1.0))
+                .collect(),
+        )?;
+        let gap = |topic: bool| {
+            median(
+                units()
+                    .skip(1)
+                    .filter(|(_, opens)| **opens == topic)
+                    .filter_map(|(unit, _)| unit.gap)
+                    .collect(),
+            )
+        };
+        let title_extra = TITLE_SCALE * self.pitch * (self.title_lines as f64 - 1.0);
+        Some(Calibration {
+            pitch: self.pitch,
+            first_line,
+            gap: gap(false)?,
+            topic_gap: gap(true),
+            lead: median(
+                units()
+                    .filter(|(_, opens)| **opens)
+                    .map(|(unit, _)| unit.lead)
+                    .collect(),
+            ),
+            title_top: self.tops.first()? - title_extra,
+            later_top: self.tops.get(1).copied().unwrap_or(0.0),
+        })
+    }
+
+    /// A model of `text` before any layout of it, from what another lesson's layout showed of
+    /// the template: every item one line high at the reference, the lines added by [`Self::fits`].
+    /// `None` when the calibration lacks a space this lesson needs (a topic heading's).
+    pub(super) fn prior(
+        text: &'text Text,
+        calibration: &Calibration,
+        page_height: f64,
+    ) -> Option<Model<'text>> {
+        let units = text
+            .opens_topic
+            .iter()
+            .enumerate()
+            .map(|(index, &opens)| {
+                Some(Unit {
+                    lead: if opens { calibration.lead? } else { 0.0 },
+                    height: calibration.first_line,
+                    gap: match (index, opens) {
+                        (0, _) => None,
+                        (_, true) => Some(calibration.topic_gap?),
+                        (_, false) => Some(calibration.gap),
+                    },
+                })
+            })
+            .collect::<Option<Vec<Unit>>>()?;
+        Some(Model {
+            text,
+            page_height,
+            pitch: calibration.pitch,
+            tops: vec![calibration.title_top, calibration.later_top],
+            units,
+            lines: vec![1; text.items.len()],
+            title_lines: 1,
         })
     }
 

@@ -31,7 +31,7 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
-use super::model::{Model, Text};
+use super::model::{self, Model, Text};
 use super::world::SheetWorld;
 use super::{GUTTER_MM, SheetView, overflow_diagnostic};
 use crate::codes;
@@ -104,13 +104,24 @@ pub fn fit(
     // The model of the latest layout that could be read (see [`super::model`]): the one nearest
     // to the sizes still in question.
     let text = Text::of(view);
-    let model: RefCell<Option<Model>> = RefCell::new(None);
+    // Before any layout of this lesson, what the last layout with this template showed of it
+    // (in another fit) lets the first try aim already.
+    let page_height = {
+        let any = layout(config, 1, floor, false);
+        any.column_height + 2.0 * any.margin
+    };
+    let prior = model::remembered(template)
+        .and_then(|calibration| Model::prior(&text, &calibration, page_height));
+    let model: RefCell<Option<Model>> = RefCell::new(prior);
     // The layouts at the floor that did not fit, kept to explain an overflow without redoing them.
     let at_floor: RefCell<Vec<(usize, u32, PagedDocument)>> = RefCell::new(Vec::new());
     let fits_at = |index: usize, columns: u32, size: u32| -> Result<Try<PagedDocument>, FitError> {
         let layout = layout(config, columns, size, false);
         let document = compile(view, template, &layout)?;
         if let Some(read) = Model::read(&text, view, &layout, &document) {
+            if let Some(calibration) = read.calibration() {
+                model::remember(template, calibration);
+            }
             *model.borrow_mut() = Some(read);
         }
         let fit = fits(&document, config);
@@ -140,9 +151,11 @@ pub fn fit(
             last: None,
         })
         .collect();
-    // The first try: the first column count at the ceiling, where a short lesson fits at once
-    // (then no other column count can win) and a long one is measured for the model.
-    if let Some(first) = left.first_mut() {
+    // Without a model yet, the first try is the first column count at the ceiling, where a short
+    // lesson fits at once (then no other column count can win) and a long one is measured for
+    // the model.
+    let aimed = model.borrow().is_some();
+    if let Some(first) = left.first_mut().filter(|_| !aimed) {
         let (fit, needed, document) = fits_at(first.index, first.columns, ceiling)?;
         first.last = Some((ceiling, needed));
         if fit {

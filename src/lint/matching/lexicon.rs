@@ -74,6 +74,8 @@ pub struct Lexicon {
     keeps_head: bool,
     /// The longest irregular form, in bytes: a longer word is none (no lookup needed).
     longest_irregular: usize,
+    /// The irregular forms' heads: a word whose first eight bytes start none is none of them.
+    irregular_heads: Heads,
     /// The stop words, for lookup without comparing each.
     stop: HashSet<&'static str>,
     /// Short folded compound → its matching key, remembered: short compounds (`is a`, `of it`),
@@ -164,10 +166,18 @@ impl Lexicon {
             members: HashMap::default(),
             keeps_head: code == "en",
             longest_irregular: 0,
+            irregular_heads: Heads::default(),
             stop: words.stop.iter().copied().collect(),
             compound_keys: HashMap::default(),
         };
         lexicon.longest_irregular = lexicon.irregular.keys().map(String::len).max().unwrap_or(0);
+        lexicon.irregular_heads = Heads::new(
+            lexicon
+                .irregular
+                .keys()
+                .map(|form| form.as_bytes().into())
+                .collect(),
+        );
         lexicon.intensified = words
             .intensified
             .iter()
@@ -244,7 +254,11 @@ impl Lexicon {
         // The irregular forms last: the head rules out nearly every compound, and a word longer
         // than every irregular form is none of them.
         stems.any_starts_with(kept)
-            || bytes.len() <= self.longest_irregular && self.irregular.contains_key(folded)
+            || bytes.len() <= self.longest_irregular
+                && self
+                    .irregular_heads
+                    .any_starts_with(&bytes[..bytes.len().min(8)])
+                && self.irregular.contains_key(folded)
     }
 
     /// Whether `particle` after the folded verb `verb` only intensifies it (`slow down`).

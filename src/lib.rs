@@ -250,9 +250,15 @@ impl Parsed {
                 let reused = (0..course.lessons.len())
                     .map(|index| cache.lint_of(&course, index))
                     .collect();
-                let (found, made) = lint::run_rules_by_lesson(&course, settings, memo, reused);
+                let kept = cache.kept_questions(&course, settings);
+                let mut settings = settings.clone();
+                settings.kept_questions = kept.clone();
+                let (found, made) = lint::run_rules_by_lesson(&course, &settings, memo, reused);
                 for lesson in made {
                     cache.put_lint(&course, lesson.lesson, &lesson.diagnostics);
+                }
+                if let Some(kept) = kept {
+                    cache.put_kept_questions(&kept);
                 }
                 found
             }

@@ -15,11 +15,14 @@
 //! span lies inside that file.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::netstring::{Reader, Writer};
 use super::stored::StoredDiagnostic;
 use super::{BuildCache, Key};
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::lint::KeptQuestions;
+use crate::lint::rules::duplicate_question::DuplicateQuestion;
 use crate::model::Course;
 
 /// The name of the entry's kind in keys, and of the result in `--verbose`.
@@ -27,6 +30,9 @@ const LINT: &str = "lint";
 
 /// The part holding the per-lesson lint rules' diagnostics.
 const LINT_PART: &str = "lint";
+
+/// The part holding the lesson's questions as Q006 reduced them.
+const QUESTIONS_PART: &str = "questions";
 
 /// One lesson's parts: as the last build left them, and as this build made them.
 #[derive(Debug, Default)]
@@ -49,6 +55,28 @@ impl BuildCache {
     /// for the next build. Nothing is kept when one points outside the lesson's file.
     pub fn put_lint(&self, course: &Course, index: usize, diagnostics: &[Diagnostic]) {
         self.put_lesson_diagnostics(course, index, LINT_PART, &[diagnostics.to_vec()]);
+    }
+
+    /// Each lesson's questions as Q006 reduced them in the last build that checked it, for a
+    /// check of `course` under `settings`; `None` when Q006 does not run.
+    pub fn kept_questions(
+        &self,
+        course: &Course,
+        settings: &crate::lint::Settings,
+    ) -> Option<Arc<KeptQuestions>> {
+        if !settings.is_enabled(DuplicateQuestion::META.code.code) {
+            return None;
+        }
+        let kept = (0..course.lessons.len())
+            .filter_map(|index| Some((index, self.check_part(index, QUESTIONS_PART)?)));
+        Some(Arc::new(KeptQuestions::new(kept)))
+    }
+
+    /// Keeps the questions Q006 reduced anew in `kept`, for the next build.
+    pub fn put_kept_questions(&self, kept: &KeptQuestions) {
+        for (index, text) in kept.take_made() {
+            self.put_check_part(index, QUESTIONS_PART, text);
+        }
     }
 
     /// Diagnostics a check found in the lesson at `index` of `course`, kept in `groups` groups

@@ -28,6 +28,7 @@ use crate::model::{Course, Item, Lesson};
 pub use crate::rule::RuleMeta;
 pub use by_lesson::{LessonRules, is_cross_lesson, run_rules_by_lesson};
 pub use memo::MatchMemo;
+pub use rules::duplicate_question::KeptQuestions;
 pub use settings::{LintConfig, Settings, SettingsError};
 use text::PlainText;
 

@@ -3,11 +3,14 @@
 mod join;
 mod question;
 
+use std::sync::Mutex;
+
 use foldhash::HashMap;
 
+use crate::cache::netstring::{Reader, Writer};
 use crate::diagnostic::Diagnostic;
 use crate::lint::Context;
-use crate::model::Item;
+use crate::model::{Item, Lesson};
 use crate::rule::declare_rule;
 
 use question::{Reduced, Reducer};
@@ -54,19 +57,30 @@ pub(crate) struct Repeat {
 }
 
 /// For each question (`(lesson language, question)`, in project order), the first earlier one
-/// it duplicates or nearly duplicates at `threshold`.
+/// it duplicates or nearly duplicates at `threshold` (what [`check`] finds, for the tests).
+#[cfg(test)]
 pub(crate) fn repeats(
     questions: &[(&str, &str)],
     threshold: f64,
     reducer: &mut Reducer,
 ) -> Vec<Option<Repeat>> {
+    let reduced = questions
+        .iter()
+        .map(|(lang, question)| reducer.reduce(lang, question))
+        .collect();
+    repeats_of(reduced, threshold)
+}
+
+/// [`repeats`] of questions already reduced (`None`: no content word), keys numbered by one
+/// reducer.
+fn repeats_of(reduced: Vec<Option<Reduced>>, threshold: f64) -> Vec<Option<Repeat>> {
     // Distinct reductions in order of first sight, and which one each question is.
     let mut distinct: Vec<Reduced> = Vec::new();
     let mut first_seen: Vec<usize> = Vec::new();
     let mut by_reduced: HashMap<Reduced, usize> = HashMap::default();
-    let mut which: Vec<Option<usize>> = Vec::with_capacity(questions.len());
-    for (index, (lang, question)) in questions.iter().enumerate() {
-        let Some(reduced) = reducer.reduce(lang, question) else {
+    let mut which: Vec<Option<usize>> = Vec::with_capacity(reduced.len());
+    for (index, reduced) in reduced.into_iter().enumerate() {
+        let Some(reduced) = reduced else {
             which.push(None);
             continue;
         };
@@ -106,6 +120,164 @@ pub(crate) fn repeats(
         .collect()
 }
 
+/// Each lesson's questions as Q006 reduced them, kept from one build to the next by the build
+/// cache (a part of each lesson's check results, see `crate::cache`): reducing every question
+/// of the project was most of Q006's time, and a lesson that did not change is not reduced
+/// again. Its verdicts are made afresh over every question, as without it. A key is kept as its
+/// text (a stem, a synonym group's key or a question word), so that it reads back into any
+/// run's numbering: the verdicts depend on which keys are equal, never on their numbers.
+#[derive(Debug, Default)]
+pub struct KeptQuestions {
+    /// By lesson index, what an earlier build kept, until the rule takes it.
+    kept: Mutex<HashMap<usize, String>>,
+    /// By lesson index, what this run reduced, to keep.
+    made: Mutex<Vec<(usize, String)>>,
+}
+
+impl KeptQuestions {
+    /// What an earlier build kept for the lessons at these indexes.
+    pub fn new(kept: impl IntoIterator<Item = (usize, String)>) -> KeptQuestions {
+        KeptQuestions {
+            kept: Mutex::new(kept.into_iter().collect()),
+            made: Mutex::default(),
+        }
+    }
+
+    /// What the rule reduced in this run (the lessons it had nothing kept for), by lesson index.
+    pub fn take_made(&self) -> Vec<(usize, String)> {
+        std::mem::take(&mut *self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    fn take_kept(&self, lesson: usize) -> Option<String> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&lesson)
+    }
+
+    fn put_made(&self, lesson: usize, text: String) {
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((lesson, text));
+    }
+}
+
+/// The text [`KeptQuestions`] keeps for the questions of one lesson in the language `lang`,
+/// each with what it reduced to: the language and each question's own text are kept too, so
+/// that a reduction is only ever read back for the very question it was made from. `None` when
+/// a key has no text (not one of `reducer`'s).
+fn to_text(lang: &str, questions: &[(&str, Option<Reduced>)], reducer: &Reducer) -> Option<String> {
+    let mut text = String::new();
+    let mut writer = Writer(&mut text);
+    writer.string(lang);
+    writer.number(questions.len());
+    for (question, reduced) in questions {
+        writer.string(question);
+        let Some(reduced) = reduced else {
+            writer.number(0);
+            continue;
+        };
+        writer.number(1);
+        writer.number(reduced.keys.len());
+        for &key in &reduced.keys {
+            writer.string(reducer.key(key)?);
+        }
+        writer.number(usize::from(reduced.negated));
+        writer.number(reduced.compared.len());
+        for &(marker, key) in &reduced.compared {
+            writer.number(marker);
+            writer.string(reducer.key(key)?);
+        }
+    }
+    Some(text)
+}
+
+/// What [`to_text`] wrote for exactly these `questions` in the language `lang`, the keys
+/// numbered by `reducer`; `None` for any other text.
+fn from_text(
+    text: &str,
+    lang: &str,
+    questions: &[&str],
+    reducer: &mut Reducer,
+) -> Option<Vec<Option<Reduced>>> {
+    let mut reader = Reader(text);
+    if reader.str()? != lang || reader.number()? != questions.len() {
+        return None;
+    }
+    let mut reduced = Vec::with_capacity(questions.len());
+    for question in questions {
+        if reader.str()? != *question {
+            return None;
+        }
+        if reader.number()? == 0 {
+            reduced.push(None);
+            continue;
+        }
+        let keys = (0..reader.number()?)
+            .map(|_| Some(reducer.intern(reader.str()?)))
+            .collect::<Option<Vec<u32>>>()?;
+        let negated = match reader.number()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let compared = (0..reader.number()?)
+            .map(|_| Some((reader.number()?, reducer.intern(reader.str()?))))
+            .collect::<Option<Vec<(usize, u32)>>>()?;
+        reduced.push(Some(Reduced {
+            keys,
+            negated,
+            compared,
+        }));
+    }
+    reader.is_done().then_some(reduced)
+}
+
+/// Every question of `context`'s items reduced, in order: each lesson's from `kept` when an
+/// earlier build kept it, else reduced now (and left in `kept` for the next build).
+fn reduce_all(
+    context: &Context<'_>,
+    reducer: &mut Reducer,
+    kept: Option<&KeptQuestions>,
+) -> Vec<Option<Reduced>> {
+    let items: Vec<(&Lesson, &Item)> = context.items().map(|(lesson, item, _)| (lesson, item)).collect();
+    let lessons = &context.course.lessons;
+    let mut reduced = Vec::with_capacity(items.len());
+    // Where the search for the next lesson's index starts: items come lesson by lesson, in order.
+    let mut from = 0;
+    for run in items.chunk_by(|a, b| std::ptr::eq(a.0, b.0)) {
+        let lesson = run[0].0;
+        let index = (from..lessons.len())
+            .chain(0..from)
+            .find(|&index| std::ptr::eq(&lessons[index], lesson));
+        if let Some(index) = index {
+            from = index + 1;
+        }
+        let whole = run.len() == lesson.items.len();
+        let memo = kept.zip(index).filter(|_| whole);
+        let questions: Vec<&str> = run.iter().map(|(_, item)| item.question.as_str()).collect();
+        if let Some((kept, index)) = memo
+            && let Some(text) = kept.take_kept(index)
+            && let Some(found) = from_text(&text, &lesson.lang, &questions, reducer)
+        {
+            reduced.extend(found);
+            continue;
+        }
+        let found: Vec<(&str, Option<Reduced>)> = questions
+            .iter()
+            .map(|question| (*question, reducer.reduce(&lesson.lang, question)))
+            .collect();
+        if let Some((kept, index)) = memo
+            && let Some(text) = to_text(&lesson.lang, &found, reducer)
+        {
+            kept.put_made(index, text);
+        }
+        reduced.extend(found.into_iter().map(|(_, reduced)| reduced));
+    }
+    reduced
+}
+
 /// Whether two questions with keys enough in common ask the same: both negated or neither, and
 /// every term both compare (`than`, `instead of`, `from` … `to`) the same.
 fn alike(a: &Reduced, b: &Reduced) -> bool {
@@ -122,11 +294,8 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let settings = context.settings;
     let mut reducer = Reducer::new(settings.synonym_groups(), settings.builtin_synonyms());
     let items: Vec<&Item> = context.items().map(|(_, item, _)| item).collect();
-    let questions: Vec<(&str, &str)> = context
-        .items()
-        .map(|(lesson, item, _)| (lesson.lang.as_str(), item.question.as_str()))
-        .collect();
-    let found = repeats(&questions, settings.config.near_duplicate_similarity, &mut reducer);
+    let reduced = reduce_all(context, &mut reducer, settings.kept_questions.as_deref());
+    let found = repeats_of(reduced, settings.config.near_duplicate_similarity);
     for (item, repeat) in items.iter().zip(found) {
         let Some(repeat) = repeat else { continue };
         let first = items[repeat.earlier];
@@ -156,8 +325,85 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::question::Reducer;
-    use super::repeats;
+    use super::{KeptQuestions, repeats};
+    use crate::lint::{Context, Settings};
+    use crate::model::{Course, SourceFile};
+
+    /// Lessons asking one another's questions again, exactly, nearly, negated and compared the
+    /// other way round, in two languages.
+    fn course() -> Course {
+        let lesson = |id: &str, lang: &str, questions: &[&str]| SourceFile {
+            path: format!("{id}.md").into(),
+            text: format!(
+                "---\nid: {id}\ntitle: T\ndeck: D\nlang: {lang}\n---\n\n## Topic\n\n{}",
+                questions
+                    .iter()
+                    .enumerate()
+                    .map(|(at, question)| format!("### {question} {{#{id}-{at}}}\n\nAn answer.\n\n"))
+                    .collect::<String>()
+            ),
+        };
+        let files = vec![
+            lesson("a", "en", &["Why is Parquet faster than CSV?", "How does Kafka rebalance?", "What?"]),
+            lesson("b", "en", &["Why is CSV faster than Parquet?", "How does Kafka rebalance consumers?"]),
+            lesson("c", "en", &["Why is Parquet not faster than CSV?", "How does the Kafka rebalance work?"]),
+            lesson("d", "fr", &["Pourquoi l'index est-il lent ?", "Pourquoi les index sont-ils lents ?"]),
+            lesson("e", "en", &["Why is Parquet faster than CSV?", "Does Kafka rebalance?"]),
+        ];
+        let (course, _) = crate::parse::parse_course(files);
+        assert_eq!(course.lessons.len(), 5);
+        course
+    }
+
+    /// What Q006 reports on `course` with `kept` questions, and what it left to keep.
+    fn run(course: &Course, kept: Option<Arc<KeptQuestions>>) -> (String, Vec<(usize, String)>) {
+        let mut settings = Settings::default();
+        settings.config.near_duplicate_similarity = 0.5;
+        settings.kept_questions = kept.clone();
+        let items = course.items().collect();
+        let context = Context::questions_only(course, &settings, items);
+        let mut found = Vec::new();
+        super::check(&context, &mut found);
+        let made = kept.map(|kept| kept.take_made()).unwrap_or_default();
+        (format!("{found:?}"), made)
+    }
+
+    #[test]
+    fn kept_questions_give_the_verdicts_of_questions_reduced_afresh() {
+        let course = course();
+        let (afresh, _) = run(&course, None);
+        assert!(afresh.matches("Q006").count() >= 4, "{afresh}");
+        let (first, made) = run(&course, Some(Arc::new(KeptQuestions::default())));
+        assert_eq!(first, afresh);
+        assert_eq!(made.len(), 5, "every lesson reduced and left to keep");
+        let (all_kept, none_made) = run(&course, Some(Arc::new(KeptQuestions::new(made.clone()))));
+        assert_eq!(all_kept, afresh, "every lesson kept");
+        assert!(none_made.is_empty(), "nothing reduced again: {none_made:?}");
+        for skip in 0..5 {
+            let some = made.iter().filter(|(index, _)| *index != skip).cloned();
+            let (partly, again) = run(&course, Some(Arc::new(KeptQuestions::new(some))));
+            assert_eq!(partly, afresh, "lesson {skip} reduced again");
+            assert_eq!(again.len(), 1);
+        }
+        // Damaged, cut, of another lesson (of as many questions): reduced again, the verdicts
+        // unchanged.
+        let damaged = made.iter().map(|(index, text)| {
+            let text = match index {
+                0 => text.replacen("3,", "7,", 1),
+                1 => text[..text.len() - 1].to_owned(),
+                2 => made[4].1.clone(),
+                3 => format!("{text}x"),
+                _ => "not questions".to_owned(),
+            };
+            (*index, text)
+        });
+        let (despite, again) = run(&course, Some(Arc::new(KeptQuestions::new(damaged))));
+        assert_eq!(despite, afresh);
+        assert!(again.len() >= 4, "{again:?}");
+    }
 
     /// The labelled pairs: `(an author would merge them, first, second)`.
     fn labelled() -> Vec<(bool, &'static str, &'static str)> {

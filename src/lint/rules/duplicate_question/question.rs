@@ -55,6 +55,16 @@ impl Reducer {
         }
     }
 
+    /// The number of a key (from [`Reducer::key`] of any reducer) in this reducer's numbering.
+    pub fn intern(&mut self, key: &str) -> u32 {
+        self.interner.id(key)
+    }
+
+    /// The text of the key numbered `id`.
+    pub fn key(&self, id: u32) -> Option<&str> {
+        self.interner.key(id)
+    }
+
     /// `question` in the language `lang`; `None` when it has no content word at all.
     pub fn reduce(&mut self, lang: &str, question: &str) -> Option<Reduced> {
         if !self.lexicons.contains_key(lang) {

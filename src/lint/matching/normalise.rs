@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use caseless::Caseless;
 
+use super::sentence::char_at;
+
 /// One word of a text.
 #[derive(Debug, Clone)]
 pub struct Word<'t> {
@@ -63,6 +65,10 @@ pub fn is_unspaced(c: char) -> bool {
 }
 
 fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        // No ASCII character is of a script without spaces.
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
     (c.is_alphanumeric() || c == '_') && !is_unspaced(c)
 }
 
@@ -71,40 +77,42 @@ fn is_word(c: char) -> bool {
 /// part of it (`C++`, `C#`).
 pub fn words(text: &str, split_elision: bool) -> Vec<Word<'_>> {
     let mut out: Vec<Word> = Vec::new();
-    let mut chars = text.char_indices().peekable();
     let mut previous_end = 0;
-    while let Some((start, c)) = chars.next() {
+    let mut at = 0;
+    // Read by byte offsets, ASCII without decoding (see `char_at`).
+    while at < text.len() {
+        let start = at;
+        let c = char_at(text, at);
+        at += c.len_utf8();
         let unspaced = is_unspaced(c);
         if !unspaced && !is_word(c) {
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(at, next)) = chars.peek() {
+        let mut end = at;
+        while end < text.len() {
+            let next = char_at(text, end);
+            let after = end + next.len_utf8();
             let continues = if unspaced {
                 is_unspaced(next)
             } else if is_word(next) {
                 true
             } else if matches!(next, '\'' | '\u{2019}') {
                 // An apostrophe between two letters belongs to the word.
-                text[at + next.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(is_word)
+                after < text.len() && is_word(char_at(text, after))
             } else {
                 false
             };
             if !continues {
                 break;
             }
-            end = at + next.len_utf8();
-            chars.next();
+            end = after;
         }
         if !unspaced {
-            while let Some(&(at, next @ ('+' | '#'))) = chars.peek() {
-                end = at + next.len_utf8();
-                chars.next();
+            while matches!(text.as_bytes().get(end), Some(b'+' | b'#')) {
+                end += 1;
             }
         }
+        at = end;
         let gap = &text[previous_end..start];
         let joins_previous =
             !out.is_empty() && gap.chars().all(|c| c == '-' || c == ' ' || c == '\u{2010}');
@@ -231,6 +239,80 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert!(found[1].unspaced);
         assert_eq!(found[1].folded, "的事务很贵");
+    }
+
+    /// The `char_indices()` splitting `words` replaced, kept to check it against.
+    fn words_by_chars(text: &str, split_elision: bool) -> Vec<Word<'_>> {
+        let is_word = |c: char| (c.is_alphanumeric() || c == '_') && !is_unspaced(c);
+        let mut out: Vec<Word> = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        let mut previous_end = 0;
+        while let Some((start, c)) = chars.next() {
+            let unspaced = is_unspaced(c);
+            if !unspaced && !is_word(c) {
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            while let Some(&(at, next)) = chars.peek() {
+                let continues = if unspaced {
+                    is_unspaced(next)
+                } else if is_word(next) {
+                    true
+                } else if matches!(next, '\'' | '\u{2019}') {
+                    text[at + next.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word)
+                } else {
+                    false
+                };
+                if !continues {
+                    break;
+                }
+                end = at + next.len_utf8();
+                chars.next();
+            }
+            if !unspaced {
+                while let Some(&(at, next @ ('+' | '#'))) = chars.peek() {
+                    end = at + next.len_utf8();
+                    chars.next();
+                }
+            }
+            let gap = &text[previous_end..start];
+            let joins_previous =
+                !out.is_empty() && gap.chars().all(|c| c == '-' || c == ' ' || c == '\u{2010}');
+            push_word(
+                &mut out,
+                text,
+                start..end,
+                unspaced,
+                joins_previous,
+                split_elision,
+            );
+            previous_end = end;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn splits_as_the_chars_version_did(
+            text in "[a-cA-C0-9_ '\u{2019}+#\\-\u{2010},.\n\u{e9}\u{df}\u{30fc}\u{3005}的事ไ가]{0,40}",
+            split_elision in proptest::bool::ANY,
+        ) {
+            let shown = |words: Vec<Word>| -> Vec<(std::ops::Range<usize>, String, bool, bool)> {
+                words
+                    .into_iter()
+                    .map(|w| (w.range, w.folded.into_owned(), w.unspaced, w.joins_previous))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(
+                shown(words(&text, split_elision)),
+                shown(words_by_chars(&text, split_elision))
+            );
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
 
 /// The character at byte `at` of `text`, a character boundary: ASCII read as its byte (most
 /// text), without the decoding a `chars()` iterator does for every character.
-fn char_at(text: &str, at: usize) -> char {
+pub(super) fn char_at(text: &str, at: usize) -> char {
     match text.as_bytes()[at] {
         byte @ 0..=0x7F => char::from(byte),
         _ => text[at..].chars().next().unwrap_or_default(),

@@ -251,9 +251,8 @@ impl Parsed {
                     .map(|index| cache.lint_of(&course, index))
                     .collect();
                 let kept = cache.kept_questions(&course, settings);
-                let mut settings = settings.clone();
-                settings.kept_questions = kept.clone();
-                let (found, made) = lint::run_rules_by_lesson(&course, &settings, memo, reused);
+                let (found, made) =
+                    lint::run_rules_by_lesson(&course, settings, memo, kept.as_ref(), reused);
                 for lesson in made {
                     cache.put_lint(&course, lesson.lesson, &lesson.diagnostics);
                 }

@@ -15,7 +15,6 @@
 //! span lies inside that file.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::netstring::{Reader, Writer};
 use super::stored::StoredDiagnostic;
@@ -63,13 +62,13 @@ impl BuildCache {
         &self,
         course: &Course,
         settings: &crate::lint::Settings,
-    ) -> Option<Arc<KeptQuestions>> {
+    ) -> Option<KeptQuestions> {
         if !settings.is_enabled(DuplicateQuestion::META.code.code) {
             return None;
         }
         let kept = (0..course.lessons.len())
             .filter_map(|index| Some((index, self.check_part(index, QUESTIONS_PART)?)));
-        Some(Arc::new(KeptQuestions::new(kept)))
+        Some(KeptQuestions::new(kept))
     }
 
     /// Keeps the questions Q006 reduced anew in `kept`, for the next build.

@@ -39,11 +39,13 @@ pub struct LessonRules {
 /// per-lesson rules reported for the lesson at `index` in an earlier run (taken as it is); the
 /// per-lesson rules run on the other lessons only, and the cross-lesson rules on every lesson.
 /// Returns every diagnostic (no suppression applied yet), and what the per-lesson rules reported
-/// for each lesson they ran on, to keep for the next run.
+/// for each lesson they ran on, to keep for the next run. `kept_questions` is what Q006 reduced
+/// in an earlier run, and takes what it reduces in this one (see [`super::KeptQuestions`]).
 pub fn run_rules_by_lesson(
     course: &Course,
     settings: &Settings,
     memo: Option<&mut MatchMemo>,
+    kept_questions: Option<&super::KeptQuestions>,
     reused: Vec<Option<Vec<Diagnostic>>>,
 ) -> (Vec<Diagnostic>, Vec<LessonRules>) {
     let mut reused = reused;
@@ -120,7 +122,7 @@ pub fn run_rules_by_lesson(
         .collect();
     if !cross.is_empty() {
         let every_item = course.lessons.iter().flat_map(items_of).collect();
-        let context = Context::questions_only(course, settings, every_item);
+        let context = Context::questions_only(course, settings, every_item, kept_questions);
         for (_, check) in cross {
             check(&context, &mut diagnostics);
         }
@@ -209,7 +211,7 @@ mod tests {
                 "{:?}",
                 settle(&course, &settings, run_rules(&course, &settings))
             );
-            let (_, kept) = run_rules_by_lesson(&course, &settings, None, Vec::new());
+            let (_, kept) = run_rules_by_lesson(&course, &settings, None, None, Vec::new());
             assert_eq!(kept.len(), course.lessons.len(), "every lesson ran");
             let mut earlier: Vec<Option<Vec<Diagnostic>>> = kept
                 .into_iter()
@@ -225,7 +227,7 @@ mod tests {
                         step => (index % step == 0).then(|| found.clone()).flatten(),
                     })
                     .collect();
-                let (found, kept) = run_rules_by_lesson(&course, &settings, None, reused);
+                let (found, kept) = run_rules_by_lesson(&course, &settings, None, None, reused);
                 let split = format!("{:?}", settle(&course, &settings, found));
                 assert_eq!(split, whole, "reusing every {pattern}");
                 for lesson in kept {
@@ -241,11 +243,12 @@ mod tests {
     fn a_lesson_alone_gets_what_it_gets_among_others() {
         let (course, _) = crate::parse::parse_course(fixtures());
         for settings in settings() {
-            let (_, kept) = run_rules_by_lesson(&course, &settings, None, Vec::new());
+            let (_, kept) = run_rules_by_lesson(&course, &settings, None, None, Vec::new());
             for lesson in kept {
                 let file = course.file(course.lessons[lesson.lesson].file).clone();
                 let (alone, _) = crate::parse::parse_course(vec![file]);
-                let (_, alone_kept) = run_rules_by_lesson(&alone, &settings, None, Vec::new());
+                let (_, alone_kept) =
+                    run_rules_by_lesson(&alone, &settings, None, None, Vec::new());
                 let strip = |diagnostics: &[Diagnostic]| -> Vec<String> {
                     diagnostics
                         .iter()

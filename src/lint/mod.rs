@@ -50,6 +50,9 @@ pub struct Context<'a> {
     /// an earlier run (see [`MatchMemo`]); `None` in a context for rules that read no answer's
     /// matches.
     matches: Option<Vec<Arc<matching::AnswerMatches>>>,
+    /// Each lesson's questions as Q006 reduced them in an earlier build, and where it leaves
+    /// those it reduces now (a build's cache, see `crate::cache`); `None` outside a build.
+    kept_questions: Option<&'a KeptQuestions>,
 }
 
 impl<'a> Context<'a> {
@@ -84,6 +87,7 @@ impl<'a> Context<'a> {
             items,
             answers,
             matches: Some(matches),
+            kept_questions: None,
         }
     }
 
@@ -109,6 +113,7 @@ impl<'a> Context<'a> {
             items,
             answers,
             matches: Some(matches),
+            kept_questions: None,
         }
     }
 
@@ -120,6 +125,7 @@ impl<'a> Context<'a> {
         course: &'a Course,
         settings: &'a Settings,
         items: Vec<(&'a Lesson, &'a Item)>,
+        kept_questions: Option<&'a KeptQuestions>,
     ) -> Self {
         let answers = vec![PlainText::default(); items.len()];
         Context {
@@ -128,6 +134,7 @@ impl<'a> Context<'a> {
             items,
             answers,
             matches: None,
+            kept_questions,
         }
     }
 
@@ -226,7 +233,7 @@ pub fn run_rules_with(
     settings: &Settings,
     memo: Option<&mut MatchMemo>,
 ) -> Vec<Diagnostic> {
-    run_rules_by_lesson(course, settings, memo, Vec::new()).0
+    run_rules_by_lesson(course, settings, memo, None, Vec::new()).0
 }
 
 /// The memo's run, shared by the workers. A panic elsewhere ends the check anyway, and every

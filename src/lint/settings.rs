@@ -11,7 +11,6 @@ pub use crate::config::lint::{Extends, Level, LintConfig, ProjectRuleConfig};
 use crate::diagnostic::Severity;
 use crate::lint::RuleMeta;
 use crate::lint::registry;
-use crate::lint::rules::duplicate_question::KeptQuestions;
 use crate::model::PatternKind;
 use regex::Regex;
 
@@ -65,9 +64,6 @@ pub struct Settings {
     pub project_rules: Vec<ProjectRule>,
     /// `[lint.severity]` keyed by code (names are resolved).
     severities: BTreeMap<&'static str, Severity>,
-    /// Each lesson's questions as Q006 reduced them in an earlier build, and where it leaves
-    /// those it reduces (a build's cache, see `crate::cache`); `None` outside a build.
-    pub kept_questions: Option<std::sync::Arc<KeptQuestions>>,
 }
 
 /// A `[lint]` section that is well-formed TOML but means nothing sensible.
@@ -187,7 +183,6 @@ impl Settings {
             config,
             project_rules,
             severities,
-            kept_questions: None,
         })
     }
 

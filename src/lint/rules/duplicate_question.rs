@@ -294,7 +294,7 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let settings = context.settings;
     let mut reducer = Reducer::new(settings.synonym_groups(), settings.builtin_synonyms());
     let items: Vec<&Item> = context.items().map(|(_, item, _)| item).collect();
-    let reduced = reduce_all(context, &mut reducer, settings.kept_questions.as_deref());
+    let reduced = reduce_all(context, &mut reducer, context.kept_questions);
     let found = repeats_of(reduced, settings.config.near_duplicate_similarity);
     for (item, repeat) in items.iter().zip(found) {
         let Some(repeat) = repeat else { continue };
@@ -325,8 +325,6 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::question::Reducer;
     use super::{KeptQuestions, repeats};
     use crate::lint::{Context, Settings};
@@ -359,12 +357,11 @@ mod tests {
     }
 
     /// What Q006 reports on `course` with `kept` questions, and what it left to keep.
-    fn run(course: &Course, kept: Option<Arc<KeptQuestions>>) -> (String, Vec<(usize, String)>) {
+    fn run(course: &Course, kept: Option<KeptQuestions>) -> (String, Vec<(usize, String)>) {
         let mut settings = Settings::default();
         settings.config.near_duplicate_similarity = 0.5;
-        settings.kept_questions = kept.clone();
         let items = course.items().collect();
-        let context = Context::questions_only(course, &settings, items);
+        let context = Context::questions_only(course, &settings, items, kept.as_ref());
         let mut found = Vec::new();
         super::check(&context, &mut found);
         let made = kept.map(|kept| kept.take_made()).unwrap_or_default();
@@ -376,15 +373,15 @@ mod tests {
         let course = course();
         let (afresh, _) = run(&course, None);
         assert!(afresh.matches("Q006").count() >= 4, "{afresh}");
-        let (first, made) = run(&course, Some(Arc::new(KeptQuestions::default())));
+        let (first, made) = run(&course, Some(KeptQuestions::default()));
         assert_eq!(first, afresh);
         assert_eq!(made.len(), 5, "every lesson reduced and left to keep");
-        let (all_kept, none_made) = run(&course, Some(Arc::new(KeptQuestions::new(made.clone()))));
+        let (all_kept, none_made) = run(&course, Some(KeptQuestions::new(made.clone())));
         assert_eq!(all_kept, afresh, "every lesson kept");
         assert!(none_made.is_empty(), "nothing reduced again: {none_made:?}");
         for skip in 0..5 {
             let some = made.iter().filter(|(index, _)| *index != skip).cloned();
-            let (partly, again) = run(&course, Some(Arc::new(KeptQuestions::new(some))));
+            let (partly, again) = run(&course, Some(KeptQuestions::new(some)));
             assert_eq!(partly, afresh, "lesson {skip} reduced again");
             assert_eq!(again.len(), 1);
         }
@@ -400,7 +397,7 @@ mod tests {
             };
             (*index, text)
         });
-        let (despite, again) = run(&course, Some(Arc::new(KeptQuestions::new(damaged))));
+        let (despite, again) = run(&course, Some(KeptQuestions::new(damaged)));
         assert_eq!(despite, afresh);
         assert!(again.len() >= 4, "{again:?}");
     }

@@ -110,16 +110,9 @@ impl ProjectRoot {
         path: &Path,
         limit: Limit,
     ) -> Result<(Vec<u8>, std::fs::Metadata), ReadError> {
-        let resolved = self.resolve(path, limit)?;
-        let file = std::fs::File::open(&resolved).map_err(not_found_or_io)?;
-        // The file may have changed since `resolve` looked: check what was opened, and never
-        // read more than one byte past the limit whatever its metadata says (`/proc` files say 0).
-        let metadata = file.metadata()?;
-        if !metadata.is_file() {
-            return Err(ReadError::NotAFile {
-                kind: kind_of(&metadata.file_type()),
-            });
-        }
+        let (file, metadata) = self.open(path, limit)?;
+        // Never read more than one byte past the limit whatever the metadata says (`/proc` files
+        // say 0).
         let mut bytes =
             Vec::with_capacity(usize::try_from(metadata.len().min(limit.bytes)).unwrap_or(0));
         file.take(limit.bytes.saturating_add(1))
@@ -128,6 +121,26 @@ impl ProjectRoot {
             return Err(too_large(limit));
         }
         Ok((bytes, metadata))
+    }
+
+    /// Opens `path` for reading under the checks of [`ProjectRoot::read`] (a regular file inside
+    /// the project), without reading it: for a reader that takes only parts of a file (the
+    /// build cache's lesson files). The caller reads at most `limit` bytes.
+    pub fn open(
+        &self,
+        path: &Path,
+        limit: Limit,
+    ) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
+        let resolved = self.resolve(path, limit)?;
+        let file = std::fs::File::open(&resolved).map_err(not_found_or_io)?;
+        // The file may have changed since `resolve` looked: check what was opened.
+        let metadata = file.metadata()?;
+        if !metadata.is_file() {
+            return Err(ReadError::NotAFile {
+                kind: kind_of(&metadata.file_type()),
+            });
+        }
+        Ok((file, metadata))
     }
 
     /// The canonical path of `path` after every check that needs no opening.

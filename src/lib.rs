@@ -474,6 +474,15 @@ pub fn build_with(
     let cache = opened.unwrap_or_else(|| {
         cache::BuildCache::open(config, &templates, &checked.course, checked.assets.as_ref())
     });
+    // The next `out/` is staged before rendering, so that the cache's entries go there as they
+    // are made; a build that stops before its commit leaves no stage and `out/` as it was.
+    let staging = output::Staging::open(
+        &config.out_dir(),
+        state_path
+            .as_deref()
+            .map(|path| (config.root.as_path(), path)),
+    )?;
+    cache.stage_in(staging.cache_dir()?);
     let Some(outputs) = render_with_progress(
         &mut checked,
         config,
@@ -497,12 +506,8 @@ pub fn build_with(
         }),
         _ => None,
     };
-    let output::Written { written, removed } = output::write_build(
-        &config.out_dir(),
-        &outputs.artifacts,
-        &outputs.cache_entries,
-        state_update,
-    )?;
+    let output::Written { written, removed } =
+        staging.commit(&outputs.artifacts, &outputs.cache_entries, state_update)?;
     Ok(BuildReport {
         checked,
         written,

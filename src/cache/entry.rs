@@ -41,17 +41,25 @@ pub(super) struct Payload {
     pub data: String,
 }
 
-/// The bytes of the entry `key` holding `payload`.
-pub(super) fn encode(key: &Key, payload: &Payload) -> Vec<u8> {
-    // Serializing plain strings and numbers cannot fail.
-    let outputs = serde_json::to_vec(&payload.outputs).unwrap_or_default();
-    let body_len = 8 + outputs.len() + payload.data.len();
-    let mut bytes = Vec::with_capacity(MAGIC.len() + BINARY.len() + 106 + body_len);
+/// How the entry `key` of this binary begins: its format, the binary and its key (the part of an
+/// entry that a reader looking for one key among others compares).
+pub(super) fn header(key: &Key) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(MAGIC.len() + BINARY.len() + key.as_str().len() + 2);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(BINARY.as_bytes());
     bytes.push(b'\n');
     bytes.extend_from_slice(key.as_str().as_bytes());
     bytes.push(b'\n');
+    bytes
+}
+
+/// The bytes of the entry `key` holding `payload`.
+pub(super) fn encode(key: &Key, payload: &Payload) -> Vec<u8> {
+    // Serializing plain strings and numbers cannot fail.
+    let outputs = serde_json::to_vec(&payload.outputs).unwrap_or_default();
+    let body_len = 8 + outputs.len() + payload.data.len();
+    let mut bytes = header(key);
+    bytes.reserve(40 + body_len);
     bytes.extend_from_slice(&(body_len as u64).to_le_bytes());
     let digest_at = bytes.len();
     bytes.extend_from_slice(&[0; 32]);

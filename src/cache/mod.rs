@@ -10,12 +10,15 @@
 //! entry that is truncated, corrupt, of another format or another cardsmith is a miss, never
 //! trusted, and never an error: the cache only saves time.
 //!
-//! Nothing is written here. The entries a build used or made go to [`crate::output`] with its
-//! outputs ([`BuildCache::into_entries`]): the cache folder is part of the staged `out/`, swapped
-//! in with it, so it always describes the outputs beside it, and entries no build used any more
-//! are not carried over. An unchanged output is linked into the new `out/`, not written again
-//! (see [`crate::artifact::FileStamp`]).
+//! Nothing is written into `out/` here. A lesson's entries live in one file per lesson
+//! ([`bundle`]), written into the build's stage as each is made ([`BuildCache::stage_in`]); the
+//! other entries, and the lesson files to link unchanged, go to [`crate::output`] with the
+//! outputs ([`BuildCache::into_entries`]). The cache folder is part of the staged `out/`,
+//! swapped in with it, so it always describes the outputs beside it, and entries no build used
+//! any more are not carried over. An unchanged output is linked into the new `out/`, not written
+//! again (see [`crate::artifact::FileStamp`]).
 
+mod bundle;
 mod checks;
 mod entry;
 mod fresh;
@@ -23,9 +26,9 @@ mod key;
 pub mod netstring;
 mod stored;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -65,6 +68,12 @@ pub struct BuildCache {
     used: Mutex<Used>,
     /// Per lesson index, what the check stage kept and made (see [`checks`]).
     checks: Mutex<BTreeMap<usize, checks::LessonChecks>>,
+    /// The lesson of every key made by [`BuildCache::lesson_key`]: its entry lives in that
+    /// lesson's file (see [`bundle`]).
+    lesson_of: Mutex<HashMap<Key, usize>>,
+    /// The stage's cache folder, once the build has one: lesson entries are written there as
+    /// they are made (see [`BuildCache::stage_in`]).
+    stage: OnceLock<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -82,6 +91,20 @@ struct Used {
     entries: BTreeMap<Key, NextEntry>,
     /// Per lesson index, per renderer: reused (`true`) or made again.
     lessons: BTreeMap<usize, BTreeMap<&'static str, bool>>,
+    /// Per lesson index, what this build read from the lesson's file and wrote to the next.
+    bundles: BTreeMap<usize, BundleUse>,
+}
+
+/// What a build did with one lesson's file (see [`bundle`]).
+#[derive(Debug, Default)]
+struct BundleUse {
+    /// The last build's file, as first read: its stamp (`None` where files have none) and
+    /// length.
+    read: Option<(Option<FileStamp>, u64)>,
+    /// Its records this build used, by key: they go into the next file.
+    kept: BTreeMap<Key, bundle::Span>,
+    /// Whether this build wrote records of its own into the next file.
+    wrote: bool,
 }
 
 /// An entry of the next `out/`.
@@ -124,7 +147,16 @@ impl BuildCache {
             links: Vec::new(),
             used: Mutex::new(Used::default()),
             checks: Mutex::default(),
+            lesson_of: Mutex::default(),
+            stage: OnceLock::new(),
         }
+    }
+
+    /// From now on, writes the entries of lessons into `folder` (the stage's cache folder, see
+    /// [`crate::output::Staging::cache_dir`]) as they are made, instead of keeping them for
+    /// [`BuildCache::into_entries`]. Without it (a render outside a build) they are not kept.
+    pub fn stage_in(&self, folder: PathBuf) {
+        let _ = self.stage.set(folder);
     }
 
     /// The cache of a build of `course` into `config`'s output folder. Reads every image the
@@ -183,6 +215,8 @@ impl BuildCache {
             links,
             used: Mutex::new(Used::default()),
             checks: Mutex::default(),
+            lesson_of: Mutex::default(),
+            stage: OnceLock::new(),
         }
     }
 
@@ -195,7 +229,12 @@ impl BuildCache {
         for input in extra {
             key.add(input);
         }
-        Some(key.finish())
+        let key = key.finish();
+        self.lesson_of
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.clone(), index);
+        Some(key)
     }
 
     /// The key of `kind` of results made from `parts` (keys of other results, in order) and
@@ -263,9 +302,44 @@ impl BuildCache {
             data: data.to_owned(),
         };
         let bytes = entry::encode(key, &payload);
+        if let Some(index) = self.lesson_index(key) {
+            self.append(index, key, &bytes);
+            return;
+        }
         self.lock()
             .entries
             .insert(key.clone(), NextEntry::Made(bytes));
+    }
+
+    /// The lesson whose file holds the entry `key`, if any.
+    fn lesson_index(&self, key: &Key) -> Option<usize> {
+        self.lesson_of
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .copied()
+    }
+
+    /// The name of the lesson file of the lesson at `index` (the key of its inputs).
+    fn bundle_name(&self, index: usize) -> Option<&str> {
+        Some(self.lessons.get(index)?.as_ref()?.as_str())
+    }
+
+    /// Appends the entry `bytes` under `key` to the next file of the lesson at `index`, in the
+    /// stage. A record that cannot be written is only a miss for the next build: the records
+    /// after a short one are not found, and a damaged one is never trusted.
+    fn append(&self, index: usize, key: &Key, bytes: &[u8]) {
+        let (Some(folder), Some(name)) = (self.stage.get(), self.bundle_name(index)) else {
+            return;
+        };
+        let record = bundle::record(bytes);
+        // Under the lock: two renderers' records of one lesson never interleave.
+        let mut used = self.lock();
+        let file = used.bundles.entry(index).or_default();
+        // The record read back for this key was not used after all: this one replaces it.
+        file.kept.remove(key);
+        file.wrote = true;
+        let _ = bundle::append(&folder.join(name), &record);
     }
 
     /// The entries the next `out/` holds in [`CACHE_DIR`] (name and bytes; an entry read from the
@@ -275,6 +349,11 @@ impl BuildCache {
         for (key, data) in self.check_entries() {
             self.put(Some(&key), &[], &data);
         }
+        let bundles = std::mem::take(&mut self.lock().bundles);
+        let lesson_files: Vec<Artifact> = bundles
+            .into_iter()
+            .filter_map(|(index, file)| self.finish_bundle(index, file))
+            .collect();
         let used = self
             .used
             .into_inner()
@@ -290,6 +369,7 @@ impl BuildCache {
                     entry
                 }
             })
+            .chain(lesson_files)
             .collect();
         let lessons = used
             .lessons
@@ -311,8 +391,69 @@ impl BuildCache {
         (entries, lessons)
     }
 
+    /// Completes the next file of the lesson at `index`: when this build used every record of
+    /// the last one and wrote none, that file is linked (returned as an entry to link, as an
+    /// unchanged output is); otherwise the records it used are copied after the new ones.
+    fn finish_bundle(&self, index: usize, file: BundleUse) -> Option<Artifact> {
+        let name = self.bundle_name(index)?;
+        let (stamp, len) = file.read?;
+        let used: u64 = file.kept.values().map(|(_, size)| size).sum();
+        if !file.wrote && used == len && stamp.is_some() {
+            let mut entry = Artifact::new(PathBuf::from(name), Vec::new());
+            entry.previous = stamp;
+            return Some(entry);
+        }
+        if file.kept.is_empty() {
+            return None;
+        }
+        let (place, folder) = (self.place.as_ref()?, self.stage.get()?);
+        let last = place.out_dir.join(CACHE_DIR).join(name);
+        let (opened, metadata) = place.root.open(&last, ENTRY_LIMIT).ok()?;
+        // Only from the very file read (records of another are only misses, but no need).
+        if FileStamp::of(&metadata) != stamp {
+            return None;
+        }
+        let mut spans: Vec<bundle::Span> = file.kept.into_values().collect();
+        spans.sort_unstable();
+        let _ = bundle::copy_records(&opened, &spans, &folder.join(name));
+        None
+    }
+
+    /// The entry under `key` from the lesson file of the lesson at `index`, with its record's
+    /// place and the file's stamp and length.
+    fn read_bundle(
+        &self,
+        place: &Place,
+        index: usize,
+        key: &Key,
+    ) -> Option<(Vec<u8>, bundle::Span, Option<FileStamp>, u64)> {
+        let path = place.out_dir.join(CACHE_DIR).join(self.bundle_name(index)?);
+        let (file, metadata) = place.root.open(&path, ENTRY_LIMIT).ok()?;
+        let (bytes, span) = bundle::find(&file, metadata.len(), key, ENTRY_LIMIT.bytes)?;
+        Some((bytes, span, FileStamp::of(&metadata), metadata.len()))
+    }
+
     fn read(&self, key: &Key) -> Option<Hit> {
         let place = self.place.as_ref()?;
+        if let Some(index) = self.lesson_index(key) {
+            let (bytes, span, stamp, len) = self.read_bundle(place, index, key)?;
+            let payload = entry::decode(bytes, key)?;
+            let mut artifacts = Vec::with_capacity(payload.outputs.len());
+            for output in &payload.outputs {
+                artifacts.push(place.output(output)?);
+            }
+            let mut used = self.lock();
+            let file = used.bundles.entry(index).or_default();
+            let read = *file.read.get_or_insert((stamp, len));
+            // Records of one file only: the file may have been replaced between two reads.
+            if read == (stamp, len) && !file.kept.contains_key(key) {
+                file.kept.insert(key.clone(), span);
+            }
+            return Some(Hit {
+                artifacts,
+                data: payload.data,
+            });
+        }
         let path = place.out_dir.join(CACHE_DIR).join(key.as_str());
         let (bytes, metadata) = place.root.read_with_metadata(&path, ENTRY_LIMIT).ok()?;
         let next = match FileStamp::of(&metadata) {

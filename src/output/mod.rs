@@ -67,90 +67,166 @@ pub struct LockUpdate<'a> {
 /// Makes `artifacts` the contents of `out_dir` (beside the files the user put there), `cache`
 /// the entries of its build cache folder ([`crate::cache::CACHE_DIR`]: named by their paths,
 /// listed in no manifest), and `lock` the new lock file, in one commit. See the module
-/// documentation.
+/// documentation. A build opens its [`Staging`] before rendering instead, so that what it makes
+/// goes to the disk as it is made; this is that, for everything at once.
 pub fn write_build(
     out_dir: &Path,
     artifacts: &[Artifact],
     cache: &[Artifact],
     lock: Option<LockUpdate<'_>>,
 ) -> Result<Written, WriteError> {
-    let out_dir = real_out_dir(out_dir)?;
-    let parent = parent_of(&out_dir);
-    std::fs::create_dir_all(&parent).map_err(|source| WriteError::at(&parent, source))?;
-    let lock_path = match lock {
-        Some(lock) => Some(resolve_within(lock.root, lock.path)?),
-        None => None,
-    };
-    recover(&out_dir, lock_path.as_deref())?;
+    Staging::open(out_dir, lock.map(|lock| (lock.root, lock.path)))?.commit(artifacts, cache, lock)
+}
 
-    let stage = Stage::create(&parent)?;
-    let previous = read_manifest(&out_dir);
-    let current: Vec<String> = artifacts
-        .iter()
-        .map(|artifact| manifest_entry(&artifact.path))
-        .collect();
-    let stale: HashSet<&str> = previous
-        .entries
-        .iter()
-        .map(String::as_str)
-        .filter(|entry| !current.iter().any(|made| made == entry))
-        .collect();
-    let made: HashSet<&str> = current.iter().map(String::as_str).collect();
-    if made.len() != current.len() {
-        // Two renderers claiming one path would silently lose an output.
-        let twice = current
-            .iter()
-            .find(|entry| current.iter().filter(|other| other == entry).count() > 1)
-            .cloned()
-            .unwrap_or_default();
-        return Err(WriteError::at(
-            out_dir.join(&twice),
-            std::io::Error::other("two outputs of this build have this path"),
-        ));
+/// The next `out/` being assembled: opened before a build renders, so that the build cache's
+/// entries are written into it as they are made instead of all being held until the end, and
+/// committed (swapped in whole, with the lock) once every output is there. Dropped without a
+/// commit (a refused build, an error), it is removed and `out/` is as it was.
+pub struct Staging {
+    out_dir: PathBuf,
+    lock_path: Option<PathBuf>,
+    stage: Stage,
+    /// Those of them found in `out_dir`, in the order seen: the stale ones are reported removed.
+    seen_previous: Vec<String>,
+    /// The files (and symlinks) carried over from `out_dir`, by manifest entry: an output of
+    /// this build at one of these paths replaces it.
+    carried: HashSet<String>,
+}
+
+impl std::fmt::Debug for Staging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staging")
+            .field("out_dir", &self.out_dir)
+            .field("stage", &self.stage.dir)
+            .finish_non_exhaustive()
     }
-    let removed = stage.carry_over(&out_dir, &made, &stale)?;
+}
 
-    let mut written = Vec::with_capacity(artifacts.len() + 1);
-    stage.add_all(&out_dir, artifacts, &current)?;
-    written.extend(
-        artifacts
-            .iter()
-            .map(|artifact| out_dir.join(&artifact.path)),
-    );
-    stage.add_cache(&out_dir, cache)?;
-    let generation = content_hash(artifacts);
-    let mut manifest = format!("{GENERATION}{generation}\n");
-    for entry in &current {
-        manifest.push_str(entry);
-        manifest.push('\n');
+impl Staging {
+    /// Finishes what a killed build left (see [`recover`]; `lock` is the project root and
+    /// `cardsmith.lock`), then creates the stage beside `out_dir` and links into it the files the
+    /// user put in `out_dir`.
+    pub fn open(out_dir: &Path, lock: Option<(&Path, &Path)>) -> Result<Staging, WriteError> {
+        let out_dir = real_out_dir(out_dir)?;
+        let parent = parent_of(&out_dir);
+        std::fs::create_dir_all(&parent).map_err(|source| WriteError::at(&parent, source))?;
+        let lock_path = match lock {
+            Some((root, path)) => Some(resolve_within(root, path)?),
+            None => None,
+        };
+        recover(&out_dir, lock_path.as_deref())?;
+        let stage = Stage::create(&parent)?;
+        let previous = read_manifest(&out_dir);
+        let listed: HashSet<&str> = previous.entries.iter().map(String::as_str).collect();
+        let (seen_previous, carried) = stage.carry_over(&out_dir, &listed)?;
+        Ok(Staging {
+            out_dir,
+            lock_path,
+            stage,
+            seen_previous,
+            carried,
+        })
     }
-    let manifest = Artifact::new(MANIFEST, manifest.into_bytes());
-    stage.add(&out_dir, &manifest, MANIFEST)?;
 
-    let pending = match (lock, &lock_path) {
-        (Some(lock), Some(lock_path)) => {
-            let pending = pending_path(lock_path, &stage.name, &generation);
-            // Written in place: a pending lock is trusted only once its generation is in `out/`,
-            // which happens after this write is complete and synced.
-            file::write_new(&pending, lock.bytes, Some(lock_path))
-                .map_err(|source| WriteError::at(&pending, source))?;
-            Some((pending, lock_path.clone()))
+    /// The stage's build cache folder ([`CACHE_DIR`]), created: the cache writes its entries
+    /// there as they are made (see [`crate::cache::BuildCache::stage_in`]).
+    pub fn cache_dir(&self) -> Result<PathBuf, WriteError> {
+        let folder = self.stage.dir.join(CACHE_DIR);
+        std::fs::create_dir_all(&folder).map_err(|source| WriteError::at(&folder, source))?;
+        Ok(folder)
+    }
+
+    /// The output folder this stage replaces, as [`crate::cache`] reads the last build from it.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Writes `artifacts` and the `cache` entries the build cache did not write itself into the
+    /// stage, then the manifest, and swaps the stage in with `lock` (the commit point).
+    pub fn commit(
+        self,
+        artifacts: &[Artifact],
+        cache: &[Artifact],
+        lock: Option<LockUpdate<'_>>,
+    ) -> Result<Written, WriteError> {
+        let Staging {
+            out_dir,
+            lock_path,
+            stage,
+            seen_previous,
+            carried,
+        } = self;
+        let current: Vec<String> = artifacts
+            .iter()
+            .map(|artifact| manifest_entry(&artifact.path))
+            .collect();
+        let made: HashSet<&str> = current.iter().map(String::as_str).collect();
+        if made.len() != current.len() {
+            // Two renderers claiming one path would silently lose an output.
+            let twice = current
+                .iter()
+                .find(|entry| current.iter().filter(|other| other == entry).count() > 1)
+                .cloned()
+                .unwrap_or_default();
+            return Err(WriteError::at(
+                out_dir.join(&twice),
+                std::io::Error::other("two outputs of this build have this path"),
+            ));
         }
-        _ => None,
-    };
-    // The commit point.
-    stage.swap_into(&out_dir)?;
-    if let Some((pending, lock_path)) = pending {
-        // On failure the pending lock stays, and the next build renames it (see `recover`).
-        std::fs::rename(&pending, &lock_path)
-            .map_err(|source| WriteError::at(&lock_path, source))?;
-        written.push(lock.map_or(lock_path, |lock| lock.path.to_path_buf()));
+        let removed: Vec<&String> = seen_previous
+            .iter()
+            .filter(|entry| !made.contains(entry.as_str()))
+            .collect();
+
+        for entry in current
+            .iter()
+            .filter(|entry| carried.contains(entry.as_str()))
+        {
+            let path = stage.dir.join(entry);
+            remove_file(&path)?;
+        }
+        let mut written = Vec::with_capacity(artifacts.len() + 1);
+        stage.add_all(&out_dir, artifacts, &current)?;
+        written.extend(
+            artifacts
+                .iter()
+                .map(|artifact| out_dir.join(&artifact.path)),
+        );
+        stage.add_cache(&out_dir, cache)?;
+        let generation = content_hash(artifacts);
+        let mut manifest = format!("{GENERATION}{generation}\n");
+        for entry in &current {
+            manifest.push_str(entry);
+            manifest.push('\n');
+        }
+        let manifest = Artifact::new(MANIFEST, manifest.into_bytes());
+        stage.add(&out_dir, &manifest, MANIFEST)?;
+
+        let pending = match (lock, &lock_path) {
+            (Some(lock), Some(lock_path)) => {
+                let pending = pending_path(lock_path, &stage.name, &generation);
+                // Written in place: a pending lock is trusted only once its generation is in
+                // `out/`, which happens after this write is complete and synced.
+                file::write_new(&pending, lock.bytes, Some(lock_path))
+                    .map_err(|source| WriteError::at(&pending, source))?;
+                Some((pending, lock_path.clone()))
+            }
+            _ => None,
+        };
+        // The commit point.
+        stage.swap_into(&out_dir)?;
+        if let Some((pending, lock_path)) = pending {
+            // On failure the pending lock stays, and the next build renames it (see `recover`).
+            std::fs::rename(&pending, &lock_path)
+                .map_err(|source| WriteError::at(&lock_path, source))?;
+            written.push(lock.map_or(lock_path, |lock| lock.path.to_path_buf()));
+        }
+        stage.finish();
+        Ok(Written {
+            written,
+            removed: removed.iter().map(|entry| out_dir.join(entry)).collect(),
+        })
     }
-    stage.finish();
-    Ok(Written {
-        written,
-        removed: removed.iter().map(|entry| out_dir.join(entry)).collect(),
-    })
 }
 
 /// Finishes or undoes what a build that died left behind: renames a pending lock file whose
@@ -307,17 +383,19 @@ impl Stage {
     }
 
     /// Links into the stage everything in `out_dir` that the user put there: not the outputs
-    /// this build makes, not the stale ones of the last build, not the manifest, not temporary
-    /// files. Symlinks are copied as links and never followed. Returns the stale entries seen.
+    /// the last build `listed` in its manifest (this build makes each again or drops it), not
+    /// the manifest, not temporary files. Symlinks are copied as links and never followed. An
+    /// output of this build at the path of a file carried over replaces it. Returns the
+    /// `listed` files seen, in the order seen, and the files carried over.
     fn carry_over(
         &self,
         out_dir: &Path,
-        made: &HashSet<&str>,
-        stale: &HashSet<&str>,
-    ) -> Result<Vec<String>, WriteError> {
+        listed: &HashSet<&str>,
+    ) -> Result<(Vec<String>, HashSet<String>), WriteError> {
         let mut removed = Vec::new();
+        let mut carried = HashSet::new();
         if !out_dir.is_dir() {
-            return Ok(removed);
+            return Ok((removed, carried));
         }
         // The cache folder is not the user's: this build passes the entries it keeps.
         let walk = walkdir::WalkDir::new(out_dir)
@@ -337,12 +415,10 @@ impl Stage {
             let key = manifest_entry(relative);
             let name = entry.file_name().to_string_lossy();
             let kind = entry.file_type();
-            if !kind.is_dir()
-                && (made.contains(key.as_str()) || key == MANIFEST || is_temp_name(&name))
-            {
+            if !kind.is_dir() && (key == MANIFEST || is_temp_name(&name)) {
                 continue;
             }
-            if !kind.is_dir() && stale.contains(key.as_str()) {
+            if !kind.is_dir() && listed.contains(key.as_str()) {
                 removed.push(key);
                 continue;
             }
@@ -365,8 +441,11 @@ impl Stage {
                 Ok(())
             };
             result.map_err(|source| WriteError::at(entry.path(), source))?;
+            if !kind.is_dir() {
+                carried.insert(key);
+            }
         }
-        Ok(removed)
+        Ok((removed, carried))
     }
 
     /// Writes one file into the stage, refusing to write through a symlink the user put in

@@ -4,7 +4,7 @@
 //! or five entries (its checks, notes, package, guide and sheet), so one file each was four
 //! fifths of the files a build created.
 //!
-//! The file is a sequence of records, each the length of an entry (8 bytes, little-endian) and
+//! The file is a line naming its format, then a sequence of records, each the length of an entry (8 bytes, little-endian) and
 //! the entry as [`super::entry`] writes it: its header names its own key, its payload has its
 //! SHA-256. A reader looks for a key record by record, reading only each record's header until
 //! the key is found: an entry under another lesson's name, a record cut short or a damaged one
@@ -18,6 +18,9 @@ use std::path::Path;
 
 use super::{Key, entry};
 
+/// The first line of a lesson's file: its format (a file without it holds no entry).
+const MAGIC: &[u8] = b"cardsmith-lesson-cache 1\n";
+
 /// The bytes of one record holding `entry`.
 pub(super) fn record(entry: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(8 + entry.len());
@@ -28,11 +31,26 @@ pub(super) fn record(entry: &[u8]) -> Vec<u8> {
 
 /// Appends `record` (from [`record`]) to the lesson file at `path`, creating it.
 pub(super) fn append(path: &Path, record: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
+    open_to_append(path)?.write_all(record)
+}
+
+/// The lesson file at `path`, to append to; created with its first line when missing. Callers
+/// never append to one file from two threads at once.
+fn open_to_append(path: &Path) -> std::io::Result<File> {
+    let created = std::fs::OpenOptions::new()
         .append(true)
-        .open(path)?;
-    file.write_all(record)
+        .create_new(true)
+        .open(path);
+    match created {
+        Ok(mut file) => {
+            file.write_all(MAGIC)?;
+            Ok(file)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::OpenOptions::new().append(true).open(path)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Where a record lies in its file: its offset and length (length prefix included).
@@ -43,7 +61,13 @@ pub(super) type Span = (u64, u64);
 pub(super) fn find(mut file: &File, len: u64, key: &Key, limit: u64) -> Option<(Vec<u8>, Span)> {
     let wanted = entry::header(key);
     let mut head = vec![0; wanted.len()];
-    let mut at = 0u64;
+    let mut magic = [0; MAGIC.len()];
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.read_exact(&mut magic).ok()?;
+    if magic != MAGIC {
+        return None;
+    }
+    let mut at = MAGIC.len() as u64;
     while at.checked_add(8)? <= len {
         file.seek(SeekFrom::Start(at)).ok()?;
         let mut size = [0; 8];
@@ -72,10 +96,7 @@ pub(super) fn find(mut file: &File, len: u64, key: &Key, limit: u64) -> Option<(
 
 /// Copies the records at `spans` of the lesson file `from` to the end of `to`.
 pub(super) fn copy_records(mut from: &File, spans: &[Span], to: &Path) -> std::io::Result<()> {
-    let mut out = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(to)?;
+    let mut out = open_to_append(to)?;
     let mut bytes = Vec::new();
     for &(at, len) in spans {
         from.seek(SeekFrom::Start(at))?;
@@ -145,7 +166,7 @@ mod tests {
         copy_records(&file, &[span], &new).expect("copy");
         let copied = File::open(&new).expect("open");
         let copied_len = copied.metadata().expect("stat").len();
-        assert_eq!(copied_len, span.1);
+        assert_eq!(copied_len, MAGIC.len() as u64 + span.1);
         assert!(find(&copied, copied_len, &keys[1], u64::MAX).is_some());
         assert!(find(&copied, copied_len, &keys[0], u64::MAX).is_none());
     }

@@ -138,9 +138,29 @@ pub fn stderr_of(output: &std::process::Output, project: &Project) -> String {
     String::from_utf8_lossy(&output.stderr).replace(&project.root().display().to_string(), "[ROOT]")
 }
 
-/// A build cache entry's `bytes` as another cardsmith would have written them: the same payload
-/// and checksum under another binary's header line.
+/// The first line of a lesson's file in the build cache (src/cache/bundle.rs).
+const LESSON_FILE: &[u8] = b"cardsmith-lesson-cache 1\n";
+
+/// A build cache file's `bytes` as another cardsmith would have written them: each entry with
+/// the same payload and checksum under another binary's header line (in a lesson's file, every
+/// record's entry, its length adjusted).
 pub fn under_another_binary(bytes: &mut Vec<u8>) {
+    let Some(mut records) = bytes.strip_prefix(LESSON_FILE) else {
+        return entry_under_another_binary(bytes);
+    };
+    let mut rewritten = LESSON_FILE.to_vec();
+    while let Some((size, rest)) = records.split_first_chunk::<8>() {
+        let size = usize::try_from(u64::from_le_bytes(*size)).expect("a record's length");
+        let mut entry = rest[..size].to_vec();
+        entry_under_another_binary(&mut entry);
+        rewritten.extend_from_slice(&(entry.len() as u64).to_le_bytes());
+        rewritten.extend_from_slice(&entry);
+        records = &rest[size..];
+    }
+    *bytes = rewritten;
+}
+
+fn entry_under_another_binary(bytes: &mut Vec<u8>) {
     let text = bytes.clone();
     let second_line = text.iter().position(|&b| b == b'\n').expect("header") + 1;
     let end = second_line

@@ -94,6 +94,12 @@ pub(super) fn find(mut file: &File, len: u64, key: &Key, limit: u64) -> Option<(
     None
 }
 
+/// Whether `spans` (records of one file, each once) cover a lesson file of `len` bytes whole.
+pub(super) fn covers(spans: impl Iterator<Item = Span>, len: u64) -> bool {
+    let records: u64 = spans.map(|(_, size)| size).sum();
+    MAGIC.len() as u64 + records == len
+}
+
 /// Copies the records at `spans` of the lesson file `from` to the end of `to`.
 pub(super) fn copy_records(mut from: &File, spans: &[Span], to: &Path) -> std::io::Result<()> {
     let mut out = open_to_append(to)?;
@@ -162,7 +168,10 @@ mod tests {
         }
         let file = File::open(&old).expect("open");
         let len = file.metadata().expect("stat").len();
+        let (_, first) = find(&file, len, &keys[0], u64::MAX).expect("found");
         let (_, span) = find(&file, len, &keys[1], u64::MAX).expect("found");
+        assert!(covers([first, span].into_iter(), len), "both records");
+        assert!(!covers([span].into_iter(), len), "one record");
         copy_records(&file, &[span], &new).expect("copy");
         let copied = File::open(&new).expect("open");
         let copied_len = copied.metadata().expect("stat").len();

@@ -397,8 +397,7 @@ impl BuildCache {
     fn finish_bundle(&self, index: usize, file: BundleUse) -> Option<Artifact> {
         let name = self.bundle_name(index)?;
         let (stamp, len) = file.read?;
-        let used: u64 = file.kept.values().map(|(_, size)| size).sum();
-        if !file.wrote && used == len && stamp.is_some() {
+        if !file.wrote && stamp.is_some() && bundle::covers(file.kept.values().copied(), len) {
             let mut entry = Artifact::new(PathBuf::from(name), Vec::new());
             entry.previous = stamp;
             return Some(entry);

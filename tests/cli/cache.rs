@@ -165,12 +165,42 @@ fn an_edit_to_one_lesson_makes_only_that_lesson_again() {
                 .ino()
         };
         let first = inode(&project);
+        let cache_files = |project: &Project| -> Vec<(PathBuf, u64)> {
+            entries(project)
+                .into_iter()
+                .map(|path| {
+                    let ino = std::fs::metadata(&path).expect("entry").ino();
+                    (path, ino)
+                })
+                .collect()
+        };
+        let cached = cache_files(&project);
         project.edit(SECOND, EDITED, ANSWER);
         project.run(&["build"], 0);
         assert_eq!(
             inode(&project),
             first,
             "an unchanged output is not written again"
+        );
+        // The unchanged lesson's cache file too: of the lessons' files (the first line names
+        // their format), one is the last build's; the edited lesson's is new.
+        let lesson_files: Vec<_> = cache_files(&project)
+            .into_iter()
+            .filter(|(path, _)| {
+                std::fs::read(path)
+                    .expect("entry")
+                    .starts_with(b"cardsmith-lesson-cache ")
+            })
+            .collect();
+        assert_eq!(lesson_files.len(), 2, "{lesson_files:?}");
+        let kept: Vec<_> = lesson_files
+            .iter()
+            .filter(|file| cached.contains(file))
+            .collect();
+        assert_eq!(
+            kept.len(),
+            1,
+            "the unchanged lesson's file is linked: {kept:?}"
         );
     }
 }

@@ -14,6 +14,8 @@ mod yaml;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::codes;
@@ -41,23 +43,57 @@ pub fn markdown_options() -> Options {
 
 /// Parses every file and checks what spans files (duplicate ids). Files are in `Course::files`
 /// order; the diagnostics are sorted.
+///
+/// The lessons are parsed side by side on rayon's threads. A run compiles at most
+/// [`pattern::MAX_DISTINCT_REGEXES`] distinct regexes, the rest being errors in the order the
+/// lessons come: when the threads together met more, the lessons are parsed again one after
+/// the other, so that the same ones are refused.
 pub fn parse_course(files: Vec<SourceFile>) -> (Course, Vec<Diagnostic>) {
+    let run_regexes = std::sync::Arc::default();
+    let parsed: Vec<(Lesson, Vec<Diagnostic>)> = files
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || pattern::Cache::sharing(std::sync::Arc::clone(&run_regexes)),
+            |patterns, (index, file)| parse_file(index, file, patterns),
+        )
+        .collect();
+    let within_cap = run_regexes
+        .lock()
+        .is_ok_and(|sources| sources.len() <= pattern::MAX_DISTINCT_REGEXES);
+    let parsed = if within_cap {
+        parsed
+    } else {
+        let mut patterns = pattern::Cache::default();
+        files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| parse_file(index, file, &mut patterns))
+            .collect()
+    };
     let mut diagnostics = Vec::new();
-    let mut lessons = Vec::new();
-    let mut patterns = pattern::Cache::default();
-    for (index, file) in files.iter().enumerate() {
-        let stem = file
-            .path
-            .file_stem()
-            .and_then(|stem| stem.to_str())
-            .unwrap_or("lesson");
-        let (lesson, mut found) = parse_lesson_with(FileId(index), &file.text, stem, &mut patterns);
+    let mut lessons = Vec::with_capacity(parsed.len());
+    for (lesson, mut found) in parsed {
         diagnostics.append(&mut found);
         lessons.push(lesson);
     }
     diagnostics.extend(duplicate_ids(&lessons));
     crate::diagnostic::sort(&mut diagnostics);
     (Course { files, lessons }, diagnostics)
+}
+
+/// The lesson of the file at `index` in the run's files.
+fn parse_file(
+    index: usize,
+    file: &SourceFile,
+    patterns: &mut pattern::Cache,
+) -> (Lesson, Vec<Diagnostic>) {
+    let stem = file
+        .path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("lesson");
+    parse_lesson_with(FileId(index), &file.text, stem, patterns)
 }
 
 /// Parses one lesson. Always returns a lesson (with stand-ins for what is missing) so that every

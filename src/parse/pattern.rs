@@ -12,7 +12,8 @@
 //! distinct source is compiled once per parse run ([`Cache`]), so a lesson repeating one costly
 //! regex a thousand times pays for it once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use regex::{Regex, RegexBuilder};
 
@@ -35,13 +36,36 @@ pub type Compiled = (PatternKind, Option<Regex>);
 pub struct Cache {
     compiled: HashMap<String, Result<Compiled, String>>,
     regexes: usize,
+    /// Every distinct source needing a regex that any cache sharing this set met (see
+    /// [`Cache::sharing`]).
+    run_regexes: Option<Arc<Mutex<HashSet<String>>>>,
 }
 
 impl Cache {
+    /// A cache of one of several threads parsing one run's lessons side by side: each counts
+    /// the regexes it compiled itself, and adds their sources to `run_regexes`, so that the run
+    /// can tell whether all of them together stayed within [`MAX_DISTINCT_REGEXES`] (then each
+    /// lesson's patterns are what one cache for the whole run gives them).
+    pub fn sharing(run_regexes: Arc<Mutex<HashSet<String>>>) -> Cache {
+        Cache {
+            run_regexes: Some(run_regexes),
+            ..Cache::default()
+        }
+    }
+
     /// Compiles `source`, or returns what compiling it gave before.
     pub fn compile(&mut self, source: &str) -> Result<Compiled, String> {
         if let Some(known) = self.compiled.get(source) {
             return known.clone();
+        }
+        if let Some(run_regexes) = &self.run_regexes
+            && needs_regex(source)
+        {
+            // A poisoned set still holds every source added before the panic.
+            run_regexes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(source.to_owned());
         }
         let result = if needs_regex(source) && self.regexes >= MAX_DISTINCT_REGEXES {
             Err(format!(

@@ -329,3 +329,38 @@ fn a_broken_card_block_under_a_list_item_is_reported() {
     let (_, diagnostics) = parse(&text);
     assert_eq!(codes_of(&diagnostics), ["S007"]);
 }
+
+/// Lessons parsed side by side refuse the same regexes as one after the other: past the run's
+/// cap, those of the later lessons in file order, whichever thread met them first.
+#[test]
+fn the_regex_cap_refuses_the_later_lessons_regexes_whatever_the_threads() {
+    let lesson = |at: usize, regexes: usize| {
+        let must: String = (0..regexes)
+            .map(|n| format!("  - \"/x{at}y{n}/\"\n"))
+            .collect();
+        SourceFile {
+            path: format!("l{at}.md").into(),
+            text: format!(
+                "---\nid: l{at}\ntitle: T\ndeck: D\n---\n\n### Q? {{#q{at}}}\n\nA.\n\n```card\nmust:\n{must}```\n"
+            ),
+        }
+    };
+    let refused_in = |files: Vec<SourceFile>| -> Vec<usize> {
+        let (_, diagnostics) = parse_course(files);
+        let mut files: Vec<usize> = diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.message.contains("distinct regexes"))
+            .map(|diagnostic| diagnostic.span.file.0)
+            .collect();
+        files.dedup();
+        files
+    };
+    // Within the cap: nothing refused.
+    assert_eq!(
+        refused_in((0..40).map(|at| lesson(at, 6)).collect()),
+        Vec::<usize>::new()
+    );
+    // 50 lessons of 6: the cap (256) ends in the 43rd lesson, so lessons 42 to 49 are refused.
+    let refused = refused_in((0..50).map(|at| lesson(at, 6)).collect());
+    assert_eq!(refused, (42..50).collect::<Vec<_>>());
+}

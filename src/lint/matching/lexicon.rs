@@ -34,6 +34,11 @@ impl Interner {
         self.keys.get(id as usize).map(|key| &**key)
     }
 
+    /// Every key, in the order of their numbers.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|key| &**key)
+    }
+
     /// The number of `key` if it has one: a key no phrase was compiled with cannot be looked up,
     /// so an answer's compounds are only looked up here, never added (most are met once).
     pub fn get(&self, key: &str) -> Option<u32> {

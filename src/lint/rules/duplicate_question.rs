@@ -6,6 +6,7 @@ mod question;
 use std::sync::Mutex;
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 
 use crate::cache::netstring::{Reader, Writer};
 use crate::diagnostic::Diagnostic;
@@ -236,6 +237,11 @@ fn from_text(
 
 /// Every question of `context`'s items reduced, in order: each lesson's from `kept` when an
 /// earlier build kept it, else reduced now (and left in `kept` for the next build).
+///
+/// The lessons are reduced side by side on rayon's threads, in runs of neighbours, each run
+/// with a reducer of its own; the keys are then numbered by `reducer` run after run, in each
+/// run's order of first sight, which is the numbering one reducer going through every question
+/// in order gives.
 fn reduce_all(
     context: &Context<'_>,
     reducer: &mut Reducer,
@@ -243,7 +249,8 @@ fn reduce_all(
 ) -> Vec<Option<Reduced>> {
     let items: Vec<(&Lesson, &Item)> = context.items().map(|(lesson, item, _)| (lesson, item)).collect();
     let lessons = &context.course.lessons;
-    let mut reduced = Vec::with_capacity(items.len());
+    // Each lesson's run of items, with the lesson's index when it is found.
+    let mut runs: Vec<(&[(&Lesson, &Item)], Option<usize>)> = Vec::new();
     // Where the search for the next lesson's index starts: items come lesson by lesson, in order.
     let mut from = 0;
     for run in items.chunk_by(|a, b| std::ptr::eq(a.0, b.0)) {
@@ -254,28 +261,93 @@ fn reduce_all(
         if let Some(index) = index {
             from = index + 1;
         }
-        let whole = run.len() == lesson.items.len();
-        let memo = kept.zip(index).filter(|_| whole);
-        let questions: Vec<&str> = run.iter().map(|(_, item)| item.question.as_str()).collect();
-        if let Some((kept, index)) = memo
-            && let Some(text) = kept.take_kept(index)
-            && let Some(found) = from_text(&text, &lesson.lang, &questions, reducer)
-        {
-            reduced.extend(found);
-            continue;
-        }
-        let found: Vec<(&str, Option<Reduced>)> = questions
-            .iter()
-            .map(|question| (*question, reducer.reduce(&lesson.lang, question)))
-            .collect();
-        if let Some((kept, index)) = memo
-            && let Some(text) = to_text(&lesson.lang, &found, reducer)
-        {
-            kept.put_made(index, text);
-        }
-        reduced.extend(found.into_iter().map(|(_, reduced)| reduced));
+        runs.push((run, index));
     }
-    reduced
+    let per_group = runs
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let (synonyms, builtin_synonyms) = reducer.settings();
+    let groups: Vec<Group> = runs
+        .par_chunks(per_group)
+        .map(|group| {
+            // A reducer's numbering is not `Send`: the group's keys leave it as text.
+            let mut local = Reducer::new(synonyms.to_vec(), builtin_synonyms);
+            let mut reduced = Vec::new();
+            let mut made = Vec::new();
+            for &(run, index) in group {
+                reduce_run(run, index, &mut local, kept, &mut reduced, &mut made);
+            }
+            Group {
+                reduced,
+                keys: local.keys().map(str::to_owned).collect(),
+                made,
+            }
+        })
+        .collect();
+    let mut all = Vec::with_capacity(items.len());
+    for group in groups {
+        let ids: Vec<u32> = group.keys.iter().map(|key| reducer.intern(key)).collect();
+        // Every key of a group's questions is one of its reducer's numbers.
+        let renumber = |key: &mut u32| *key = ids.get(*key as usize).copied().unwrap_or(*key);
+        all.extend(group.reduced.into_iter().map(|reduced| {
+            reduced.map(|mut reduced| {
+                reduced.keys.iter_mut().for_each(renumber);
+                reduced
+                    .compared
+                    .iter_mut()
+                    .for_each(|(_, key)| renumber(key));
+                reduced
+            })
+        }));
+        if let Some(kept) = kept {
+            for (index, text) in group.made {
+                kept.put_made(index, text);
+            }
+        }
+    }
+    all
+}
+
+/// What one thread reduced of a run of lessons: the questions (numbered in its own reducer),
+/// that reducer's keys in the order of their numbers, and the lessons' texts for `kept`.
+struct Group {
+    reduced: Vec<Option<Reduced>>,
+    keys: Vec<String>,
+    made: Vec<(usize, String)>,
+}
+
+/// The questions of one lesson's `run` of items (the lesson at `index`) reduced into `reduced`,
+/// taken from `kept` when it holds them; what it should keep for the next build into `made`.
+fn reduce_run(
+    run: &[(&Lesson, &Item)],
+    index: Option<usize>,
+    reducer: &mut Reducer,
+    kept: Option<&KeptQuestions>,
+    reduced: &mut Vec<Option<Reduced>>,
+    made: &mut Vec<(usize, String)>,
+) {
+    let lesson = run[0].0;
+    let whole = run.len() == lesson.items.len();
+    let memo = kept.zip(index).filter(|_| whole);
+    let questions: Vec<&str> = run.iter().map(|(_, item)| item.question.as_str()).collect();
+    if let Some((kept, index)) = memo
+        && let Some(text) = kept.take_kept(index)
+        && let Some(found) = from_text(&text, &lesson.lang, &questions, reducer)
+    {
+        reduced.extend(found);
+        return;
+    }
+    let found: Vec<(&str, Option<Reduced>)> = questions
+        .iter()
+        .map(|question| (*question, reducer.reduce(&lesson.lang, question)))
+        .collect();
+    if let Some((_, index)) = memo
+        && let Some(text) = to_text(&lesson.lang, &found, reducer)
+    {
+        made.push((index, text));
+    }
+    reduced.extend(found.into_iter().map(|(_, reduced)| reduced));
 }
 
 /// Whether two questions with keys enough in common ask the same: both negated or neither, and

@@ -55,6 +55,17 @@ impl Reducer {
         }
     }
 
+    /// What [`Reducer::new`] was given: another reducer made of them reduces alike.
+    pub fn settings(&self) -> (&[Vec<String>], bool) {
+        (&self.synonyms, self.builtin_synonyms)
+    }
+
+    /// Every key this reducer numbered, in the order of their numbers (which is the order of
+    /// first sight).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.interner.keys()
+    }
+
     /// The number of a key (from [`Reducer::key`] of any reducer) in this reducer's numbering.
     pub fn intern(&mut self, key: &str) -> u32 {
         self.interner.id(key)

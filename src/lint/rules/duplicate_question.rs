@@ -250,7 +250,7 @@ fn reduce_all(
     let items: Vec<(&Lesson, &Item)> = context.items().map(|(lesson, item, _)| (lesson, item)).collect();
     let lessons = &context.course.lessons;
     // Each lesson's run of items, with the lesson's index when it is found.
-    let mut runs: Vec<(&[(&Lesson, &Item)], Option<usize>)> = Vec::new();
+    let mut runs: Vec<(LessonRun<'_, '_>, Option<usize>)> = Vec::new();
     // Where the search for the next lesson's index starts: items come lesson by lesson, in order.
     let mut from = 0;
     for run in items.chunk_by(|a, b| std::ptr::eq(a.0, b.0)) {
@@ -309,6 +309,9 @@ fn reduce_all(
     all
 }
 
+/// One lesson's items, in order.
+type LessonRun<'r, 'c> = &'r [(&'c Lesson, &'c Item)];
+
 /// What one thread reduced of a run of lessons: the questions (numbered in its own reducer),
 /// that reducer's keys in the order of their numbers, and the lessons' texts for `kept`.
 struct Group {
@@ -320,7 +323,7 @@ struct Group {
 /// The questions of one lesson's `run` of items (the lesson at `index`) reduced into `reduced`,
 /// taken from `kept` when it holds them; what it should keep for the next build into `made`.
 fn reduce_run(
-    run: &[(&Lesson, &Item)],
+    run: LessonRun<'_, '_>,
     index: Option<usize>,
     reducer: &mut Reducer,
     kept: Option<&KeptQuestions>,

@@ -77,6 +77,7 @@ fn context<'a>(
         assets,
         state: None,
         cache,
+        sink: &cardsmith::output::Memory,
     }
 }
 

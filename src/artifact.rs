@@ -22,6 +22,9 @@ pub struct Artifact {
     /// an output read back from the last `out/` was hashed to be checked. Hashed once, kept
     /// (`bytes` are never changed after the artifact is made).
     sha256: OnceLock<[u8; 32]>,
+    /// The length of the bytes when they were written into the build's stage already and let
+    /// go ([`Artifact::into_staged`]): what a build keeps of an output after writing it.
+    staged: Option<u64>,
 }
 
 impl Artifact {
@@ -32,6 +35,7 @@ impl Artifact {
             bytes,
             previous: None,
             sha256: OnceLock::new(),
+            staged: None,
         }
     }
 
@@ -49,7 +53,32 @@ impl Artifact {
             bytes,
             previous,
             sha256: OnceLock::from(sha256),
+            staged: None,
         }
+    }
+
+    /// What a build keeps of this output once it is written into the stage: its path, length
+    /// and SHA-256, without its bytes.
+    pub fn into_staged(mut self) -> Artifact {
+        self.sha256();
+        self.staged = Some(self.bytes.len() as u64);
+        self.bytes = Vec::new();
+        self
+    }
+
+    /// Whether the bytes were written into the build's stage already (and are gone).
+    pub fn is_staged(&self) -> bool {
+        self.staged.is_some()
+    }
+
+    /// The length of the output in bytes (also once staged).
+    pub fn len(&self) -> u64 {
+        self.staged.unwrap_or(self.bytes.len() as u64)
+    }
+
+    /// Whether the output is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The SHA-256 of the bytes, computed on the first call only.
@@ -64,7 +93,10 @@ impl Artifact {
 /// yet is no part of what they are.
 impl PartialEq for Artifact {
     fn eq(&self, other: &Artifact) -> bool {
-        self.path == other.path && self.bytes == other.bytes && self.previous == other.previous
+        self.path == other.path
+            && self.bytes == other.bytes
+            && self.previous == other.previous
+            && self.staged == other.staged
     }
 }
 

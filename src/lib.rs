@@ -293,6 +293,7 @@ pub fn render(
         states,
         now_millis,
         cache,
+        &output::Memory,
         &mut |_| {},
     )
 }
@@ -305,6 +306,7 @@ fn render_with_progress(
     states: &BTreeMap<&'static str, String>,
     now_millis: i64,
     cache: cache::BuildCache,
+    sink: &dyn output::Sink,
     progress: &mut dyn FnMut(Stage<'_>),
 ) -> Result<Option<Outputs>, Error> {
     let mut outputs = Outputs::default();
@@ -328,10 +330,14 @@ fn render_with_progress(
                 .and_then(|file| states.get(file))
                 .map(String::as_str),
             cache: &cache,
+            sink,
         };
         match renderer.render(&ctx) {
             Ok(mut rendered) => {
-                outputs.artifacts.append(&mut rendered.artifacts);
+                // What the renderer did not hand over as it went goes now.
+                for artifact in rendered.artifacts.drain(..) {
+                    outputs.artifacts.push(sink.put(artifact)?);
+                }
                 settled &= !rendered.kept_state;
                 if renderer.state_file().is_none() || rendered.state.is_none() {
                     lasting_notices.extend(rendered.notices.iter().cloned());
@@ -344,6 +350,7 @@ fn render_with_progress(
             }
             Err(RenderError::Content(mut found)) => content_problems.append(&mut found),
             Err(error @ RenderError::Outdated { .. }) => return Err(Error::Outdated(error)),
+            Err(RenderError::Write(error)) => return Err(Error::Write(error)),
             Err(source) => {
                 return Err(Error::Render {
                     renderer: renderer.name(),
@@ -490,6 +497,7 @@ pub fn build_with(
         &states,
         now_millis(),
         cache,
+        &staging,
         progress,
     )?
     else {

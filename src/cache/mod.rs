@@ -295,7 +295,7 @@ impl BuildCache {
                 .iter()
                 .map(|artifact| entry::OutputRecord {
                     path: slash_path(&artifact.path),
-                    len: artifact.bytes.len() as u64,
+                    len: artifact.len(),
                     sha256: key::hex(&artifact.sha256()),
                 })
                 .collect(),

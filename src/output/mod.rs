@@ -64,6 +64,56 @@ pub struct LockUpdate<'a> {
     pub bytes: &'a [u8],
 }
 
+/// Where a build's outputs go as the renderers make them.
+pub trait Sink: Sync + std::fmt::Debug {
+    /// Takes `artifact` and gives back what the build keeps of it: in memory, the artifact
+    /// itself; in a build's [`Staging`], its path, length and SHA-256, the bytes written into
+    /// the stage and let go ([`Artifact::into_staged`]), so that a build never holds every
+    /// output at once.
+    fn put(&self, artifact: Artifact) -> Result<Artifact, WriteError>;
+}
+
+/// The outputs kept in memory, whole (a render outside a build: tests, benchmarks).
+#[derive(Debug, Default)]
+pub struct Memory;
+
+impl Sink for Memory {
+    fn put(&self, artifact: Artifact) -> Result<Artifact, WriteError> {
+        Ok(artifact)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, artifact: Artifact) -> Result<Artifact, WriteError> {
+        if artifact.is_staged() {
+            return Ok(artifact);
+        }
+        let entry = manifest_entry(&artifact.path);
+        let first = self
+            .staged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(entry.clone());
+        if !first {
+            return Err(twice(&self.out_dir, &entry));
+        }
+        self.stage.make_folders(&self.out_dir, &artifact, &entry)?;
+        if self.carried.contains(&entry) {
+            remove_file(&self.stage.dir.join(&entry))?;
+        }
+        self.stage.write_one(&self.out_dir, &artifact, &entry)?;
+        Ok(artifact.into_staged())
+    }
+}
+
+/// The error of two outputs of one build at `entry`: one would silently be lost.
+fn twice(out_dir: &Path, entry: &str) -> WriteError {
+    WriteError::at(
+        out_dir.join(entry),
+        std::io::Error::other("two outputs of this build have this path"),
+    )
+}
+
 /// Makes `artifacts` the contents of `out_dir` (beside the files the user put there), `cache`
 /// the entries of its build cache folder ([`crate::cache::CACHE_DIR`]: named by their paths,
 /// listed in no manifest), and `lock` the new lock file, in one commit. See the module
@@ -91,6 +141,8 @@ pub struct Staging {
     /// The files (and symlinks) carried over from `out_dir`, by manifest entry: an output of
     /// this build at one of these paths replaces it.
     carried: HashSet<String>,
+    /// The outputs written into the stage so far ([`Sink::put`]), by manifest entry.
+    staged: std::sync::Mutex<HashSet<String>>,
 }
 
 impl std::fmt::Debug for Staging {
@@ -125,6 +177,7 @@ impl Staging {
             stage,
             seen_previous,
             carried,
+            staged: std::sync::Mutex::default(),
         })
     }
 
@@ -155,6 +208,7 @@ impl Staging {
             stage,
             seen_previous,
             carried,
+            staged: _,
         } = self;
         let current: Vec<String> = artifacts
             .iter()
@@ -163,30 +217,32 @@ impl Staging {
         let made: HashSet<&str> = current.iter().map(String::as_str).collect();
         if made.len() != current.len() {
             // Two renderers claiming one path would silently lose an output.
-            let twice = current
+            let entry = current
                 .iter()
                 .find(|entry| current.iter().filter(|other| other == entry).count() > 1)
                 .cloned()
                 .unwrap_or_default();
-            return Err(WriteError::at(
-                out_dir.join(&twice),
-                std::io::Error::other("two outputs of this build have this path"),
-            ));
+            return Err(twice(&out_dir, &entry));
         }
         let removed: Vec<&String> = seen_previous
             .iter()
             .filter(|entry| !made.contains(entry.as_str()))
             .collect();
 
-        for entry in current
+        // The outputs not written into the stage yet.
+        let (unstaged, unstaged_entries): (Vec<&Artifact>, Vec<&String>) = artifacts
+            .iter()
+            .zip(&current)
+            .filter(|(artifact, _)| !artifact.is_staged())
+            .unzip();
+        for entry in unstaged_entries
             .iter()
             .filter(|entry| carried.contains(entry.as_str()))
         {
-            let path = stage.dir.join(entry);
-            remove_file(&path)?;
+            remove_file(&stage.dir.join(entry))?;
         }
         let mut written = Vec::with_capacity(artifacts.len() + 1);
-        stage.add_all(&out_dir, artifacts, &current)?;
+        stage.add_all(&out_dir, &unstaged, &unstaged_entries)?;
         written.extend(
             artifacts
                 .iter()
@@ -462,8 +518,8 @@ impl Stage {
     fn add_all(
         &self,
         out_dir: &Path,
-        artifacts: &[Artifact],
-        entries: &[String],
+        artifacts: &[&Artifact],
+        entries: &[&String],
     ) -> Result<(), WriteError> {
         for (artifact, entry) in artifacts.iter().zip(entries) {
             self.make_folders(out_dir, artifact, entry)?;
@@ -499,7 +555,15 @@ impl Stage {
                         )),
                     ));
                 }
+                // Another output's writer may make the same folder at the same time.
                 Err(_) => std::fs::create_dir(&folder)
+                    .or_else(|error| {
+                        if error.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() {
+                            Ok(())
+                        } else {
+                            Err(error)
+                        }
+                    })
                     .map_err(|source| WriteError::at(out_dir.join(entry), source))?,
             }
         }
@@ -722,7 +786,7 @@ fn content_hash(artifacts: &[Artifact]) -> String {
         let path = manifest_entry(&artifact.path);
         hasher.update((path.len() as u64).to_le_bytes());
         hasher.update(path.as_bytes());
-        hasher.update((artifact.bytes.len() as u64).to_le_bytes());
+        hasher.update(artifact.len().to_le_bytes());
         hasher.update(artifact.sha256());
     }
     hasher

@@ -1,8 +1,10 @@
 //! Render stage: a checked [`Course`] in, output files out, one module per output format.
 //!
-//! Renderers return their files as bytes instead of writing them (unlike mdBook's renderers), so
-//! that a build writes nothing until every renderer has succeeded, and a preview server can serve
-//! the same bytes from memory. [`crate::output`] writes them atomically.
+//! Renderers hand their files over as bytes instead of writing them (unlike mdBook's renderers):
+//! [`RenderContext::emit`] gives each to the build's stage as soon as it is made (a build never
+//! holds every output at once, and nothing in `out/` changes until every renderer has succeeded
+//! and the stage is swapped in), or keeps it in memory (tests, benchmarks).
+//! [`crate::output`] commits them atomically.
 
 /// Declares each output format's module and lists its renderer, in the order they run (fixed,
 /// so output is reproducible): adding an output format is its module and one line here.
@@ -29,6 +31,7 @@ use crate::cache::BuildCache;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Course;
+use crate::output::{Sink, WriteError};
 use crate::templates::{TemplateError, Templates};
 
 /// What every renderer gets. Nothing in it belongs to one output format: a renderer that keeps
@@ -52,6 +55,17 @@ pub struct RenderContext<'a> {
     /// What the last build made, to reuse for the lessons that did not change (a renderer asks
     /// it per lesson; [`BuildCache::off`] outside a build).
     pub cache: &'a BuildCache,
+    /// Where outputs go as they are made ([`RenderContext::emit`]): a build's stage, or memory.
+    pub sink: &'a dyn Sink,
+}
+
+impl RenderContext<'_> {
+    /// Hands `artifact` to the build as soon as it is made, and gives back what the renderer
+    /// returns in [`Rendered::artifacts`] for it (in a build: its path, length and SHA-256, the
+    /// bytes already in the stage), so that outputs are not all held until the end.
+    pub fn emit(&self, artifact: Artifact) -> Result<Artifact, RenderError> {
+        Ok(self.sink.put(artifact)?)
+    }
 }
 
 /// What a renderer produced.
@@ -184,6 +198,9 @@ pub enum RenderError {
         /// What the build would change.
         changes: String,
     },
+    /// An output could not be written into the build's stage.
+    #[error(transparent)]
+    Write(#[from] WriteError),
     /// Anything else, with its context.
     #[error("{context}")]
     Other {

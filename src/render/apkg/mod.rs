@@ -116,7 +116,7 @@ impl Renderer for ApkgRenderer {
         }
 
         // Captured by the threads below (the context as a whole is not `Sync`).
-        let (cache, course) = (ctx.cache, ctx.course);
+        let (cache, course, sink) = (ctx.cache, ctx.course, ctx.sink);
         let by_lesson = set.by_lesson(course.lessons.len());
         // The lessons' packages and the one of them all are independent: made on rayon's
         // threads, each lesson's from the cache when its notes and their lock entries are the
@@ -141,15 +141,20 @@ impl Renderer for ApkgRenderer {
                 .zip(&keys)
                 .enumerate()
                 .map(|(index, ((lesson, notes), key))| {
+                    // Each package handed to the build as soon as it is made.
                     match cache.get(key.as_ref(), Some((index, "apkg"))) {
-                        Some(hit) => Ok(hit.artifacts),
+                        Some(hit) => Ok(hit
+                            .artifacts
+                            .into_iter()
+                            .map(|package| sink.put(package))
+                            .collect::<Result<_, _>>()?),
                         None => {
                             let made = Artifact::new(
                                 format!("{}.apkg", lesson.id),
                                 set.package(notes, &lock)?,
                             );
                             cache.put(key.as_ref(), std::slice::from_ref(&made), "");
-                            Ok(vec![made])
+                            Ok(vec![sink.put(made)?])
                         }
                     }
                 })
@@ -168,7 +173,7 @@ impl Renderer for ApkgRenderer {
         let ((lessons, all), state) =
             rayon::join(|| rayon::join(lesson_packages, all_package), lock_text);
         let mut artifacts: Vec<Artifact> = lessons?.into_iter().flatten().collect();
-        artifacts.push(all?);
+        artifacts.push(sink.put(all?)?);
         Ok(Rendered {
             artifacts,
             state,

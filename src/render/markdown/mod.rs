@@ -41,16 +41,20 @@ impl Renderer for MarkdownRenderer {
                 None => lessons.push(Err((lesson, moved, key))),
             }
         }
-        // Each guide is its own: made on rayon's threads, in lesson order.
-        let (templates, cache) = (ctx.templates, ctx.cache);
+        // Each guide is its own: made on rayon's threads, in lesson order, each handed to the
+        // build as soon as it is made.
+        let (templates, cache, sink) = (ctx.templates, ctx.cache, ctx.sink);
         let made: Vec<Vec<Artifact>> = lessons
             .into_par_iter()
             .map(|lesson| match lesson {
-                Ok(cached) => Ok(cached),
+                Ok(cached) => Ok(cached
+                    .into_iter()
+                    .map(|guide| sink.put(guide))
+                    .collect::<Result<_, _>>()?),
                 Err((lesson, moved, key)) => {
                     let guide = guide(lesson, &moved, templates)?;
                     cache.put(key.as_ref(), std::slice::from_ref(&guide), "");
-                    Ok(vec![guide])
+                    Ok(vec![sink.put(guide)?])
                 }
             })
             .collect::<Result<_, RenderError>>()?;

@@ -292,10 +292,19 @@ pub fn render(
         templates,
         states,
         now_millis,
-        cache,
-        &output::Memory,
+        RenderTarget {
+            cache,
+            sink: &output::Memory,
+        },
         &mut |_| {},
     )
+}
+
+/// Where a render's results go: the build cache it reads and fills, and the sink its outputs
+/// are handed to as they are made (a build's stage, or memory).
+struct RenderTarget<'a> {
+    cache: cache::BuildCache,
+    sink: &'a dyn output::Sink,
 }
 
 /// [`render`], telling `progress` as each renderer starts.
@@ -305,10 +314,10 @@ fn render_with_progress(
     templates: &Templates,
     states: &BTreeMap<&'static str, String>,
     now_millis: i64,
-    cache: cache::BuildCache,
-    sink: &dyn output::Sink,
+    target: RenderTarget<'_>,
     progress: &mut dyn FnMut(Stage<'_>),
 ) -> Result<Option<Outputs>, Error> {
+    let RenderTarget { cache, sink } = target;
     let mut outputs = Outputs::default();
     let mut content_problems = Vec::new();
     // The notices a build after this one prints again (see `cache::Fresh`).
@@ -496,8 +505,10 @@ pub fn build_with(
         &templates,
         &states,
         now_millis(),
-        cache,
-        &staging,
+        RenderTarget {
+            cache,
+            sink: &staging,
+        },
         progress,
     )?
     else {

@@ -525,7 +525,7 @@ impl Stage {
             self.make_folders(out_dir, artifact, entry)?;
         }
         on_writers(artifacts.len(), |index| {
-            self.write_one(out_dir, &artifacts[index], &entries[index])
+            self.write_one(out_dir, artifacts[index], entries[index])
         })
     }
 

@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::assets::{AssetSource, MemoryAssets};
 use crate::codes;
 use crate::confine::{Limit, ProjectRoot, ReadError};
@@ -125,12 +127,21 @@ pub fn load_sources(root: &Path, source_dir: &Path, limit: Limit) -> Result<Load
         assets: Arc::new(project.clone()),
         ..Loaded::default()
     };
-    for path in paths {
+    // Read and decoded on rayon's threads, gathered in path order.
+    let read: Vec<(PathBuf, Result<Decoded, ReadError>)> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let read = project
+                .read(path, limit)
+                .map(|bytes| decode(FileId(index), bytes));
+            (display_path(root, path), read)
+        })
+        .collect();
+    for (shown, read) in read {
         let file = FileId(loaded.files.len());
-        let shown = display_path(root, &path);
-        let text = match project.read(&path, limit) {
-            Ok(bytes) => {
-                let (text, problem) = decode(file, &bytes);
+        let text = match read {
+            Ok((text, problem)) => {
                 loaded.diagnostics.extend(problem);
                 text
             }
@@ -208,15 +219,22 @@ fn refused(file: FileId, error: &ReadError) -> Diagnostic {
     .with_help(help)
 }
 
-/// Decodes a file as UTF-8 without its byte-order mark. Invalid UTF-8 gives the lossy text (so the
-/// report can show the line) and a diagnostic at the first bad byte.
-pub fn decode(file: FileId, bytes: &[u8]) -> (String, Option<Diagnostic>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_owned(), None),
+/// A file's text, and the diagnostic for its bytes that are not UTF-8.
+type Decoded = (String, Option<Diagnostic>);
+
+/// Decodes a file as UTF-8 without its byte-order mark, in place (valid text is not copied).
+/// Invalid UTF-8 gives the lossy text (so the report can show the line) and a diagnostic at the
+/// first bad byte.
+pub fn decode(file: FileId, bytes: Vec<u8>) -> Decoded {
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
         Err(error) => {
-            let valid = error.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let valid = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
             // The lossy text is identical to the input up to the first bad byte, so the offset holds.
             let diagnostic = Diagnostic::new(
                 codes::UNREADABLE_FILE,
@@ -244,14 +262,14 @@ mod tests {
     #[test]
     fn decode_drops_byte_order_mark() {
         assert_eq!(
-            decode(FileId(0), b"\xEF\xBB\xBFhi"),
+            decode(FileId(0), b"\xEF\xBB\xBFhi".to_vec()),
             ("hi".to_owned(), None)
         );
     }
 
     #[test]
     fn decode_points_at_first_invalid_byte() {
-        let (text, diagnostic) = decode(FileId(0), b"ok\nab\xFFc");
+        let (text, diagnostic) = decode(FileId(0), b"ok\nab\xFFc".to_vec());
         let diagnostic = diagnostic.expect("invalid UTF-8 is reported");
         assert_eq!(diagnostic.span.range, 5..8);
         assert_eq!(&text[5..8], "\u{FFFD}");

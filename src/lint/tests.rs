@@ -48,7 +48,7 @@ fn check_fixture(code: &str, name: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     if let Ok(text) = std::fs::read_to_string(dir.join(format!("{code}.toml"))) {
         config.project.lint = toml::from_str(&text).expect("fixture settings are valid");
     }
-    let (text, unreadable) = crate::load::decode(FileId(0), &bytes);
+    let (text, unreadable) = crate::load::decode(FileId(0), bytes);
     let loaded = Loaded {
         files: vec![SourceFile {
             path: PathBuf::from(format!("{name}.md")),

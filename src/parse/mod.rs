@@ -11,7 +11,7 @@ mod front_matter;
 mod pattern;
 mod yaml;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -600,7 +600,7 @@ fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
 
 fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut lesson_ids: HashMap<&str, &Span> = HashMap::new();
+    let mut lesson_ids: HashMap<&str, &Span> = HashMap::default();
     for lesson in lessons {
         if let Some(first) = lesson_ids.get(lesson.id.as_str()) {
             diagnostics.push(
@@ -617,7 +617,7 @@ fn duplicate_ids(lessons: &[Lesson]) -> Vec<Diagnostic> {
             lesson_ids.insert(&lesson.id, &lesson.id_span);
         }
     }
-    let mut item_ids: HashMap<&str, &Item> = HashMap::new();
+    let mut item_ids: HashMap<&str, &Item> = HashMap::default();
     for item in lessons.iter().flat_map(|lesson| &lesson.items) {
         if item.id_span.is_none() {
             continue; // Reported as missing already; the stand-in slug is not the author's.

@@ -12,7 +12,9 @@
 //! distinct source is compiled once per parse run ([`Cache`]), so a lesson repeating one costly
 //! regex a thousand times pays for it once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use regex::{Regex, RegexBuilder};

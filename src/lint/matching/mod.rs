@@ -20,7 +20,7 @@ mod phrase;
 mod search;
 mod sentence;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use regex::Regex;
 
@@ -99,8 +99,8 @@ impl Matcher {
             synonyms,
             builtin_synonyms,
             interner: Interner::default(),
-            lexicons: HashMap::new(),
-            phrases: HashMap::new(),
+            lexicons: HashMap::default(),
+            phrases: HashMap::default(),
         }
     }
 

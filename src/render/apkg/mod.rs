@@ -784,7 +784,10 @@ fn cloze_ords(answer_html: &str) -> Vec<u16> {
 
 /// Removes the control characters that `crate::parse` refuses (S019).
 fn strip_controls(text: &mut String) {
-    if text.chars().any(crate::parse::is_refused_control) {
+    // The refused characters are all ASCII, so their bytes are found without decoding UTF-8
+    // (every field of every note passes here; a byte of a longer character is never below 0x80).
+    let refused_byte = |byte: &u8| byte.is_ascii() && crate::parse::is_refused_control(char::from(*byte));
+    if text.as_bytes().iter().any(refused_byte) {
         text.retain(|c| !crate::parse::is_refused_control(c));
     }
 }

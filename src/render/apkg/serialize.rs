@@ -350,29 +350,98 @@ fn kept_url(value: &str) -> bool {
 /// Appends `text` escaped as html5ever's serializer does (`attribute`: also `"`); false when it
 /// holds a character html5ever's input stream does not keep as it is (a carriage return, NUL,
 /// another control character, a byte-order mark), and the field is then left to `ammonia`.
+///
+/// Read byte by byte (every field's text passes here): the characters it acts on are ASCII or
+/// start with the UTF-8 lead bytes `0xC2` (U+0080 to U+00BF: the C1 controls and the no-break
+/// space) and `0xEF` (the byte-order mark, U+FEFF); any other byte is copied as it is.
 fn escape_into(out: &mut String, text: &str, attribute: bool) -> bool {
+    let bytes = text.as_bytes();
     let mut clean = true;
     let mut start = 0;
-    for (at, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '\u{a0}' => "&nbsp;",
-            '"' if attribute => "&quot;",
-            '\n' | '\t' => continue,
-            c if c.is_control() || c == '\u{feff}' => {
-                clean = false;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if !ESCAPE_LOOKS_AT[usize::from(byte)] {
+            at += 1;
+            continue;
+        }
+        let (replacement, width) = match byte {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            b'"' | b'\n' | b'\t' => {
+                at += 1;
                 continue;
             }
-            _ => continue,
+            0xC2 => match bytes.get(at + 1) {
+                Some(0xA0) => ("&nbsp;", 2),
+                // U+0080 to U+009F, the C1 controls.
+                Some(0x80..=0x9F) => {
+                    clean = false;
+                    at += 2;
+                    continue;
+                }
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            },
+            0xEF => {
+                clean &= !bytes[at..].starts_with(BYTE_ORDER_MARK);
+                at += 1;
+                continue;
+            }
+            // The other ASCII controls (and DEL).
+            _ => {
+                clean = false;
+                at += 1;
+                continue;
+            }
         };
+        // `at` starts a character (an ASCII byte or a lead byte), so these are char boundaries.
         out.push_str(&text[start..at]);
         out.push_str(replacement);
-        start = at + c.len_utf8();
+        at += width;
+        start = at;
     }
     out.push_str(&text[start..]);
     clean
+}
+
+/// U+FEFF in UTF-8.
+const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
+/// The bytes [`escape_into`] stops at: ASCII controls and DEL, `"`, `&`, `<`, `>`, and the lead
+/// bytes of the no-break space and C1 controls (`0xC2`) and of the byte-order mark (`0xEF`).
+static ESCAPE_LOOKS_AT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[0x7F] = true;
+    table[b'"' as usize] = true;
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[0xC2] = true;
+    table[0xEF] = true;
+    table
+};
+
+/// Whether `text` holds a character html5ever's input stream does not keep as it is: a control
+/// character other than a newline or a tab (ASCII, DEL or C1), or a byte-order mark. The same
+/// characters as [`escape_into`] refuses, read byte by byte.
+fn holds_unkept_character(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| match byte {
+        b'\n' | b'\t' => false,
+        0..0x20 | 0x7F => true,
+        0xC2 => bytes.get(at + 1).is_some_and(|next| (0x80..=0x9F).contains(next)),
+        0xEF => bytes[at..].starts_with(BYTE_ORDER_MARK),
+        _ => false,
+    })
 }
 
 /// Syntax-highlighted HTML (`syntect`'s spans, whose text it escapes as `&lt;`, `&gt;`, `&amp;`,
@@ -405,8 +474,7 @@ pub(super) fn highlighted(html: &str) -> Option<String> {
         }
     }
     out.push_str(rest);
-    let clean = !out.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}');
-    clean.then_some(out)
+    (!holds_unkept_character(&out)).then_some(out)
 }
 
 /// `text` escaped as html5ever writes element content; `None` as for [`highlighted`].
@@ -419,4 +487,65 @@ pub(super) fn text(text: &str) -> Option<String> {
 pub(super) fn attribute(value: &str) -> Option<String> {
     let mut out = String::with_capacity(value.len());
     escape_into(&mut out, value, true).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`escape_into`] as it was written first, character by character: the byte-wise one must
+    /// give the same bytes and the same verdict.
+    fn escape_by_chars(out: &mut String, text: &str, attribute: bool) -> bool {
+        let mut clean = true;
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\u{a0}' => out.push_str("&nbsp;"),
+                '"' if attribute => out.push_str("&quot;"),
+                c => {
+                    if (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}' {
+                        clean = false;
+                    }
+                    out.push(c);
+                }
+            }
+        }
+        clean
+    }
+
+    /// Characters next to the ones the escaping acts on, in UTF-8 and in meaning: the C1
+    /// controls' neighbours share the lead byte `0xC2`, the byte-order mark's share `0xEF`.
+    const CHARACTERS: &[char] = &[
+        'a', ' ', '&', '<', '>', '"', '\'', '\n', '\t', '\r', '\0', '\u{1}', '\u{1f}', '\u{7f}',
+        '\u{7e}', '\u{80}', '\u{85}', '\u{9f}', '\u{a0}', '\u{a1}', '\u{bf}', '\u{c0}', '\u{feff}',
+        '\u{fefe}', '\u{ff00}', '\u{efbb}', '\u{fffd}', 'é', '中', '🎉', '\u{2028}',
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn escaping_byte_by_byte_is_escaping_character_by_character(
+            chars in proptest::collection::vec(proptest::sample::select(CHARACTERS), 0..40),
+            attribute: bool,
+        ) {
+            let text: String = chars.into_iter().collect();
+            let (mut bytewise, mut charwise) = (String::from("x"), String::from("x"));
+            let clean = escape_into(&mut bytewise, &text, attribute);
+            let expected = escape_by_chars(&mut charwise, &text, attribute);
+            proptest::prop_assert_eq!(&bytewise, &charwise);
+            proptest::prop_assert_eq!(clean, expected);
+            proptest::prop_assert_eq!(holds_unkept_character(&text), !expected);
+        }
+
+        #[test]
+        fn escaping_any_text_is_escaping_character_by_character(text in "\\PC*|.*", attribute: bool) {
+            let (mut bytewise, mut charwise) = (String::new(), String::new());
+            let clean = escape_into(&mut bytewise, &text, attribute);
+            proptest::prop_assert_eq!(clean, escape_by_chars(&mut charwise, &text, attribute));
+            proptest::prop_assert_eq!(bytewise, charwise);
+        }
+    }
 }

@@ -26,6 +26,7 @@ mod world;
 
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Artifact, RenderContext, RenderError, Rendered, Renderer};
@@ -113,36 +114,38 @@ impl Renderer for SheetRenderer {
         #[cfg(feature = "pdf")]
         let mut made = fit_each(ctx.course, &to_make, config, ctx.templates.raw("sheet.typ"))
             .into_iter();
+        // Each view is its own lesson's: made on rayon's threads, in lesson order.
         #[cfg(not(feature = "pdf"))]
         let mut made = to_make
-            .iter()
-            .map(|lesson| SheetView::of(ctx.course, lesson));
+            .par_iter()
+            .map(|lesson| SheetView::of(ctx.course, lesson))
+            .collect::<Vec<_>>()
+            .into_iter();
 
-        let mut artifacts = Vec::new();
+        // Each lesson's sheet as cached, or its view and layout with the PDF and notice of its fit,
+        // in lesson order; the HTML is written after, for every lesson at once.
+        let mut pages = Vec::with_capacity(lessons.len());
         // Only the PDF fit finds content problems, and says what it chose.
         #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
         let mut problems = Vec::new();
-        let mut notices = Vec::new();
         for (lesson, key, hit) in lessons {
             if let Some(hit) = hit {
-                notices.extend(super::cached_notes(&hit.data));
-                artifacts.extend(hit.artifacts);
+                pages.push(Page::Cached(hit));
                 continue;
             }
             let Some(sheet) = made.next() else {
                 // One made sheet per lesson without a hit: the zip cannot run short.
                 break;
             };
-            let (first_artifact, first_notice) = (artifacts.len(), notices.len());
             #[cfg(feature = "pdf")]
-            let (view, layout) = {
+            let (view, layout, fit) = {
                 let (view, fitted) = sheet;
                 match fitted {
                     Ok(fitted) => {
-                        notices.push(fit_notice(&lesson.id, config, &fitted));
-                        artifacts.push(Artifact::new(format!("{}.pdf", lesson.id), fitted.pdf));
+                        let notice = fit_notice(&lesson.id, config, &fitted);
+                        let pdf = Artifact::new(format!("{}.pdf", lesson.id), fitted.pdf);
                         let layout = HtmlLayout::new(config, fitted.columns, fitted.size);
-                        (view, layout)
+                        (view, layout, Some((pdf, notice)))
                     }
                     Err(pdf::FitError::Content(mut found)) => {
                         problems.append(&mut found);
@@ -161,7 +164,7 @@ impl Renderer for SheetRenderer {
             };
             // Without the fit nothing says how long the lesson is: a size that suits any length.
             #[cfg(not(feature = "pdf"))]
-            let (view, layout) = (
+            let (view, layout, fit) = (
                 sheet,
                 HtmlLayout::new(
                     config,
@@ -171,17 +174,53 @@ impl Renderer for SheetRenderer {
                         .min(HTML_ONLY_SIZE)
                         .max(config.min_font_size),
                 ),
+                None::<(Artifact, super::Notice)>,
             );
-            let html = ctx.templates.render(
-                "sheet.html",
-                HtmlContext {
-                    sheet: &view,
-                    layout,
-                },
-            )?;
+            pages.push(Page::Made(Box::new(MadePage {
+                lesson,
+                key,
+                fit,
+                view,
+                layout,
+            })));
+        }
+        // Each page's HTML is its own: written on rayon's threads, then taken in lesson order (so
+        // the first lesson whose template fails is the one reported).
+        let templates = ctx.templates;
+        let html: Vec<_> = pages
+            .par_iter()
+            .map(|page| match page {
+                Page::Cached(_) => None,
+                Page::Made(made) => Some(templates.render(
+                    "sheet.html",
+                    HtmlContext {
+                        sheet: &made.view,
+                        layout: made.layout,
+                    },
+                )),
+            })
+            .collect();
+        let mut artifacts = Vec::new();
+        let mut notices = Vec::new();
+        for (page, html) in pages.into_iter().zip(html) {
+            let (lesson, key, fit) = match page {
+                Page::Cached(hit) => {
+                    notices.extend(super::cached_notes(&hit.data));
+                    artifacts.extend(hit.artifacts);
+                    continue;
+                }
+                Page::Made(made) => (made.lesson, made.key, made.fit),
+            };
+            let (first_artifact, first_notice) = (artifacts.len(), notices.len());
+            if let Some((pdf, notice)) = fit {
+                notices.push(notice);
+                artifacts.push(pdf);
+            }
+            // Every made page has its HTML (`None` is a cached page's).
+            let Some(html) = html else { continue };
             artifacts.push(Artifact::new(
                 format!("{}.sheet.html", lesson.id),
-                html.into_bytes(),
+                html?.into_bytes(),
             ));
             let data = super::notes_to_cache(&notices[first_notice..]);
             ctx.cache
@@ -237,8 +276,27 @@ struct HtmlContext<'a> {
     layout: HtmlLayout,
 }
 
+/// One lesson's sheet on its way to the outputs.
+enum Page<'a> {
+    /// What the last build made of the unchanged lesson.
+    Cached(crate::cache::Hit),
+    /// Made by this build: its HTML is still to be written. Boxed: a page with its view and PDF
+    /// is some hundred bytes, a cached page's hit a few.
+    Made(Box<MadePage<'a>>),
+}
+
+/// A lesson's sheet made by this build, before its HTML.
+struct MadePage<'a> {
+    lesson: &'a Lesson,
+    key: Option<crate::cache::Key>,
+    /// The PDF and the notice of its fit (with the `pdf` feature).
+    fit: Option<(Artifact, super::Notice)>,
+    view: SheetView,
+    layout: HtmlLayout,
+}
+
 /// What the HTML template gets as `layout`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 struct HtmlLayout {
     /// CSS `@page { size }`.
     paper: &'static str,

@@ -15,7 +15,22 @@ use crate::cache::netstring::{Reader, Writer};
 
 /// The text an entry keeps for `notes`.
 pub fn to_data(notes: &[Note]) -> String {
-    let mut data = String::new();
+    // Sized once (a lesson's notes are some hundred kilobytes of HTML), each string with room
+    // for its length prefix, rather than grown by copying.
+    fn sized<'a>(texts: impl IntoIterator<Item = &'a String>) -> usize {
+        texts.into_iter().map(|text| text.len() + 8).sum()
+    }
+    let capacity: usize = notes
+        .iter()
+        .map(|note| {
+            sized([&note.item_id, &note.deck, &note.hash])
+                + sized(&note.fields)
+                + sized(&note.tags)
+                + sized(&note.media)
+                + 64
+        })
+        .sum();
+    let mut data = String::with_capacity(capacity);
     let mut writer = Writer(&mut data);
     writer.number(notes.len());
     for note in notes {

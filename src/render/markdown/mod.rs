@@ -193,17 +193,29 @@ impl<'a> ItemView<'a> {
 /// `#`, `{`, ...), and a leading `-`, `+` or `1.` that would start a list escaped too. It reads
 /// as the same text once rendered.
 pub fn text(plain: &str) -> String {
-    let one_line = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(one_line.len());
-    for (index, c) in one_line.char_indices() {
-        let starts_block = index == 0 && matches!(c, '-' | '+' | '=');
-        let ends_list_number = matches!(c, '.' | ')')
-            && index > 0
-            && one_line[..index].chars().all(|d| d.is_ascii_digit());
-        if "\\`*_[]<>#!|~&{}".contains(c) || starts_block || ends_list_number {
-            out.push('\\');
+    let mut out = String::with_capacity(plain.len() + 8);
+    // Whether every character so far is an ASCII digit (a `.` or `)` after them ends a list
+    // number).
+    let mut digits_only = true;
+    for (word_index, word) in plain.split_whitespace().enumerate() {
+        if word_index > 0 {
+            out.push(' ');
+            digits_only = false;
         }
-        out.push(c);
+        for (index, c) in word.char_indices() {
+            let at_start = word_index == 0 && index == 0;
+            let starts_block = at_start && matches!(c, '-' | '+' | '=');
+            let ends_list_number = matches!(c, '.' | ')') && !at_start && digits_only;
+            let syntax = matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' | '&' | '{' | '}'
+            );
+            if syntax || starts_block || ends_list_number {
+                out.push('\\');
+            }
+            out.push(c);
+            digits_only &= c.is_ascii_digit();
+        }
     }
     out
 }
@@ -216,13 +228,15 @@ fn normalize_blank_lines(text: &str) -> String {
     let mut fence: Option<String> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        let marker: String = trimmed
-            .chars()
-            .take_while(|&c| c == '`' || c == '~')
-            .collect();
+        // Backticks and tildes are ASCII: their run is a prefix of the line's bytes.
+        let marker_len = trimmed
+            .bytes()
+            .take_while(|&byte| byte == b'`' || byte == b'~')
+            .count();
+        let marker = &trimmed[..marker_len];
         if marker.len() >= 3 {
             match &fence {
-                None => fence = Some(marker),
+                None => fence = Some(marker.to_owned()),
                 Some(open) if marker.starts_with(open.as_str()) && trimmed.trim_end() == marker => {
                     fence = None
                 }
@@ -260,6 +274,40 @@ mod tests {
         assert_eq!(text("1. not a list"), "1\\. not a list");
         assert_eq!(text("C++ {#id}"), "C++ \\{\\#id\\}");
         assert_eq!(text("Plain words, kept."), "Plain words, kept.");
+    }
+
+    /// [`text`] as it was first written: one line joined from the words, then escaped
+    /// character by character.
+    fn text_as_written_first(plain: &str) -> String {
+        let one_line = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out = String::with_capacity(one_line.len());
+        for (index, c) in one_line.char_indices() {
+            let starts_block = index == 0 && matches!(c, '-' | '+' | '=');
+            let ends_list_number = matches!(c, '.' | ')')
+                && index > 0
+                && one_line[..index].chars().all(|d| d.is_ascii_digit());
+            if "\\`*_[]<>#!|~&{}".contains(c) || starts_block || ends_list_number {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_escapes_as_it_did(
+            parts in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "1", "12", ".", ")", "-", "+", "=", " ", "  ", "\n", "\t", "\u{a0}", "a",
+                    "é", "*", "#", "\\", "`", "{", "}", "&", "<", "|", "~", "!", "[", "_",
+                ][..]),
+                0..12,
+            ),
+        ) {
+            let plain = parts.concat();
+            proptest::prop_assert_eq!(text(&plain), text_as_written_first(&plain));
+        }
     }
 
     #[test]

@@ -692,14 +692,17 @@ impl Runs {
         for mut run in self.runs {
             if !run.code && !run.math {
                 let mut collapsed = String::with_capacity(run.text.len());
-                for c in run.text.chars() {
-                    if c.is_whitespace() {
+                // The text between whitespace characters, copied whole: each piece after the
+                // first follows one whitespace character, and a run of them gives one space.
+                for (index, piece) in run.text.split(char::is_whitespace).enumerate() {
+                    if index > 0 {
                         if !after_space {
                             collapsed.push(' ');
                         }
                         after_space = true;
-                    } else {
-                        collapsed.push(c);
+                    }
+                    if !piece.is_empty() {
+                        collapsed.push_str(piece);
                         after_space = false;
                     }
                 }

@@ -553,3 +553,70 @@ fn the_model_guided_search_chooses_what_the_plain_search_chooses_in_fewer_layout
         "{guided_total} layouts guided, {plain_total} plain"
     );
 }
+
+/// [`Runs::finish`]'s whitespace collapsing as it was first written, character by character.
+fn collapsed_by_chars(runs: &[Run]) -> Vec<(String, bool)> {
+    let mut texts = Vec::new();
+    let mut after_space = true;
+    for run in runs {
+        if !run.code && !run.math {
+            let mut collapsed = String::new();
+            for c in run.text.chars() {
+                if c.is_whitespace() {
+                    if !after_space {
+                        collapsed.push(' ');
+                    }
+                    after_space = true;
+                } else {
+                    collapsed.push(c);
+                    after_space = false;
+                }
+            }
+            texts.push((collapsed, true));
+        } else {
+            after_space = false;
+            texts.push((run.text.clone(), false));
+        }
+    }
+    texts
+}
+
+proptest::proptest! {
+    /// Runs collapse their whitespace as they did character by character (a run of it, across
+    /// runs too, is one space; none at the start or the end).
+    #[test]
+    fn runs_collapse_whitespace_as_they_did(
+        texts in proptest::collection::vec(
+            (
+                proptest::collection::vec(
+                    proptest::sample::select(&["a", "bc", " ", "  ", "\n", "\t", "\u{a0}", "\u{2003}", "é"][..]),
+                    0..6,
+                ),
+                proptest::bool::ANY,
+            ),
+            0..5,
+        ),
+    ) {
+        let runs: Vec<Run> = texts
+            .iter()
+            .map(|(parts, code)| Run { code: *code, ..plain(&parts.concat()) })
+            .collect();
+        let mut expected: Vec<(String, bool)> = collapsed_by_chars(&runs)
+            .into_iter()
+            .filter(|(text, _)| !text.is_empty())
+            .collect();
+        // The last run, when it is text, is trimmed at its end; empty runs are dropped.
+        if let Some((last, true)) = expected.last_mut() {
+            let trimmed = last.trim_end().len();
+            last.truncate(trimmed);
+        }
+        let expected: Vec<String> = expected
+            .into_iter()
+            .map(|(text, _)| text)
+            .filter(|text| !text.is_empty())
+            .collect();
+        let finished = Runs { runs, ..Runs::default() }.finish();
+        let texts: Vec<String> = finished.into_iter().map(|run| run.text).collect();
+        proptest::prop_assert_eq!(texts, expected);
+    }
+}

@@ -54,7 +54,7 @@ fn written_sanitized<'a>(
     else {
         return Err(pieces);
     };
-    let html = html.trim_end().to_owned();
+    let html = trimmed_end(html);
     // The paragraph's tags are the same before and after the sanitiser (nothing in this HTML is
     // moved or removed), and its content, sanitized alone, is what it is inside the paragraph
     // (phrasing content either way).
@@ -147,7 +147,13 @@ fn to_html(pieces: Vec<Piece<'_>>) -> String {
     });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
-    out.trim_end().to_owned()
+    trimmed_end(out)
+}
+
+/// `html` without its trailing whitespace, in place (a field's HTML is kilobytes: not copied).
+fn trimmed_end(mut html: String) -> String {
+    html.truncate(html.trim_end().len());
+    html
 }
 
 /// A formula as MathJax delimiters in the field, its LaTeX as written (see
@@ -163,14 +169,17 @@ pub fn inline(markdown: &str, media: &BTreeMap<String, String>) -> String {
 }
 
 /// The content of `html` when it is one paragraph.
-fn without_paragraph(html: String) -> String {
-    match html
+fn without_paragraph(mut html: String) -> String {
+    let one_paragraph = html
         .strip_prefix("<p>")
         .and_then(|rest| rest.strip_suffix("</p>"))
-    {
-        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
-        _ => html,
+        .is_some_and(|inner| !inner.contains("<p>"));
+    if one_paragraph {
+        // Cut in place: the tags are the first three and the last four bytes.
+        html.truncate(html.len() - "</p>".len());
+        html.drain(.."<p>".len());
     }
+    html
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -153,3 +153,58 @@ fn a_live_build_s_stage_is_left_alone() {
     drop(stage);
     assert!(names(dir.path()).is_empty());
 }
+
+#[test]
+fn outputs_put_into_the_stage_as_made_are_committed_and_keep_only_their_digest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("first build");
+    // A file the user put where this build writes an output: replaced, as in a whole write.
+    std::fs::write(out.join("b.md"), "mine").expect("user file");
+    let staging = Staging::open(&out, None).expect("stage");
+    let made = artifact("sub/b.md");
+    let digest = made.sha256();
+    let kept = staging.put(made).expect("staged");
+    assert!(kept.is_staged() && kept.bytes.is_empty());
+    assert_eq!((kept.len(), kept.sha256()), (8, digest));
+    let user = staging
+        .put(artifact("b.md"))
+        .expect("staged over the user's file");
+    assert_eq!(
+        std::fs::read_to_string(out.join("b.md")).expect("untouched"),
+        "mine",
+        "nothing in out/ changes before the commit"
+    );
+    let again = staging
+        .put(artifact("b.md"))
+        .expect_err("two outputs at one path");
+    assert!(again.source.to_string().contains("two outputs"), "{again}");
+    let written = staging.commit(&[kept, user], &[], None).expect("commit");
+    assert_eq!(written.removed, [out.join("a.md")]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("sub/b.md")).expect("output"),
+        "sub/b.md"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("b.md")).expect("output"),
+        "b.md"
+    );
+    assert_eq!(names(dir.path()), ["out"], "no stage is left");
+}
+
+#[test]
+fn a_stage_dropped_before_its_commit_leaves_out_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    write_build(&out, &[artifact("a.md")], &[], None).expect("first build");
+    let staging = Staging::open(&out, None).expect("stage");
+    staging
+        .put(Artifact::new("a.md", b"new".to_vec()))
+        .expect("staged");
+    drop(staging);
+    assert_eq!(
+        std::fs::read_to_string(out.join("a.md")).expect("old"),
+        "a.md"
+    );
+    assert_eq!(names(dir.path()), ["out"], "the stage is removed");
+}

@@ -12,7 +12,7 @@ use cardsmith::model::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let (text, unreadable) = cardsmith::load::decode(FileId(0), bytes);
+    let (text, unreadable) = cardsmith::load::decode(FileId(0), bytes.to_vec());
     let loaded = Loaded {
         files: vec![SourceFile {
             path: PathBuf::from("source/fuzz.md"),

@@ -54,10 +54,15 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        // Inline series: elements separated by commas within one sentence of a paragraph.
+        // Inline series: elements separated by commas within one sentence of a paragraph. A
+        // sentence lists at most one element more than the whole answer has commas.
+        if occurrences(b',', answer.text.as_bytes()) < max {
+            continue;
+        }
         let mut sentence_start = 0;
-        for (at, c) in answer.text.char_indices() {
-            if matches!(c, '.' | '?' | '!' | '\n' | ';' | ':') {
+        // The ends of sentences are ASCII, which no byte of a longer UTF-8 character is.
+        for (at, byte) in answer.text.bytes().enumerate() {
+            if matches!(byte, b'.' | b'?' | b'!' | b'\n' | b';' | b':') {
                 let sentence = &answer.text[sentence_start..at];
                 let elements = sentence.matches(", ").count() + 1;
                 if elements > max {
@@ -76,10 +81,15 @@ pub(crate) fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             .with_help("make it a cloze (one deletion per element), or one item per element"),
                     );
                 }
-                sentence_start = at + c.len_utf8();
+                sentence_start = at + 1;
             }
         }
     }
+}
+
+/// How many times `byte` occurs in `bytes`.
+fn occurrences(byte: u8, bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&other| other == byte).count()
 }
 
 fn trimmed(sentence: &str, offset: usize) -> std::ops::Range<usize> {

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-pub use file::{WriteError, is_temp_name, resolve_within, write_file};
+pub use file::{TEMP_PREFIX, TEMP_SUFFIX, WriteError, is_temp_name, resolve_within, write_file};
 
 use crate::artifact::{Artifact, FileStamp};
 use crate::cache::CACHE_DIR;
@@ -71,6 +71,13 @@ pub trait Sink: Sync + std::fmt::Debug {
     /// the stage and let go ([`Artifact::into_staged`]), so that a build never holds every
     /// output at once.
     fn put(&self, artifact: Artifact) -> Result<Artifact, WriteError>;
+
+    /// A folder for a renderer's temporary files (named by [`TEMP_PREFIX`] and [`TEMP_SUFFIX`],
+    /// deleted before it returns): the build's stage, so that those of a killed build are
+    /// removed with it ([`recover`]). `None` outside a build: the renderer keeps them in memory.
+    fn scratch_dir(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// The outputs kept in memory, whole (a render outside a build: tests, benchmarks).
@@ -103,6 +110,10 @@ impl Sink for Staging {
         }
         self.stage.write_one(&self.out_dir, &artifact, &entry)?;
         Ok(artifact.into_staged())
+    }
+
+    fn scratch_dir(&self) -> Option<&Path> {
+        Some(&self.stage.dir)
     }
 }
 

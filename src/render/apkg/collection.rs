@@ -1,7 +1,8 @@
 //! The `collection.anki2` inside a package: an SQLite database in Anki's legacy schema 11 (the
 //! layout of Anki 2.1.x exports, which every current Anki still imports: it upgrades the file to
-//! its own schema on the fly). Built in memory and serialized, so no temp file and no random name
-//! ends up anywhere; the same rows inserted in the same order give the same bytes.
+//! its own schema on the fly). Built in memory and serialized, or, for a build's `all.apkg`, in a
+//! temporary file in the build's stage ([`with_file`]) so that the database of every note is not
+//! held in memory; the same rows inserted in the same order give the same bytes either way.
 //!
 //! What a package costs here, at 10,000 notes (docs/performance.md, "Fresh builds"): the tables
 //! are made once per process and copied into each package's database ([`EMPTY`]), the indexes
@@ -134,6 +135,47 @@ pub fn with_bytes<T>(
     fill(&mut connection, data)?;
     let bytes = connection.serialize(MAIN_DB)?;
     Ok(consume(&bytes))
+}
+
+/// How much of the database SQLite keeps in memory while writing it to a file ([`with_file`]),
+/// in KiB: the rest is in the file until it is read back to be zipped.
+const FILE_CACHE_KIB: i64 = 8 * 1024;
+
+/// [`with_bytes`], the database written to a temporary file in `folder` instead of memory, and
+/// the file handed to `consume` (at its start) to read: the same bytes, the database of every
+/// note (a few hundred MB at 100,000 notes) never in memory whole. The file is deleted when
+/// done; `folder` is the build's stage, so that one left by a killed build goes with it.
+pub fn with_file<T>(
+    data: &CollectionData<'_>,
+    folder: &std::path::Path,
+    consume: impl FnOnce(&mut std::fs::File) -> T,
+) -> Result<T, Box<dyn std::error::Error + Send + Sync>> {
+    use std::io::{Seek, Write};
+    let empty = EMPTY.as_ref().map_err(|error| error.clone())?;
+    let mut file = tempfile::Builder::new()
+        .prefix(crate::output::TEMP_PREFIX)
+        .suffix(crate::output::TEMP_SUFFIX)
+        .tempfile_in(folder)?;
+    file.write_all(empty)?;
+    file.flush()?;
+    {
+        let mut connection = Connection::open_with_flags(
+            file.path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // No journal (a failed build deletes the file: there is nothing to roll back), no
+        // syncs (the file is read back, never kept), and a bounded cache: pages past it are
+        // written to the file. None of these is recorded in the database's bytes.
+        connection.execute_batch(&format!(
+            "pragma journal_mode = off; pragma synchronous = off; \
+             pragma locking_mode = exclusive; pragma cache_size = -{FILE_CACHE_KIB};"
+        ))?;
+        fill(&mut connection, data)?;
+        connection.close().map_err(|(_, error)| error)?;
+    }
+    let file = file.as_file_mut();
+    file.rewind()?;
+    Ok(consume(file))
 }
 
 /// Writes the database and returns its bytes.
@@ -323,6 +365,42 @@ mod tests {
         let first = to_bytes(&sample()).expect("writes");
         assert_eq!(first, to_bytes(&sample()).expect("writes"));
         assert!(first.starts_with(b"SQLite format 3\0"));
+    }
+
+    #[test]
+    fn a_database_written_to_a_file_is_the_same_bytes() {
+        use std::io::Read;
+        // Enough notes that the rows and the index sorts spill past a small page cache.
+        let fields: Vec<Vec<String>> = (0..3_000)
+            .map(|index| vec![format!("<p>question {index}</p>"), "x".repeat(index % 700)])
+            .collect();
+        let mut data = sample();
+        data.notes = fields
+            .iter()
+            .enumerate()
+            .map(|(index, fields)| NoteRow {
+                id: 1_700_000_000_000 + index as i64,
+                guid: format!("g{index}"),
+                notetype_id: 5,
+                modified: 1_700_000_100,
+                tags: &TAGS,
+                fields,
+            })
+            .collect();
+        let in_memory = to_bytes(&data).expect("writes");
+        let folder = tempfile::tempdir().expect("temp dir");
+        let from_file = with_file(&data, folder.path(), |file| {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map(|_| bytes)
+        })
+        .expect("writes")
+        .expect("reads");
+        // The header too: file format versions (bytes 18-19: not WAL), the change counter.
+        assert_eq!(&from_file[18..20], &[1, 1]);
+        assert_eq!(from_file[..100], in_memory[..100]);
+        assert!(from_file == in_memory, "same database bytes");
+        // The temporary file is gone, and nothing else was left in the folder.
+        assert_eq!(std::fs::read_dir(folder.path()).expect("lists").count(), 0);
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub(super) fn render(
         }
     }
     let notes: Vec<&Note> = set.notes.iter().collect();
-    let packed = set.package_reusing(&notes, lock, Some(&reuse))?;
+    let packed = set.package_reusing(&notes, lock, Some(&reuse), ctx.sink.scratch_dir())?;
     let made = Artifact::new(path.to_path_buf(), packed.bytes);
     // Kept even without a key of the inputs (an empty one matches none): its pieces still serve.
     let layout = Layout {

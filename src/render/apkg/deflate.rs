@@ -9,6 +9,7 @@
 //! compressing it again ([`Reuse`]), and compresses the rest on every core.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use flate2::{Compress, Compression, FlushCompress};
 use rayon::prelude::*;
@@ -93,78 +94,155 @@ impl<'a> Reuse<'a> {
 /// `input` as one raw deflate stream at `level` (0 to 9), taking from `reuse` every piece it
 /// holds. Pieces are hashed and compressed on every core.
 pub fn deflate(input: &[u8], level: u32, reuse: &Reuse<'_>) -> std::io::Result<Deflated> {
-    let starts: Vec<usize> = (0..input.len()).step_by(CHUNK).collect();
-    let digests: Vec<[u8; 32]> = starts
-        .par_iter()
-        .map(|&start| Sha256::digest(&input[start..(start + CHUNK).min(input.len())]).into())
-        .collect();
-    let keys: Vec<ChunkKey> = digests
-        .iter()
-        .enumerate()
-        .map(|(index, digest)| {
-            let mut key = Sha256::new();
-            key.update(b"cardsmith deflate piece 1");
-            key.update(level.to_le_bytes());
-            key.update(index.checked_sub(1).map_or([0; 32], |before| digests[before]));
-            key.update(digest);
-            key.finalize().into()
-        })
-        .collect();
-    let made: Vec<std::io::Result<Option<Vec<u8>>>> = starts
-        .par_iter()
-        .zip(&keys)
-        .map(|(&start, key)| {
-            if reuse.pieces.contains_key(key) {
-                return Ok(None);
-            }
-            let end = (start + CHUNK).min(input.len());
-            let primer = &input[start.saturating_sub(WINDOW)..start];
-            compress_piece(&input[start..end], primer, level).map(Some)
-        })
-        .collect();
-    let mut bytes = Vec::with_capacity(input.len() / 3);
-    let mut pieces = Vec::with_capacity(keys.len());
-    for (key, made) in keys.into_iter().zip(made) {
-        let at = bytes.len();
-        match made? {
-            Some(compressed) => bytes.extend_from_slice(&compressed),
-            // Only keys found in `reuse` were not compressed.
-            None => bytes.extend_from_slice(reuse.pieces.get(&key).copied().unwrap_or_default()),
-        }
-        pieces.push(Piece {
-            key,
-            len: bytes.len() - at,
-        });
-    }
-    bytes.extend_from_slice(&END);
-    Ok(Deflated {
-        bytes,
-        pieces,
-        crc32: crc32fast::hash(input),
-    })
+    let mut stream = Stream::new(level, Some(reuse));
+    stream.push(input, 0)?;
+    Ok(stream.finish())
 }
 
 /// [`deflate`] with nothing to reuse and no pieces recorded (no keys to hash): the same stream.
 pub fn unrecorded(input: &[u8], level: u32) -> std::io::Result<Deflated> {
-    let made: Vec<std::io::Result<Vec<u8>>> = (0..input.len())
-        .into_par_iter()
-        .step_by(CHUNK)
-        .map(|start| {
+    let mut stream = Stream::new(level, None);
+    stream.push(input, 0)?;
+    Ok(stream.finish())
+}
+
+/// How many pieces [`deflate_read`] reads and compresses at a time: enough for every core, and
+/// 2 MiB of input held instead of the whole of it.
+const BATCH_PIECES: usize = 32;
+
+/// [`deflate`] (with `reuse`) or [`unrecorded`] (without) of everything `source` reads, held
+/// [`BATCH_PIECES`] pieces at a time: the same stream as of the bytes in memory. Also returns
+/// how many bytes it read.
+pub fn deflate_read(
+    source: impl Read,
+    level: u32,
+    reuse: Option<&Reuse<'_>>,
+) -> std::io::Result<(Deflated, usize)> {
+    deflate_in_batches(source, level, reuse, BATCH_PIECES)
+}
+
+/// [`deflate_read`], `batch_pieces` pieces at a time.
+fn deflate_in_batches(
+    mut source: impl Read,
+    level: u32,
+    reuse: Option<&Reuse<'_>>,
+    batch_pieces: usize,
+) -> std::io::Result<(Deflated, usize)> {
+    let batch = batch_pieces.max(1) * CHUNK;
+    let mut stream = Stream::new(level, reuse);
+    let mut buffer: Vec<u8> = Vec::with_capacity(WINDOW + batch);
+    let mut total = 0usize;
+    loop {
+        // What is already in the buffer is the end of the last batch: the next piece's primer.
+        let from = buffer.len();
+        let read = source.by_ref().take(batch as u64).read_to_end(&mut buffer)?;
+        total += read;
+        if read == 0 {
+            break;
+        }
+        stream.push(&buffer, from)?;
+        if read < batch {
+            break;
+        }
+        buffer.drain(..buffer.len() - WINDOW);
+    }
+    Ok((stream.finish(), total))
+}
+
+/// A stream being deflated, its input handed over in parts ([`Stream::push`]).
+struct Stream<'r, 'a> {
+    level: u32,
+    /// `None`: nothing reused, no keys (see [`unrecorded`]).
+    reuse: Option<&'r Reuse<'a>>,
+    bytes: Vec<u8>,
+    pieces: Vec<Piece>,
+    crc: crc32fast::Hasher,
+    /// The digest of the last piece's input: the next piece's key holds it.
+    last_digest: Option<[u8; 32]>,
+}
+
+impl<'r, 'a> Stream<'r, 'a> {
+    fn new(level: u32, reuse: Option<&'r Reuse<'a>>) -> Self {
+        Stream {
+            level,
+            reuse,
+            bytes: Vec::new(),
+            pieces: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            last_digest: None,
+        }
+    }
+
+    /// Deflates `input[from..]`, the stream's next bytes, in pieces from `from`; `input[..from]`
+    /// is what came before them (all of it, or at least its last [`WINDOW`] bytes), and every
+    /// part but the last is a whole number of pieces.
+    fn push(&mut self, input: &[u8], from: usize) -> std::io::Result<()> {
+        self.crc.update(&input[from..]);
+        let starts: Vec<usize> = (from..input.len()).step_by(CHUNK).collect();
+        self.bytes.reserve((input.len() - from) / 3);
+        let level = self.level;
+        let compress = |start: usize| {
             let end = (start + CHUNK).min(input.len());
             let primer = &input[start.saturating_sub(WINDOW)..start];
             compress_piece(&input[start..end], primer, level)
-        })
-        .collect();
-    let mut bytes = Vec::with_capacity(input.len() / 3);
-    for piece in made {
-        bytes.extend_from_slice(&piece?);
+        };
+        let Some(reuse) = self.reuse else {
+            let made: Vec<std::io::Result<Vec<u8>>> =
+                starts.par_iter().map(|&start| compress(start)).collect();
+            for piece in made {
+                self.bytes.extend_from_slice(&piece?);
+            }
+            return Ok(());
+        };
+        let digests: Vec<[u8; 32]> = starts
+            .par_iter()
+            .map(|&start| Sha256::digest(&input[start..(start + CHUNK).min(input.len())]).into())
+            .collect();
+        let mut keys: Vec<ChunkKey> = Vec::with_capacity(digests.len());
+        for digest in &digests {
+            let mut key = Sha256::new();
+            key.update(b"cardsmith deflate piece 1");
+            key.update(level.to_le_bytes());
+            key.update(self.last_digest.unwrap_or([0; 32]));
+            key.update(digest);
+            keys.push(key.finalize().into());
+            self.last_digest = Some(*digest);
+        }
+        let made: Vec<std::io::Result<Option<Vec<u8>>>> = starts
+            .par_iter()
+            .zip(&keys)
+            .map(|(&start, key)| {
+                if reuse.pieces.contains_key(key) {
+                    return Ok(None);
+                }
+                compress(start).map(Some)
+            })
+            .collect();
+        for (key, made) in keys.into_iter().zip(made) {
+            let at = self.bytes.len();
+            match made? {
+                Some(compressed) => self.bytes.extend_from_slice(&compressed),
+                // Only keys found in `reuse` were not compressed.
+                None => self
+                    .bytes
+                    .extend_from_slice(reuse.pieces.get(&key).copied().unwrap_or_default()),
+            }
+            self.pieces.push(Piece {
+                key,
+                len: self.bytes.len() - at,
+            });
+        }
+        Ok(())
     }
-    bytes.extend_from_slice(&END);
-    Ok(Deflated {
-        bytes,
-        pieces: Vec::new(),
-        crc32: crc32fast::hash(input),
-    })
+
+    fn finish(mut self) -> Deflated {
+        self.bytes.extend_from_slice(&END);
+        Deflated {
+            bytes: self.bytes,
+            pieces: self.pieces,
+            crc32: self.crc.finalize(),
+        }
+    }
 }
 
 /// One piece, primed with `primer` (the input before it), ended with a sync flush so that the
@@ -241,6 +319,37 @@ mod tests {
             assert_eq!(unrecorded.crc32, recorded.crc32);
             assert!(unrecorded.pieces.is_empty());
         }
+    }
+
+    #[test]
+    fn a_stream_read_in_batches_is_the_same_stream() {
+        for len in [0, 1, CHUNK, 2 * CHUNK, 2 * CHUNK + 1, 7 * CHUNK + 5] {
+            let input = sample(len);
+            let whole = deflate(&input, 2, &Reuse::none()).expect("deflates");
+            for batch in [1, 2, 3] {
+                let (read, read_len) =
+                    deflate_in_batches(input.as_slice(), 2, Some(&Reuse::none()), batch)
+                        .expect("deflates");
+                assert_eq!(read_len, len);
+                assert_eq!(read.bytes, whole.bytes, "{len} bytes, {batch} pieces a batch");
+                assert_eq!(read.pieces, whole.pieces);
+                assert_eq!(read.crc32, whole.crc32);
+                let (unrecorded, _) =
+                    deflate_in_batches(input.as_slice(), 2, None, batch).expect("deflates");
+                assert_eq!(unrecorded.bytes, whole.bytes);
+                assert!(unrecorded.pieces.is_empty());
+            }
+        }
+        // Reused pieces across batches too.
+        let before = sample(6 * CHUNK + 999);
+        let first = deflate(&before, 2, &Reuse::none()).expect("deflates");
+        let mut after = before.clone();
+        after[3 * CHUNK + 10] ^= 0x20;
+        let mut reuse = Reuse::default();
+        reuse.add(&first.bytes, &first.pieces).expect("fits");
+        let (again, _) =
+            deflate_in_batches(after.as_slice(), 2, Some(&reuse), 2).expect("deflates");
+        assert_eq!(again.bytes, deflate(&after, 2, &Reuse::none()).expect("deflates").bytes);
     }
 
     #[test]

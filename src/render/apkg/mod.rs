@@ -464,7 +464,7 @@ impl NoteSet {
 
     /// One `.apkg` with `notes`, their decks, the note types they use and their media.
     fn package(&self, notes: &[&Note], lock: &Lockfile) -> Result<Vec<u8>, RenderError> {
-        self.package_reusing(notes, lock, None)
+        self.package_reusing(notes, lock, None, None)
             .map(|packed| packed.bytes)
     }
 
@@ -475,6 +475,7 @@ impl NoteSet {
         notes: &[&Note],
         lock: &Lockfile,
         reuse: Option<&deflate::Reuse<'_>>,
+        scratch: Option<&Path>,
     ) -> Result<package::Packed, RenderError> {
         let mut decks = BTreeMap::new();
         for note in notes {
@@ -554,10 +555,17 @@ impl NoteSet {
             .flat_map(|note| note.media.iter())
             .filter_map(|name| Some((name.clone(), self.media.get(name)?.clone())))
             .collect();
-        collection::with_bytes(&data, |database| package::pack(database, &media, reuse))
+        let packed = match scratch {
+            Some(folder) => collection::with_file(&data, folder, |database| {
+                package::pack(database, &media, reuse)
+            }),
+            None => collection::with_bytes(&data, |database| package::pack(database, &media, reuse))
+                .map_err(Into::into),
+        };
+        packed
             .map_err(|source| RenderError::Other {
                 context: "failed to write the Anki collection".to_owned(),
-                source: Box::new(source),
+                source,
             })?
             .map_err(|source| RenderError::Other {
                 context: "failed to zip the Anki package".to_owned(),

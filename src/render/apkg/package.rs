@@ -32,9 +32,11 @@ pub fn to_bytes(collection: &[u8], media: &MediaFiles) -> std::io::Result<Vec<u8
 
 /// [`to_bytes`], taking every compressed piece it can from `reuse` and recording the pieces
 /// ([`Packed::streams`]); with `None`, the same bytes without hashing the pieces for a next
-/// build (a lesson's package is cached whole, never in pieces).
+/// build (a lesson's package is cached whole, never in pieces). The collection is read from
+/// `collection` a few pieces at a time ([`deflate::deflate_read`]): a build's `all.apkg` reads
+/// it from the file SQLite wrote, never holding it whole.
 pub fn pack(
-    collection: &[u8],
+    collection: impl std::io::Read,
     media: &MediaFiles,
     reuse: Option<&Reuse<'_>>,
 ) -> std::io::Result<Packed> {
@@ -44,17 +46,16 @@ pub fn pack(
         .map(|(index, name)| (index.to_string(), serde_json::Value::from(name.as_str())))
         .collect();
     let map = serde_json::Value::Object(map).to_string();
-    let mut entries: Vec<(String, &[u8])> = vec![
-        ("collection.anki2".to_owned(), collection),
-        ("media".to_owned(), map.as_bytes()),
-    ];
+    let mut zip = Zip::default();
+    let (deflated, len) = deflate::deflate_read(collection, LEVEL, reuse)?;
+    zip.add("collection.anki2", len, deflated)?;
+    let mut entries: Vec<(String, &[u8])> = vec![("media".to_owned(), map.as_bytes())];
     entries.extend(
         media
             .values()
             .enumerate()
             .map(|(index, bytes)| (index.to_string(), bytes.as_slice())),
     );
-    let mut zip = Zip::default();
     for (name, data) in &entries {
         let deflated = match reuse {
             Some(reuse) => deflate::deflate(data, LEVEL, reuse)?,
@@ -180,7 +181,7 @@ mod tests {
     fn a_package_packed_again_from_its_pieces_is_the_same() {
         let collection: Vec<u8> = (0..300_000u32).flat_map(|n| (n % 251).to_le_bytes()).collect();
         let media = MediaFiles::from([("a.png".to_owned(), vec![7; 100_000])]);
-        let first = pack(&collection, &media, Some(&Reuse::none())).expect("zips");
+        let first = pack(collection.as_slice(), &media, Some(&Reuse::none())).expect("zips");
         let mut edited = collection.clone();
         edited[500_000] = 0xff;
         let mut reuse = Reuse::default();
@@ -189,7 +190,7 @@ mod tests {
                 .add(&first.bytes[*start..], pieces)
                 .expect("the pieces are where the package says");
         }
-        let again = pack(&edited, &media, Some(&reuse)).expect("zips");
+        let again = pack(edited.as_slice(), &media, Some(&reuse)).expect("zips");
         assert_eq!(again.bytes, to_bytes(&edited, &media).expect("zips"));
         let mut archive = zip::ZipArchive::new(Cursor::new(again.bytes)).expect("reads");
         assert_eq!(read(&mut archive, "collection.anki2"), edited);

@@ -115,6 +115,9 @@ fn references_in(
     let Some(markdown) = file.text.get(answer.clone()) else {
         return;
     };
+    if !crate::parse::may_hold_links_or_html(markdown) {
+        return;
+    }
     let parser = Parser::new_ext(markdown, crate::parse::markdown_options());
     for (event, range) in parser.into_offset_iter() {
         let (kind, url) = match event {

@@ -41,6 +41,14 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_MATH
 }
 
+/// Whether `markdown` may hold a link, an image or raw HTML, so that a pass looking for those
+/// alone can skip what cannot: raw HTML and autolinks begin with `<`, an inline link or image
+/// has `](`, and a reference link or image needs a definition, which has `]:`. Most answers have
+/// none of the three.
+pub fn may_hold_links_or_html(markdown: &str) -> bool {
+    markdown.contains('<') || markdown.contains("](") || markdown.contains("]:")
+}
+
 /// Parses every file and checks what spans files (duplicate ids). Files are in `Course::files`
 /// order; the diagnostics are sorted.
 ///

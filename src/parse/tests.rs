@@ -364,3 +364,147 @@ fn the_regex_cap_refuses_the_later_lessons_regexes_whatever_the_threads() {
     let refused = refused_in((0..50).map(|at| lesson(at, 6)).collect());
     assert_eq!(refused, (42..50).collect::<Vec<_>>());
 }
+
+/// Pieces of Markdown around links, images and raw HTML: their syntax, reference definitions,
+/// autolinks, entities and escapes that spell a scheme's colon.
+const LINK_PIECES: &[&str] = &[
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    ":",
+    "!",
+    "\\",
+    "&",
+    ";",
+    "#",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "    ",
+    "`",
+    "```",
+    "*",
+    "_",
+    "$",
+    "|",
+    "-",
+    "> ",
+    "1. ",
+    "[^1]",
+    "javascript",
+    "JaVa",
+    "script",
+    "vbscript",
+    "data",
+    "file",
+    "http",
+    "&#58;",
+    "&#x3A;",
+    "&colon;",
+    "&Tab;",
+    "%3A",
+    "\t",
+    "x",
+    "/",
+    "'",
+    "\"",
+    "=",
+    "on",
+    "click",
+    "iframe",
+    "style",
+    "img",
+    "src",
+    "a",
+    "href",
+    "<!--",
+    "-->",
+    "![",
+    "](",
+    "]:",
+    "][",
+    "<javascript:",
+    "title",
+    "[a]",
+    "[a]",
+    "[a]:",
+    "[b]",
+    "[b][a]",
+    "![a]",
+    "javascript:",
+    "vbscript&colon;",
+    "img.png",
+    "./a.md",
+];
+
+/// Whole lines in the shapes a reference definition, a link or raw HTML takes (and near misses),
+/// for what pieces alone seldom assemble.
+const LINK_LINES: &[&str] = &[
+    "[a]: javascript:x",
+    "[A]: JAVASCRIPT:x",
+    "[a]:",
+    "img/a.png",
+    "  [a]: <vbscript&colon;x> \"t\"",
+    "> [a]: data:text/html,x",
+    "- [a]: java&#115;cript:x",
+    "[a] : img/a.png",
+    "[a]\\: img/a.png",
+    "[a]",
+    "[a][]",
+    "[x][a]",
+    "![a]",
+    "see [a] and ![b][a]",
+    "[^a]: javascript:x",
+    "    [a]: javascript:x",
+    "```",
+    "`[a]: javascript:x`",
+    "<div>",
+    "x <span onclick=y>",
+    "<javascript:x>",
+    "<https://example.com>",
+    "text",
+    "",
+];
+
+/// Whether the parse of `markdown` has a link, an image or raw HTML.
+fn has_links_or_html(markdown: &str) -> bool {
+    Parser::new_ext(markdown, markdown_options()).any(|event| {
+        matches!(
+            event,
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+        )
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// The passes that look only for links, images or raw HTML (S021, the assets' references)
+    /// skip what `may_hold_links_or_html` rules out: its parse has none of them.
+    #[test]
+    fn markdown_ruled_out_has_no_link_image_or_html(
+        pieces in proptest::collection::vec(proptest::sample::select(LINK_PIECES), 0..30),
+    ) {
+        let markdown: String = pieces.concat();
+        if !may_hold_links_or_html(&markdown) {
+            proptest::prop_assert!(!has_links_or_html(&markdown), "{:?}", markdown);
+        }
+    }
+
+    /// The same over whole lines.
+    #[test]
+    fn lines_ruled_out_have_no_link_image_or_html(
+        lines in proptest::collection::vec(proptest::sample::select(LINK_LINES), 0..8),
+    ) {
+        let markdown = lines.join("\n");
+        if !may_hold_links_or_html(&markdown) {
+            proptest::prop_assert!(!has_links_or_html(&markdown), "{:?}", markdown);
+        }
+    }
+}

@@ -209,7 +209,7 @@ fn check_markdown(
     offset: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if !may_hold_html_or_links(markdown) {
+    if !crate::parse::may_hold_links_or_html(markdown) {
         return;
     }
     for (range, what) in markdown_problems(markdown) {
@@ -224,13 +224,6 @@ fn check_markdown(
             .with_item(item.id.clone()),
         );
     }
-}
-
-/// Whether `markdown` may hold what [`markdown_problems`] looks for: raw HTML and autolinks
-/// begin with `<`, an inline link or image has `](`, and a reference link needs a definition,
-/// which has `]:`. Most answers have none of the three and are not parsed again for this check.
-fn may_hold_html_or_links(markdown: &str) -> bool {
-    markdown.contains('<') || markdown.contains("](") || markdown.contains("]:")
 }
 
 /// What the sanitiser removes from `markdown` (raw HTML it does not keep, links and images with
@@ -437,76 +430,6 @@ mod tests {
         assert_eq!(refused_scheme("#anchor"), None);
     }
 
-    /// Pieces of Markdown around what S021 reports: link and image syntax, reference
-    /// definitions, autolinks, raw HTML, entities and escapes that spell a scheme's colon.
-    const PIECES: &[&str] = &[
-        "[", "]", "(", ")", "<", ">", ":", "!", "\\", "&", ";", "#", "\n", "\n\n", " ", "  ",
-        "    ", "`", "```", "*", "_", "$", "|", "-", "> ", "1. ", "[^1]", "javascript", "JaVa",
-        "script", "vbscript", "data", "file", "http", "&#58;", "&#x3A;", "&colon;", "&Tab;",
-        "%3A", "\t", "x", "/", "'", "\"", "=", "on", "click", "iframe", "style", "img", "src",
-        "a", "href", "<!--", "-->", "![", "](", "]:", "][", "<javascript:", "title", "[a]",
-        "[a]", "[a]:", "[b]", "[b][a]", "![a]", "javascript:", "vbscript&colon;",
-    ];
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
-
-        /// The shortcut that skips parsing never hides a problem: whatever Markdown it skips,
-        /// the parse finds nothing in.
-        #[test]
-        fn markdown_skipped_by_the_shortcut_has_no_problem(
-            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
-        ) {
-            let markdown: String = pieces.concat();
-            if !may_hold_html_or_links(&markdown) {
-                proptest::prop_assert_eq!(markdown_problems(&markdown), Vec::new());
-            }
-        }
-    }
-
-    /// Whole lines in the shapes a reference definition, a link or raw HTML takes (and near
-    /// misses), for what pieces alone seldom assemble.
-    const LINES: &[&str] = &[
-        "[a]: javascript:x",
-        "[A]: JAVASCRIPT:x",
-        "[a]:",
-        "javascript:alert(1)",
-        "  [a]: <vbscript&colon;x> \"t\"",
-        "> [a]: data:text/html,x",
-        "- [a]: java&#115;cript:x",
-        "[a] : javascript:x",
-        "[a]\\: javascript:x",
-        "[a]",
-        "[a][]",
-        "[x][a]",
-        "![a]",
-        "see [a] and ![b][a]",
-        "[^a]: javascript:x",
-        "    [a]: javascript:x",
-        "```",
-        "`[a]: javascript:x`",
-        "<div>",
-        "x <span onclick=y>",
-        "<javascript:x>",
-        "text",
-        "",
-    ];
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
-
-        /// [`markdown_skipped_by_the_shortcut_has_no_problem`] over whole lines.
-        #[test]
-        fn lines_skipped_by_the_shortcut_have_no_problem(
-            lines in proptest::collection::vec(proptest::sample::select(LINES), 0..8),
-        ) {
-            let markdown = lines.join("\n");
-            if !may_hold_html_or_links(&markdown) {
-                proptest::prop_assert_eq!(markdown_problems(&markdown), Vec::new());
-            }
-        }
-    }
-
     #[test]
     fn the_shortcut_lets_every_kind_of_problem_through() {
         for markdown in [
@@ -517,7 +440,7 @@ mod tests {
             "[a]\n\n[a]: javascript:x",
             "<javascript:alert(1)>",
         ] {
-            assert!(may_hold_html_or_links(markdown), "{markdown}");
+            assert!(crate::parse::may_hold_links_or_html(markdown), "{markdown}");
             assert!(!markdown_problems(markdown).is_empty(), "{markdown}");
         }
     }

@@ -4,9 +4,9 @@
 //! or five entries (its checks, notes, package, guide and sheet), so one file each was four
 //! fifths of the files a build created.
 //!
-//! The file is a line naming its format, then a sequence of records, each the length of an entry (8 bytes, little-endian) and
-//! the entry as [`super::entry`] writes it: its header names its own key, its payload has its
-//! SHA-256. A reader looks for a key record by record, reading only each record's header until
+//! The file is a line naming its format, then a sequence of records, each the length of an
+//! entry (8 bytes, little-endian) and the entry as [`super::entry`] writes it: its header names
+//! its own key, its payload has its SHA-256. A reader looks for a key record by record, reading only each record's header until
 //! the key is found: an entry under another lesson's name, a record cut short or a damaged one
 //! is not the entry asked for, and a length that runs past the end of the file ends the search.
 //! Records are appended as the build makes them (each renderer in its turn), so the file never

@@ -414,6 +414,44 @@ const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
+/// A build keeps each lesson's notes in a file of its stage until the lock stage has given them
+/// their ids, and reads them back for each package (docs/performance.md, "Memory"); a render
+/// outside a build (`serve`) holds them in memory. Both make the same packages, byte for byte.
+#[test]
+fn packages_from_notes_kept_in_the_stage_are_the_ones_made_in_memory() {
+    use std::collections::BTreeMap;
+
+    let project = Project::with_seed();
+    project.write("source/kinds.md", KINDS_LESSON);
+    project.write_bytes("source/img/mark.png", PNG);
+    project.write(
+        "source/more.md",
+        "---\nid: more\ntitle: More\ndeck: Other::Deck\n---\n\n## T\n\n### Why? {#why}\n\nBecause `code`.\n",
+    );
+    project.run(&["build", "-q"], 0);
+
+    let config = cardsmith::config::Config::load(project.root()).expect("the config");
+    let templates =
+        cardsmith::templates::Templates::for_project(&config.root, &config.templates_dir())
+            .expect("the templates");
+    let mut checked = cardsmith::check(&config).expect("checks");
+    let lock = std::fs::read_to_string(project.root().join("cardsmith.lock")).expect("a lock");
+    let states = BTreeMap::from([("cardsmith.lock", lock)]);
+    let outputs = cardsmith::render(&mut checked, &config, &templates, &states, 0)
+        .expect("renders")
+        .expect("no errors");
+    let packages: Vec<_> = outputs
+        .artifacts
+        .iter()
+        .filter(|artifact| artifact.path.extension().is_some_and(|ext| ext == "apkg"))
+        .collect();
+    assert_eq!(packages.len(), 4, "three lessons and all.apkg");
+    for package in packages {
+        let built = std::fs::read(project.root().join("out").join(&package.path)).expect("built");
+        assert!(built == package.bytes, "{} differs", package.path.display());
+    }
+}
+
 #[test]
 fn reverse_and_cloze_items_make_the_right_cards_with_media_and_code() {
     let project = Project::new();

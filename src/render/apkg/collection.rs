@@ -89,8 +89,35 @@ pub struct CardRow {
     pub due: i64,
 }
 
+/// An error of writing a database, or of reading the rows it is written from.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A function handing every note row to its argument, in order, a few at a time: the rows of a
+/// build's `all.apkg`, read back a lesson at a time while they are inserted rather than held
+/// (their fields are most of a build's memory otherwise; docs/performance.md, "Memory").
+pub type RowStream<'a> =
+    &'a dyn Fn(&mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>) -> Result<(), BoxError>;
+
+/// The note rows of a database: the same rows inserted in the same order give the same bytes
+/// either way.
+pub enum NoteRows<'a> {
+    /// Every row, in order.
+    Held(Vec<NoteRow<'a>>),
+    /// Made as they are inserted.
+    Streamed(RowStream<'a>),
+}
+
+impl std::fmt::Debug for NoteRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoteRows::Held(rows) => f.debug_tuple("Held").field(rows).finish(),
+            NoteRows::Streamed(_) => f.write_str("Streamed"),
+        }
+    }
+}
+
 /// Everything in the database.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CollectionData<'a> {
     /// Collection creation, seconds.
     pub created: i64,
@@ -101,7 +128,7 @@ pub struct CollectionData<'a> {
     /// `(id, full name)` of every deck, parents included.
     pub decks: Vec<(i64, String)>,
     /// Notes, in order.
-    pub notes: Vec<NoteRow<'a>>,
+    pub notes: NoteRows<'a>,
     /// Cards, in order.
     pub cards: Vec<CardRow>,
 }
@@ -122,13 +149,8 @@ static EMPTY: LazyLock<Result<Vec<u8>, String>> = LazyLock::new(|| {
 pub fn with_bytes<T>(
     data: &CollectionData<'_>,
     consume: impl FnOnce(&[u8]) -> T,
-) -> rusqlite::Result<T> {
-    let empty = EMPTY.as_ref().map_err(|error| {
-        rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
-            Some(error.clone()),
-        )
-    })?;
+) -> Result<T, BoxError> {
+    let empty = EMPTY.as_ref().map_err(|error| error.clone())?;
     let mut connection = Connection::open_in_memory()?;
     // A resizable in-memory database that SQLite owns: `serialize` then lends its buffer.
     connection.deserialize_read_exact(MAIN_DB, empty.as_slice(), empty.len(), false)?;
@@ -149,7 +171,7 @@ pub fn with_file<T>(
     data: &CollectionData<'_>,
     folder: &std::path::Path,
     consume: impl FnOnce(&mut std::fs::File) -> T,
-) -> Result<T, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<T, BoxError> {
     use std::io::{Seek, Write};
     let empty = EMPTY.as_ref().map_err(|error| error.clone())?;
     let mut file = tempfile::Builder::new()
@@ -179,12 +201,12 @@ pub fn with_file<T>(
 }
 
 /// Writes the database and returns its bytes.
-pub fn to_bytes(data: &CollectionData<'_>) -> rusqlite::Result<Vec<u8>> {
+pub fn to_bytes(data: &CollectionData<'_>) -> Result<Vec<u8>, BoxError> {
     with_bytes(data, <[u8]>::to_vec)
 }
 
 /// Inserts every row of `data`, then builds the indexes, in one transaction.
-fn fill(connection: &mut Connection, data: &CollectionData<'_>) -> rusqlite::Result<()> {
+fn fill(connection: &mut Connection, data: &CollectionData<'_>) -> Result<(), BoxError> {
     let transaction = connection.transaction()?;
     transaction.execute(
         "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
@@ -200,18 +222,24 @@ fn fill(connection: &mut Connection, data: &CollectionData<'_>) -> rusqlite::Res
     {
         let mut insert = transaction
             .prepare("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
-        for note in &data.notes {
+        let mut insert_note = |note: &NoteRow<'_>| {
             let sort_field = strip_html(note.fields.first().map_or("", String::as_str));
-            insert.execute(params![
-                note.id,
-                note.guid,
-                note.notetype_id,
-                note.modified,
-                format!(" {} ", note.tags.join(" ")),
-                note.fields.join("\x1f"),
-                sort_field,
-                checksum(&sort_field),
-            ])?;
+            insert
+                .execute(params![
+                    note.id,
+                    note.guid,
+                    note.notetype_id,
+                    note.modified,
+                    format!(" {} ", note.tags.join(" ")),
+                    note.fields.join("\x1f"),
+                    sort_field,
+                    checksum(&sort_field),
+                ])
+                .map(drop)
+        };
+        match &data.notes {
+            NoteRows::Held(rows) => rows.iter().try_for_each(&mut insert_note)?,
+            NoteRows::Streamed(stream) => stream(&mut insert_note)?,
         }
         let mut insert = transaction.prepare(
             "insert into cards values (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
@@ -228,7 +256,7 @@ fn fill(connection: &mut Connection, data: &CollectionData<'_>) -> rusqlite::Res
         }
     }
     transaction.execute_batch(INDEXES)?;
-    transaction.commit()
+    Ok(transaction.commit()?)
 }
 
 /// serde_json keeps map keys sorted (no `preserve_order`), so this text is stable.
@@ -341,14 +369,14 @@ mod tests {
             modified: 1_700_000_100,
             notetypes: vec![json!({"id": 5, "name": "t"})],
             decks: vec![(7, "A".to_owned()), (8, "A::B".to_owned())],
-            notes: vec![NoteRow {
+            notes: NoteRows::Held(vec![NoteRow {
                 id: 1_700_000_000_000,
                 guid: "abc".to_owned(),
                 notetype_id: 5,
                 modified: 1_700_000_100,
                 tags: &TAGS,
                 fields: &FIELDS,
-            }],
+            }]),
             cards: vec![CardRow {
                 id: 1_700_000_000_000,
                 note_id: 1_700_000_000_000,
@@ -375,18 +403,21 @@ mod tests {
             .map(|index| vec![format!("<p>question {index}</p>"), "x".repeat(index % 700)])
             .collect();
         let mut data = sample();
-        data.notes = fields
-            .iter()
-            .enumerate()
-            .map(|(index, fields)| NoteRow {
-                id: 1_700_000_000_000 + index as i64,
-                guid: format!("g{index}"),
-                notetype_id: 5,
-                modified: 1_700_000_100,
-                tags: &TAGS,
-                fields,
-            })
-            .collect();
+        let row = |index: usize, fields| NoteRow {
+            id: 1_700_000_000_000 + index as i64,
+            guid: format!("g{index}"),
+            notetype_id: 5,
+            modified: 1_700_000_100,
+            tags: &TAGS,
+            fields,
+        };
+        data.notes = NoteRows::Held(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(index, fields)| row(index, fields))
+                .collect(),
+        );
         let in_memory = to_bytes(&data).expect("writes");
         let folder = tempfile::tempdir().expect("temp dir");
         let from_file = with_file(&data, folder.path(), |file| {
@@ -400,6 +431,33 @@ mod tests {
         assert_eq!(from_file[..100], in_memory[..100]);
         assert!(from_file == in_memory, "same database bytes");
         // The temporary file is gone, and nothing else was left in the folder.
+        assert_eq!(std::fs::read_dir(folder.path()).expect("lists").count(), 0);
+
+        // The same rows handed over as they are inserted: the same bytes.
+        let stream = |visit: &mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>| -> Result<(), BoxError> {
+            for (index, fields) in fields.iter().enumerate() {
+                visit(&row(index, fields))?;
+            }
+            Ok(())
+        };
+        data.notes = NoteRows::Streamed(&stream);
+        let streamed = with_file(&data, folder.path(), |file| {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map(|_| bytes)
+        })
+        .expect("writes")
+        .expect("reads");
+        assert!(streamed == in_memory, "same database bytes, streamed");
+        assert!(to_bytes(&data).expect("writes") == in_memory);
+
+        // A stream that fails fails the database, and leaves nothing behind.
+        let failing = |visit: &mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>| -> Result<(), BoxError> {
+            visit(&row(0, &fields[0]))?;
+            Err("the notes could not be read back".into())
+        };
+        data.notes = NoteRows::Streamed(&failing);
+        let failed = with_file(&data, folder.path(), |_| ()).expect_err("fails");
+        assert!(failed.to_string().contains("read back"), "{failed}");
         assert_eq!(std::fs::read_dir(folder.path()).expect("lists").count(), 0);
     }
 

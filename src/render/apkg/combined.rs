@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deflate::{Piece, Reuse};
 use super::lock::Lockfile;
+use super::spill::Spill;
 use super::{Note, NoteSet};
 use crate::artifact::Artifact;
 use crate::cache::Key;
@@ -34,11 +35,12 @@ struct Layout {
     streams: Vec<(usize, Vec<(String, usize)>)>,
 }
 
-/// The package of every note at `path` (`[apkg] all`); `inputs` is the key of what it is made
-/// from (`None` when the cache is off or a lesson is not cached: it is then made again).
+/// The package of every note at `path` (`[apkg] all`), their fields read back from `spill` when
+/// there is one; `inputs` is the key of what it is made from (`None` when the cache is off or a lesson is not cached: it is then made again).
 pub(super) fn render(
     ctx: &RenderContext<'_>,
     set: &NoteSet,
+    spill: Option<&Spill>,
     lock: &Lockfile,
     path: &Path,
     inputs: Option<Key>,
@@ -70,7 +72,7 @@ pub(super) fn render(
         }
     }
     let notes: Vec<&Note> = set.notes.iter().collect();
-    let packed = set.package_reusing(&notes, lock, Some(&reuse), ctx.sink.scratch_dir())?;
+    let packed = set.package_reusing(&notes, spill, lock, Some(&reuse), ctx.sink.scratch_dir())?;
     let made = Artifact::new(path.to_path_buf(), packed.bytes);
     // Kept even without a key of the inputs (an empty one matches none): its pieces still serve.
     let layout = Layout {

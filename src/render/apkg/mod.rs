@@ -22,6 +22,7 @@ pub mod notetype;
 pub mod package;
 pub mod sanitize;
 mod serialize;
+mod spill;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,10 +30,11 @@ use std::path::Path;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use self::collection::{CardRow, CollectionData, NoteRow};
+use self::collection::{BoxError, CardRow, CollectionData, NoteRow, NoteRows};
 use self::lock::{LOCK_FILE, Lockfile, NoteState};
 use self::media::MediaFiles;
 use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
+use self::spill::Spill;
 use super::{Artifact, Notice, NoticeLevel, RenderContext, RenderError, Rendered, Renderer};
 use crate::assets::AssetSource;
 use crate::cache::BuildCache;
@@ -91,12 +93,21 @@ impl Renderer for ApkgRenderer {
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Rendered, RenderError> {
         let all_path = &ctx.config.project.apkg.all;
         check_all_path(all_path, ctx.course)?;
-        let set = NoteSet::collect_cached(
+        // In a build, each lesson's notes wait for the lock stage in a file of the stage, not
+        // in memory (see `spill`).
+        let spill = ctx
+            .sink
+            .scratch_dir()
+            .map(|folder| Spill::create(folder, ctx.course.lessons.len()))
+            .transpose()
+            .map_err(spill_failed)?;
+        let set = NoteSet::collect_into(
             ctx.course,
             ctx.config,
             ctx.templates,
             ctx.assets,
             ctx.cache,
+            spill.as_ref(),
         )?;
 
         // The lock stage: note hashes in, note ids and modification times out (see `lock`).
@@ -132,7 +143,8 @@ impl Renderer for ApkgRenderer {
             .collect();
         // Every lesson's package unchanged: so is the one that holds them all.
         let inputs = cache.combined_key("all.apkg", &keys, &[all_path.to_string_lossy().as_bytes()]);
-        let all_package = || combined::render(ctx, &set, &lock, all_path, inputs);
+        let spilled = spill.as_ref();
+        let all_package = || combined::render(ctx, &set, spilled, &lock, all_path, inputs);
         let lesson_packages = || {
             course
                 .lessons
@@ -151,7 +163,7 @@ impl Renderer for ApkgRenderer {
                         None => {
                             let made = Artifact::new(
                                 format!("{}.apkg", lesson.id),
-                                set.package(notes, &lock)?,
+                                set.package(notes, spilled, &lock)?,
                             );
                             cache.put(key.as_ref(), std::slice::from_ref(&made), "");
                             Ok(vec![sink.put(made)?])
@@ -160,20 +172,20 @@ impl Renderer for ApkgRenderer {
                 })
                 .collect::<Result<Vec<_>, RenderError>>()
         };
-        // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
-        // the decks and cards an older lock did not record). Its text is written beside the
-        // packages.
-        let lock_text = || {
-            (lock != previous && !ctx.config.locked).then(|| {
-                let text = lock.to_text();
-                lock_memo::keep(ctx.cache, &text, &lock);
-                text
-            })
-        };
-        let ((lessons, all), state) =
-            rayon::join(|| rayon::join(lesson_packages, all_package), lock_text);
+        let (lessons, all) = rayon::join(lesson_packages, all_package);
         let mut artifacts: Vec<Artifact> = lessons?.into_iter().flatten().collect();
         artifacts.push(sink.put(all?)?);
+        drop(by_lesson);
+        drop((set, spill));
+        // `--locked` never rewrites the lock, not even for what is no change (entries sorted,
+        // the decks and cards an older lock did not record). Its text, and the lock kept
+        // parsed for the next build, once the packages and the notes are gone: made beside
+        // the packages they were some 40 MB more at a 100,000-item build's peak.
+        let state = (lock != previous && !ctx.config.locked).then(|| {
+            let text = lock.to_text();
+            lock_memo::keep(ctx.cache, &text, &lock);
+            text
+        });
         Ok(Rendered {
             artifacts,
             state,
@@ -377,6 +389,19 @@ impl NoteSet {
         assets: &dyn AssetSource,
         cache: &BuildCache,
     ) -> Result<NoteSet, RenderError> {
+        NoteSet::collect_into(course, config, templates, assets, cache, None)
+    }
+
+    /// [`NoteSet::collect_cached`]; with a `spill`, each lesson's notes are written there as
+    /// they are made, and the set keeps them without their fields and tags ([`spill::strip`]).
+    fn collect_into(
+        course: &Course,
+        config: &Config,
+        templates: &Templates,
+        assets: &dyn AssetSource,
+        cache: &BuildCache,
+        spill: Option<&Spill>,
+    ) -> Result<NoteSet, RenderError> {
         let image_limit = config.project.limits.image();
         let mut files = MediaFiles::new();
         // The media are read either way (the packages hold their bytes), in lesson order: two
@@ -389,6 +414,15 @@ impl NoteSet {
         // Per lesson, its notes from the cache, or rendered (Markdown, highlighting, sanitizing:
         // most of the work). Each lesson's is its own, so on rayon's threads, in lesson order;
         // reading an entry back is a file read and a copy of its text, worth spreading too.
+        // A lesson's notes into the spill, when there is one (from the text the cache has or
+        // keeps: encoded once), and kept without what the spill holds.
+        let keep = |index: usize, mut notes: Vec<Note>, data: &str| -> Result<Vec<Note>, RenderError> {
+            if let Some(spill) = spill {
+                spill.put(index, data).map_err(spill_failed)?;
+                notes.iter_mut().for_each(spill::strip);
+            }
+            Ok(notes)
+        };
         let rendered: Vec<_> = media
             .into_par_iter()
             .enumerate()
@@ -396,18 +430,23 @@ impl NoteSet {
                 let key = cache.lesson_key(index, "notes", &[]);
                 if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
                     if let Some(cached) = cached::from_data(&hit.data, index) {
-                        return (cached, Vec::new());
+                        return Ok((keep(index, cached, &hit.data)?, Vec::new()));
                     }
                     cache.made_again(index, "notes");
                 }
                 let (notes, problems) = lesson_notes(course, config, index, &media_of);
-                // Encoded here, on the rendering threads, rather than one lesson after another.
-                if problems.is_empty() {
-                    cache.put(key.as_ref(), &[], &cached::to_data(&notes));
+                if !problems.is_empty() {
+                    return Ok((notes, problems));
                 }
-                (notes, problems)
+                // Encoded here, on the rendering threads, rather than one lesson after another.
+                if key.is_none() && spill.is_none() {
+                    return Ok((notes, problems));
+                }
+                let data = cached::to_data(&notes);
+                cache.put(key.as_ref(), &[], &data);
+                Ok((keep(index, notes, &data)?, problems))
             })
-            .collect();
+            .collect::<Result<_, RenderError>>()?;
         let mut diagnostics = Vec::new();
         let mut notes = Vec::with_capacity(course.items().count());
         for (made, problems) in rendered {
@@ -462,9 +501,16 @@ impl NoteSet {
             .collect()
     }
 
-    /// One `.apkg` with `notes`, their decks, the note types they use and their media.
-    fn package(&self, notes: &[&Note], lock: &Lockfile) -> Result<Vec<u8>, RenderError> {
-        self.package_reusing(notes, lock, None, None)
+    /// One `.apkg` with `notes`, their decks, the note types they use and their media; their
+    /// fields and tags are read back from `spill` when there is one (`notes` are then every note
+    /// of their lessons, in build order).
+    fn package(
+        &self,
+        notes: &[&Note],
+        spill: Option<&Spill>,
+        lock: &Lockfile,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.package_reusing(notes, spill, lock, None, None)
             .map(|packed| packed.bytes)
     }
 
@@ -473,6 +519,7 @@ impl NoteSet {
     fn package_reusing(
         &self,
         notes: &[&Note],
+        spill: Option<&Spill>,
         lock: &Lockfile,
         reuse: Option<&deflate::Reuse<'_>>,
         scratch: Option<&Path>,
@@ -488,13 +535,16 @@ impl NoteSet {
                 decks.insert(ids::deck_id(&name), name.clone());
             }
         }
-        let mut note_rows = Vec::with_capacity(notes.len());
+        let mut note_rows = Vec::with_capacity(if spill.is_some() { 0 } else { notes.len() });
+        // Every note's (id, modified), whether or not its row is held.
+        let mut stamps = Vec::with_capacity(notes.len());
         let mut card_rows = Vec::new();
         let mut card_ids = BTreeSet::new();
         for note in notes {
             let entry = lock
                 .item(&note.item_id)
                 .ok_or_else(|| missing(&note.item_id))?;
+            stamps.push((entry.added, entry.modified));
             let deck_id = ids::deck_id(&note.deck);
             for &ord in &note.ords {
                 // `Lockfile::parse` bounds `added` far below overflow; saturating all the same.
@@ -511,14 +561,9 @@ impl NoteSet {
                     due: i64::try_from(card_rows.len() + 1).unwrap_or(i64::MAX),
                 });
             }
-            note_rows.push(NoteRow {
-                id: entry.added,
-                guid: ids::note_guid(&note.item_id),
-                notetype_id: note.spec.id(),
-                modified: entry.modified,
-                tags: &note.tags,
-                fields: &note.fields,
-            });
+            if spill.is_none() {
+                note_rows.extend(note_row(lock, note, &note.fields, &note.tags));
+            }
         }
         let used: BTreeSet<&str> = notes.iter().map(|note| note.spec.name).collect();
         let first_deck = notes.first().map_or(1, |note| ids::deck_id(&note.deck));
@@ -531,17 +576,42 @@ impl NoteSet {
                 notetypes.push(notetype.to_json(entry.modified, first_deck));
             }
         }
-        let modified = note_rows
+        let modified = stamps
             .iter()
-            .map(|note| note.modified)
+            .map(|&(_, modified)| modified)
             .chain(lock.notetypes.iter().map(|entry| entry.modified))
             .max()
             .unwrap_or(0);
-        let created = note_rows
+        let created = stamps
             .iter()
-            .map(|note| note.id / 1000)
+            .map(|&(id, _)| id / 1000)
             .min()
             .unwrap_or(modified);
+        // With a spill, the rows are made a lesson at a time as they are inserted: each lesson's
+        // notes read back, checked against the ones held (the same notes, in the same order).
+        let streamed = |visit: &mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>| -> Result<(), BoxError> {
+            let Some(spill) = spill else {
+                return Ok(());
+            };
+            let mut at = 0;
+            while let Some(first) = notes.get(at) {
+                for read in spill.notes(first.lesson)? {
+                    let held = notes
+                        .get(at)
+                        .filter(|held| held.item_id == read.item_id && held.lesson == read.lesson)
+                        .ok_or("the notes read back are not the ones rendered")?;
+                    let row = note_row(lock, held, &read.fields, &read.tags)
+                        .ok_or_else(|| missing(&read.item_id))?;
+                    visit(&row)?;
+                    at += 1;
+                }
+            }
+            Ok(())
+        };
+        let note_rows = match spill {
+            Some(_) => NoteRows::Streamed(&streamed),
+            None => NoteRows::Held(note_rows),
+        };
         let data = CollectionData {
             created: created - created.rem_euclid(86_400),
             modified,
@@ -559,8 +629,7 @@ impl NoteSet {
             Some(folder) => collection::with_file(&data, folder, |database| {
                 package::pack(database, &media, reuse)
             }),
-            None => collection::with_bytes(&data, |database| package::pack(database, &media, reuse))
-                .map_err(Into::into),
+            None => collection::with_bytes(&data, |database| package::pack(database, &media, reuse)),
         };
         packed
             .map_err(|source| RenderError::Other {
@@ -572,6 +641,25 @@ impl NoteSet {
                 source: Box::new(source),
             })
     }
+}
+
+/// The row of `note` with `fields` and `tags` (its own, or the same read back from a spill) and
+/// what the lock gives it; `None` when the lock has no entry for it.
+fn note_row<'a>(
+    lock: &Lockfile,
+    note: &Note,
+    fields: &'a [String],
+    tags: &'a [String],
+) -> Option<NoteRow<'a>> {
+    let entry = lock.item(&note.item_id)?;
+    Some(NoteRow {
+        id: entry.added,
+        guid: ids::note_guid(&note.item_id),
+        notetype_id: note.spec.id(),
+        modified: entry.modified,
+        tags,
+        fields,
+    })
 }
 
 /// The notes of the lesson at `index`, rendered, and the problems that keep one from being a
@@ -763,6 +851,14 @@ fn cloze_without_deletion(item: &Item) -> Diagnostic {
     .with_label("the answer under this question has no deletion")
     .with_help("wrap what to recall as `{{c1::text}}` (`{{c1::text::hint}}` adds a hint), or use `kind: basic`")
     .with_item(item.id.clone())
+}
+
+/// A failure to keep the notes in the stage, or to read them back.
+fn spill_failed(error: std::io::Error) -> RenderError {
+    RenderError::Other {
+        context: "failed to keep the notes in the build's stage".to_owned(),
+        source: Box::new(error),
+    }
 }
 
 fn missing(name: &str) -> RenderError {

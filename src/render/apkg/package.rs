@@ -104,12 +104,23 @@ impl Zip {
         }
         common.extend_from_slice(&name_len.to_le_bytes());
 
-        self.bytes.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
-        self.bytes.extend_from_slice(&common);
-        self.bytes.extend_from_slice(&0u16.to_le_bytes()); // no extra field
-        self.bytes.extend_from_slice(name.as_bytes());
-        self.streams.push((self.bytes.len(), deflated.pieces));
-        self.bytes.extend_from_slice(&deflated.bytes);
+        let mut local = Vec::with_capacity(30 + name.len());
+        local.extend_from_slice(&0x0403_4b50_u32.to_le_bytes());
+        local.extend_from_slice(&common);
+        local.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+        local.extend_from_slice(name.as_bytes());
+        self.streams.push((self.bytes.len() + local.len(), deflated.pieces));
+        if self.bytes.is_empty() {
+            // The first entry (the collection, nearly all of a package) becomes the package's
+            // buffer, its header moved in before it, rather than copied after the header: a
+            // second copy of `all.apkg` (32 MB at 100,000 notes) at the build's peak.
+            let mut bytes = deflated.bytes;
+            bytes.splice(0..0, local);
+            self.bytes = bytes;
+        } else {
+            self.bytes.extend_from_slice(&local);
+            self.bytes.extend_from_slice(&deflated.bytes);
+        }
 
         self.central.extend_from_slice(&0x0201_4b50_u32.to_le_bytes());
         self.central.extend_from_slice(&VERSION_MADE_BY.to_le_bytes());

@@ -16,9 +16,14 @@ impl Writer<'_> {
 
     /// A string: its length, `:`, the string.
     pub fn string(&mut self, text: &str) {
-        use std::fmt::Write;
-        let _ = write!(self.0, "{}:", text.len());
+        self.string_length(text.len());
         self.0.push_str(text);
+    }
+
+    /// The length and `:` of a string of `len` bytes that the caller writes next, in pieces.
+    pub fn string_length(&mut self, len: usize) {
+        use std::fmt::Write;
+        let _ = write!(self.0, "{len}:");
     }
 
     /// A list of strings: how many, then each.

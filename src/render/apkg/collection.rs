@@ -9,6 +9,7 @@
 //! are built after the rows (one sorted pass instead of a B-tree insert per row, and a smaller
 //! file), and the finished database is zipped from SQLite's own buffer, never copied.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rusqlite::{Connection, MAIN_DB, params};
@@ -54,8 +55,9 @@ create index ix_revlog_cid on revlog (cid);
 create index ix_notes_csum on notes (csum);
 ";
 
-/// A note row, borrowing the note's text (a package of every lesson would otherwise hold a
-/// second copy of every field).
+/// A note row, its text as Anki stores it: made from a note's fields and tags as it is inserted
+/// ([`anki_fields`], [`anki_tags`]), or borrowed from text that holds it so already (a build's
+/// notes read back from its stage).
 #[derive(Debug, Clone)]
 pub struct NoteRow<'a> {
     /// Note id: milliseconds since the epoch when the item was first built.
@@ -66,10 +68,21 @@ pub struct NoteRow<'a> {
     pub notetype_id: i64,
     /// Seconds since the epoch when the note's content last changed.
     pub modified: i64,
-    /// Anki-legal tags.
-    pub tags: &'a [String],
-    /// Field values (HTML), in the note type's order.
-    pub fields: &'a [String],
+    /// Anki-legal tags, as [`anki_tags`] writes them.
+    pub tags: Cow<'a, str>,
+    /// Field values (HTML), in the note type's order, as [`anki_fields`] writes them.
+    pub fields: Cow<'a, str>,
+}
+
+/// The `tags` of a note row: each tag followed by a space, and a space before the first.
+pub fn anki_tags(tags: &[String]) -> String {
+    format!(" {} ", tags.join(" "))
+}
+
+/// The `flds` of a note row: the fields separated by `\x1f`, which no field holds (every control
+/// character but tab and line breaks is stripped from them).
+pub fn anki_fields(fields: &[String]) -> String {
+    fields.join("\x1f")
 }
 
 /// A card row (always new: no scheduling is exported).
@@ -223,15 +236,17 @@ fn fill(connection: &mut Connection, data: &CollectionData<'_>) -> Result<(), Bo
         let mut insert = transaction
             .prepare("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
         let mut insert_note = |note: &NoteRow<'_>| {
-            let sort_field = strip_html(note.fields.first().map_or("", String::as_str));
+            // The first field: no field holds the separator.
+            let first = note.fields.split('\x1f').next().unwrap_or_default();
+            let sort_field = strip_html(first);
             insert
                 .execute(params![
                     note.id,
                     note.guid,
                     note.notetype_id,
                     note.modified,
-                    format!(" {} ", note.tags.join(" ")),
-                    note.fields.join("\x1f"),
+                    note.tags,
+                    note.fields,
                     sort_field,
                     checksum(&sort_field),
                 ])
@@ -374,8 +389,8 @@ mod tests {
                 guid: "abc".to_owned(),
                 notetype_id: 5,
                 modified: 1_700_000_100,
-                tags: &TAGS,
-                fields: &FIELDS,
+                tags: anki_tags(&TAGS).into(),
+                fields: anki_fields(&FIELDS).into(),
             }]),
             cards: vec![CardRow {
                 id: 1_700_000_000_000,
@@ -403,13 +418,13 @@ mod tests {
             .map(|index| vec![format!("<p>question {index}</p>"), "x".repeat(index % 700)])
             .collect();
         let mut data = sample();
-        let row = |index: usize, fields| NoteRow {
+        let row = |index: usize, fields: &[String]| NoteRow {
             id: 1_700_000_000_000 + index as i64,
             guid: format!("g{index}"),
             notetype_id: 5,
             modified: 1_700_000_100,
-            tags: &TAGS,
-            fields,
+            tags: anki_tags(&TAGS).into(),
+            fields: anki_fields(fields).into(),
         };
         data.notes = NoteRows::Held(
             fields

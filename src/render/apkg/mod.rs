@@ -24,13 +24,16 @@ pub mod sanitize;
 mod serialize;
 mod spill;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use self::collection::{BoxError, CardRow, CollectionData, NoteRow, NoteRows};
+use self::collection::{
+    BoxError, CardRow, CollectionData, NoteRow, NoteRows, anki_fields, anki_tags,
+};
 use self::lock::{LOCK_FILE, Lockfile, NoteState};
 use self::media::MediaFiles;
 use self::notetype::{Notetype, NotetypeKind, NotetypeSpec};
@@ -414,11 +417,10 @@ impl NoteSet {
         // Per lesson, its notes from the cache, or rendered (Markdown, highlighting, sanitizing:
         // most of the work). Each lesson's is its own, so on rayon's threads, in lesson order;
         // reading an entry back is a file read and a copy of its text, worth spreading too.
-        // A lesson's notes into the spill, when there is one (from the text the cache has or
-        // keeps: encoded once), and kept without what the spill holds.
-        let keep = |index: usize, mut notes: Vec<Note>, data: &str| -> Result<Vec<Note>, RenderError> {
+        // A lesson's notes into the spill, when there is one, and kept without what it holds.
+        let keep = |index: usize, mut notes: Vec<Note>| -> Result<Vec<Note>, RenderError> {
             if let Some(spill) = spill {
-                spill.put(index, data).map_err(spill_failed)?;
+                spill.put(index, &spill::encode(&notes)).map_err(spill_failed)?;
                 notes.iter_mut().for_each(spill::strip);
             }
             Ok(notes)
@@ -430,7 +432,7 @@ impl NoteSet {
                 let key = cache.lesson_key(index, "notes", &[]);
                 if let Some(hit) = cache.get(key.as_ref(), Some((index, "notes"))) {
                     if let Some(cached) = cached::from_data(&hit.data, index) {
-                        return Ok((keep(index, cached, &hit.data)?, Vec::new()));
+                        return Ok((keep(index, cached)?, Vec::new()));
                     }
                     cache.made_again(index, "notes");
                 }
@@ -439,12 +441,10 @@ impl NoteSet {
                     return Ok((notes, problems));
                 }
                 // Encoded here, on the rendering threads, rather than one lesson after another.
-                if key.is_none() && spill.is_none() {
-                    return Ok((notes, problems));
+                if key.is_some() {
+                    cache.put(key.as_ref(), &[], &cached::to_data(&notes));
                 }
-                let data = cached::to_data(&notes);
-                cache.put(key.as_ref(), &[], &data);
-                Ok((keep(index, notes, &data)?, problems))
+                Ok((keep(index, notes)?, problems))
             })
             .collect::<Result<_, RenderError>>()?;
         let mut diagnostics = Vec::new();
@@ -535,8 +535,7 @@ impl NoteSet {
                 decks.insert(ids::deck_id(&name), name.clone());
             }
         }
-        let mut note_rows = Vec::with_capacity(if spill.is_some() { 0 } else { notes.len() });
-        // Every note's (id, modified), whether or not its row is held.
+        // Every note's (id, modified), for the collection's times.
         let mut stamps = Vec::with_capacity(notes.len());
         let mut card_rows = Vec::new();
         let mut card_ids = BTreeSet::new();
@@ -561,9 +560,6 @@ impl NoteSet {
                     due: i64::try_from(card_rows.len() + 1).unwrap_or(i64::MAX),
                 });
             }
-            if spill.is_none() {
-                note_rows.extend(note_row(lock, note, &note.fields, &note.tags));
-            }
         }
         let used: BTreeSet<&str> = notes.iter().map(|note| note.spec.name).collect();
         let first_deck = notes.first().map_or(1, |note| ids::deck_id(&note.deck));
@@ -587,37 +583,43 @@ impl NoteSet {
             .map(|&(id, _)| id / 1000)
             .min()
             .unwrap_or(modified);
-        // With a spill, the rows are made a lesson at a time as they are inserted: each lesson's
-        // notes read back, checked against the ones held (the same notes, in the same order).
-        let streamed = |visit: &mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>| -> Result<(), BoxError> {
+        // The rows are made as they are inserted, one at a time: from the notes' own fields,
+        // or from the text of each lesson read back from the spill (checked against the notes
+        // held: the same notes, in the same order), which they borrow.
+        let rows = |visit: &mut dyn FnMut(&NoteRow<'_>) -> rusqlite::Result<()>| -> Result<(), BoxError> {
             let Some(spill) = spill else {
+                for note in notes {
+                    let (fields, tags) = (anki_fields(&note.fields), anki_tags(&note.tags));
+                    let row = note_row(lock, note, fields.into(), tags.into())
+                        .ok_or_else(|| missing(&note.item_id))?;
+                    visit(&row)?;
+                }
                 return Ok(());
             };
             let mut at = 0;
-            while let Some(first) = notes.get(at) {
-                for read in spill.notes(first.lesson)? {
+            while let Some(lesson) = notes.get(at).map(|first| first.lesson) {
+                spill.rows(lesson, &mut |id, tags, fields| {
                     let held = notes
                         .get(at)
-                        .filter(|held| held.item_id == read.item_id && held.lesson == read.lesson)
-                        .ok_or("the notes read back are not the ones rendered")?;
-                    let row = note_row(lock, held, &read.fields, &read.tags)
-                        .ok_or_else(|| missing(&read.item_id))?;
-                    visit(&row)?;
+                        .filter(|held| held.item_id == id && held.lesson == lesson)
+                        .ok_or(NOT_RENDERED)?;
+                    let row = note_row(lock, held, fields.into(), tags.into())
+                        .ok_or_else(|| missing(id))?;
                     at += 1;
+                    Ok(visit(&row)?)
+                })?;
+                if notes.get(at).is_some_and(|next| next.lesson == lesson) {
+                    return Err(NOT_RENDERED.into());
                 }
             }
             Ok(())
-        };
-        let note_rows = match spill {
-            Some(_) => NoteRows::Streamed(&streamed),
-            None => NoteRows::Held(note_rows),
         };
         let data = CollectionData {
             created: created - created.rem_euclid(86_400),
             modified,
             notetypes,
             decks: decks.into_iter().collect(),
-            notes: note_rows,
+            notes: NoteRows::Streamed(&rows),
             cards: card_rows,
         };
         let media: MediaFiles = notes
@@ -643,13 +645,13 @@ impl NoteSet {
     }
 }
 
-/// The row of `note` with `fields` and `tags` (its own, or the same read back from a spill) and
-/// what the lock gives it; `None` when the lock has no entry for it.
+/// The row of `note` with `fields` and `tags` (its own as Anki stores them, or the same read back
+/// from a spill) and what the lock gives it; `None` when the lock has no entry for it.
 fn note_row<'a>(
     lock: &Lockfile,
     note: &Note,
-    fields: &'a [String],
-    tags: &'a [String],
+    fields: Cow<'a, str>,
+    tags: Cow<'a, str>,
 ) -> Option<NoteRow<'a>> {
     let entry = lock.item(&note.item_id)?;
     Some(NoteRow {
@@ -852,6 +854,9 @@ fn cloze_without_deletion(item: &Item) -> Diagnostic {
     .with_help("wrap what to recall as `{{c1::text}}` (`{{c1::text::hint}}` adds a hint), or use `kind: basic`")
     .with_item(item.id.clone())
 }
+
+/// The notes read back from a spill are not the notes held.
+const NOT_RENDERED: &str = "the notes read back are not the ones rendered";
 
 /// A failure to keep the notes in the stage, or to read them back.
 fn spill_failed(error: std::io::Error) -> RenderError {

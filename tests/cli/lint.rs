@@ -417,6 +417,47 @@ fn coverage_per_item_and_in_total_in_text_and_json() {
 }
 
 #[test]
+fn a_point_said_short_of_one_word_is_made_and_coverage_says_which() {
+    let project = Project::new();
+    let lesson = "---\nid: a\ntitle: T\ndeck: D\n---\n\n### What may a browser do with a no-cache response? {#no-cache}\n\nA browser may keep the response, but it must revalidate it with the origin before reuse.\n\n```card\nmust:\n  - the browser stores the response\n  - revalidate with the origin server\n  - the browser stores the response forever\n```\n";
+    project.write("source/a.md", lesson);
+    let (status, stdout, _) = run(&project, &["check", "--coverage"]);
+    assert_eq!(status, 1, "{stdout}");
+    // `stores` said as "keep", `server` left out: each made short of one word, and said so.
+    assert!(
+        stdout.contains("  + the browser stores the response\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      `stores` in other words\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("      `server` in other words\n"),
+        "{stdout}"
+    );
+    // Two words short is still a point missed.
+    assert!(
+        stdout.contains("  - the browser stores the response forever\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("coverage: 2/3 required points made"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(&project, &["check", "--coverage", "--format", "json"]);
+    let value: Value = serde_json::from_str(&stdout).expect("JSON");
+    let made = &value["coverage"]["items"][0]["made"][0];
+    assert_eq!(made["said_otherwise"], serde_json::json!(["stores"]));
+    let diagnostics = value["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(
+        diagnostics.iter().filter(|d| d["code"] == "P001").count(),
+        1,
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
 fn baseline_records_then_reports_only_new_problems() {
     let project = Project::new();
     let lesson = "---\nid: a\ntitle: T\ndeck: D\n---\n\n### Parquet {#one}\n\nColumnar.\n\n```card\nmust: [compressed]\n```\n";

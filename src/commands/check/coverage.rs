@@ -48,6 +48,8 @@ pub struct PointMade {
     pub sentence: Place,
     /// The words that made it, each where it is.
     pub words: Vec<Place>,
+    /// The point's word the answer says in other words, when it was made short of one.
+    pub said_otherwise: Vec<String>,
 }
 
 /// A point missed, and how near the answer came.
@@ -118,6 +120,7 @@ pub fn coverage(
                     matched: point.patterns[*index].source.clone(),
                     sentence: place(sentence(found.sentence)),
                     words: found.words.iter().cloned().map(&place).collect(),
+                    said_otherwise: found.said_otherwise.clone(),
                 });
                 continue;
             }
@@ -190,6 +193,15 @@ impl Coverage {
                     point.sentence.line, point.sentence.column, point.sentence.text
                 );
                 let _ = writeln!(out, "      by {words}");
+                if !point.said_otherwise.is_empty() {
+                    let said = point
+                        .said_otherwise
+                        .iter()
+                        .map(|word| format!("`{word}`"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let _ = writeln!(out, "      {said} in other words");
+                }
             }
             for point in &item.missing {
                 let _ = writeln!(out, "  - {}", point.point);

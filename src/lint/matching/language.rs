@@ -47,6 +47,20 @@ pub struct Words {
     /// term after `from` before the term after `to`; an empty opening stands for the phrase's
     /// first term (`("", "than")`: "reads are faster than writes").
     pub ordering: &'static [(&'static str, &'static str)],
+    /// Words of quantity, frequency and comparison (`all`, `only`, `always`, `more`): a point
+    /// that has one is never made without it, since the rest of it then says something else
+    /// ("every page is always in RAM" is not "pages are in RAM").
+    pub quantifiers: &'static [&'static str],
+    /// Words and their opposites (`cheap`/`expensive`): a point said short of one of its words
+    /// is not made by a stretch holding that word's opposite ("a connection costs a handshake"
+    /// does not make `a connection is cheap`). Each pair counts both ways; synonyms apply.
+    pub opposites: &'static [(&'static str, &'static str)],
+    /// Spelling variants of whole words and the form they are matched as (British `defence` as
+    /// `defense`), looked up with the irregular forms.
+    pub spellings: &'static [(&'static str, &'static str)],
+    /// Spelling variants by ending, rewritten before stemming (`-ise` as `-ize`, `-our` as `-or`):
+    /// (ending, as, fewest letters before the ending), the first that fits.
+    pub respellings: &'static [(&'static str, &'static str, usize)],
 }
 
 /// The lists of a validated language code (`Lesson::lang`).
@@ -104,6 +118,10 @@ const fn spaced(
         comparable: &[],
         synonyms: &[],
         ordering: &[],
+        quantifiers: &[],
+        opposites: &[],
+        spellings: &[],
+        respellings: &[],
     }
 }
 
@@ -196,9 +214,175 @@ pub const ENGLISH: Words = Words {
     comparable: ENGLISH_COMPARABLE,
     synonyms: ENGLISH_SYNONYMS,
     ordering: &[("from", "to"), ("from", "into"), ("", "than")],
+    quantifiers: &[
+        "all",
+        "always",
+        "any",
+        "both",
+        "either",
+        "few",
+        "fewer",
+        "least",
+        "less",
+        "many",
+        "more",
+        "most",
+        "much",
+        "often",
+        "only",
+        "rarely",
+        "seldom",
+        "sometimes",
+        "usually",
+        // Particles: `scale up` is not `scale out`, nor `roll back` `roll forward`.
+        "up",
+        "down",
+        "out",
+        "off",
+        "back",
+        "over",
+        "away",
+        "forward",
+        "around",
+        "through",
+    ],
+    opposites: ENGLISH_OPPOSITES,
+    spellings: ENGLISH_SPELLINGS,
+    respellings: &[
+        ("isations", "izations", 3),
+        ("isation", "ization", 3),
+        ("ising", "izing", 3),
+        ("isers", "izers", 3),
+        ("iser", "izer", 3),
+        ("ised", "ized", 3),
+        ("ises", "izes", 3),
+        ("ise", "ize", 3),
+        ("ysing", "yzing", 2),
+        ("ysed", "yzed", 2),
+        ("yses", "yzes", 2),
+        ("yse", "yze", 2),
+        ("ourable", "orable", 3),
+        ("ourites", "orites", 3),
+        ("ourite", "orite", 3),
+        ("ouring", "oring", 3),
+        ("oured", "ored", 3),
+        ("ours", "ors", 3),
+        ("our", "or", 3),
+        ("logues", "logs", 3),
+        ("logue", "log", 3),
+        ("tres", "ters", 2),
+        ("tred", "tered", 2),
+        ("tre", "ter", 2),
+        ("bres", "bers", 2),
+        ("bre", "ber", 2),
+    ],
 };
 
 /// Adjectives (and the adverbs used like them) whose `-er`/`-est` forms count as them; `good`,
+/// Words and their opposites, for [`Words::opposites`].
+const ENGLISH_OPPOSITES: &[(&str, &str)] = &[
+    ("cheap", "expensive"),
+    ("fast", "slow"),
+    ("big", "small"),
+    ("high", "low"),
+    ("raise", "lower"),
+    ("start", "stop"),
+    ("correct", "wrong"),
+    ("true", "false"),
+    ("valid", "invalid"),
+    ("increase", "reduce"),
+    ("rise", "fall"),
+    ("gain", "lose"),
+    ("win", "lose"),
+    ("succeed", "fail"),
+    ("allow", "forbid"),
+    ("allow", "prevent"),
+    ("accept", "reject"),
+    ("enable", "disable"),
+    ("include", "exclude"),
+    ("add", "remove"),
+    ("open", "close"),
+    ("safe", "unsafe"),
+    ("easy", "hard"),
+    ("easy", "difficult"),
+    ("strong", "weak"),
+    ("early", "late"),
+    ("before", "after"),
+    ("long", "short"),
+    ("old", "new"),
+    ("heavy", "light"),
+    ("hot", "cold"),
+    ("warm", "cool"),
+    ("good", "bad"),
+    ("better", "worse"),
+    ("best", "worst"),
+    ("positive", "negative"),
+    ("public", "private"),
+    ("internal", "external"),
+    ("input", "output"),
+    ("import", "export"),
+    ("maximum", "minimum"),
+    ("above", "below"),
+    ("first", "last"),
+    ("push", "pull"),
+    ("lock", "unlock"),
+    ("dense", "sparse"),
+    ("strict", "lenient"),
+    ("stateful", "stateless"),
+    ("mutable", "immutable"),
+    ("synchronous", "asynchronous"),
+    ("possible", "impossible"),
+    ("same", "different"),
+    ("inside", "outside"),
+];
+
+/// British spellings the ending rules of [`ENGLISH`]'s `respellings` do not reach, as the American
+/// form.
+const ENGLISH_SPELLINGS: &[(&str, &str)] = &[
+    ("defence", "defense"),
+    ("defences", "defenses"),
+    ("offence", "offense"),
+    ("offences", "offenses"),
+    ("licence", "license"),
+    ("licences", "licenses"),
+    ("pretence", "pretense"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("grey", "gray"),
+    ("judgement", "judgment"),
+    ("judgements", "judgments"),
+    ("acknowledgement", "acknowledgment"),
+    ("ageing", "aging"),
+    ("odour", "odor"),
+    ("odours", "odors"),
+    ("artefact", "artifact"),
+    ("artefacts", "artifacts"),
+    ("enquiry", "inquiry"),
+    ("enquiries", "inquiries"),
+    ("sceptical", "skeptical"),
+    ("aluminium", "aluminum"),
+    ("manoeuvre", "maneuver"),
+    ("mould", "mold"),
+    ("plough", "plow"),
+    ("practise", "practice"),
+    ("practised", "practiced"),
+    ("practising", "practicing"),
+    ("haemoglobin", "hemoglobin"),
+    ("anaemia", "anemia"),
+    ("leukaemia", "leukemia"),
+    ("oestrogen", "estrogen"),
+    ("oesophagus", "esophagus"),
+    ("foetus", "fetus"),
+    ("diarrhoea", "diarrhea"),
+    ("anaesthetic", "anesthetic"),
+    ("anaesthesia", "anesthesia"),
+    ("paediatric", "pediatric"),
+    ("orthopaedic", "orthopedic"),
+    ("encyclopaedia", "encyclopedia"),
+    ("fuelled", "fueled"),
+    ("fuelling", "fueling"),
+];
+
 /// `bad` and `far` have their irregular forms in [`ENGLISH_IRREGULAR`].
 const ENGLISH_COMPARABLE: &[&str] = &[
     "big", "bright", "broad", "busy", "cheap", "clean", "clear", "close", "cold", "cool", "dark",
@@ -647,6 +831,10 @@ const CHINESE: Words = Words {
     comparable: &[],
     synonyms: &[],
     ordering: &[],
+    quantifiers: &[],
+    opposites: &[],
+    spellings: &[],
+    respellings: &[],
 };
 
 /// Thai: matched on substrings; cues precede what they negate.
@@ -665,6 +853,10 @@ const THAI: Words = Words {
     comparable: &[],
     synonyms: &[],
     ordering: &[],
+    quantifiers: &[],
+    opposites: &[],
+    spellings: &[],
+    respellings: &[],
 };
 
 /// Japanese and Korean negate with a suffix on the verb, which a forward scope cannot find: no
@@ -684,4 +876,8 @@ const NO_CUES: Words = Words {
     comparable: &[],
     synonyms: &[],
     ordering: &[],
+    quantifiers: &[],
+    opposites: &[],
+    spellings: &[],
+    respellings: &[],
 };

@@ -157,6 +157,7 @@ impl Lexicon {
             words
                 .irregular
                 .iter()
+                .chain(words.spellings)
                 .map(|&(form, base)| (form.to_owned(), base)),
         );
         let mut lexicon = Lexicon {
@@ -259,6 +260,7 @@ impl Lexicon {
         // The irregular forms last: the head rules out nearly every compound, and a word longer
         // than every irregular form is none of them.
         stems.any_starts_with(kept)
+            || self.respelled(folded).is_some()
             || bytes.len() <= self.longest_irregular
                 && self
                     .irregular_heads
@@ -290,7 +292,10 @@ impl Lexicon {
             return folded.to_owned();
         };
         let regular = self.irregular.get(folded).copied().unwrap_or(folded);
-        let mut stem = stemmer.stem(regular).into_owned();
+        let respelled = self.respelled(regular);
+        let mut stem = stemmer
+            .stem(respelled.as_deref().unwrap_or(regular))
+            .into_owned();
         if let Some((ending, recoded, _)) = self
             .words
             .recodings
@@ -301,6 +306,20 @@ impl Lexicon {
             stem.push_str(recoded);
         }
         stem
+    }
+
+    /// A folded word with its ending respelled as the language's [`Words::respellings`] say
+    /// (`colour` as `color`), when one fits.
+    fn respelled(&self, folded: &str) -> Option<String> {
+        self.words
+            .respellings
+            .iter()
+            .find(|(ending, _, before)| {
+                folded.len() >= ending.len() + before && folded.ends_with(ending)
+            })
+            .map(|(ending, respelled, _)| {
+                format!("{}{respelled}", &folded[..folded.len() - ending.len()])
+            })
     }
 
     /// The matching key of a folded word: its stem, or its synonym group's.
@@ -350,6 +369,36 @@ impl Lexicon {
     /// Whether a folded word is a stop word.
     pub fn is_stop(&self, folded: &str) -> bool {
         self.stop.contains(folded)
+    }
+
+    /// The keys of the opposites of a folded word ([`Words::opposites`], synonyms applied).
+    pub fn opposite_keys(&mut self, folded: &str, interner: &mut Interner) -> Vec<u32> {
+        let key = self.reduce(folded, interner).key;
+        let mut opposites = Vec::new();
+        for &(one, other) in self.words.opposites {
+            let (one, other) = (
+                self.reduce(one, interner).key,
+                self.reduce(other, interner).key,
+            );
+            if one == key {
+                opposites.push(other);
+            } else if other == key {
+                opposites.push(one);
+            }
+        }
+        opposites
+    }
+
+    /// Whether a folded word is a negation cue or opens one (`not`, `never`, `instead`, `don't`).
+    pub fn is_cue(&self, folded: &str) -> bool {
+        self.words
+            .cues
+            .iter()
+            .any(|cue| cue.split(' ').next() == Some(folded))
+            || self
+                .words
+                .contraction
+                .is_some_and(|ending| folded.ends_with(ending))
     }
 }
 

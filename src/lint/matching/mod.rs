@@ -6,7 +6,8 @@
 //! and negated stretches found. A phrase is reduced the same way once per language
 //! ([`Phrase`]) and is made by a sentence that holds all its content words, in any order, none
 //! of them negated: within one sentence (or a sentence and the one its pronoun refers back to)
-//! for a point, within one clause for a red flag ([`Scope`]). `/regex/` and `=exact words` are regexes compiled once by the parse stage,
+//! for a point, within one clause for a red flag ([`Scope`]). A point of three words or more may
+//! be made short of one the answer never uses and says in other words ([`Phrase::may_lack`]). `/regex/` and `=exact words` are regexes compiled once by the parse stage,
 //! searched in the plain text, negation applied too. docs/lint.md states the rules.
 
 mod answers;

@@ -8,6 +8,9 @@ use super::normalise::{self, fold};
 /// keeps its first ones (the words all split) rather than growing without bound.
 const MAX_ALTERNATIVES: usize = 64;
 
+/// The fewest needles a point must have to be made without one of them.
+pub const LACKING_FROM: usize = 3;
+
 /// One content word of a phrase, as written.
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -45,6 +48,11 @@ pub struct Phrase {
     /// of it (`hot keys`), which makes the phrase where the answer negates it ("never key by a
     /// hot value" ... "don't retry").
     pub negated_rest: Option<Box<Phrase>>,
+    /// Per term: whether a point may be made without it (see [`Phrase::may_lack`]).
+    pub droppable: Vec<bool>,
+    /// (key of a one-word needle, key of its opposite): a point lacking that needle is not made
+    /// where its opposite stands (see [`Words::opposites`](super::language::Words)).
+    pub opposites: Vec<(u32, u32)>,
 }
 
 impl Phrase {
@@ -66,6 +74,8 @@ impl Phrase {
                 }],
                 ordered: Vec::new(),
                 negated_rest: None,
+                droppable: vec![false],
+                opposites: Vec::new(),
             };
         }
         let words = normalise::words(&plain, lexicon.split_elision);
@@ -77,6 +87,9 @@ impl Phrase {
             .all(|word| word.unspaced || lexicon.is_stop(&word.folded));
         // Content words with whether each can join the one before into a compound.
         let mut kept: Vec<(String, String, bool, bool)> = Vec::new();
+        // Per kept word: the whole run of text without whitespace it is written in
+        // (`no-cache` for `cache`).
+        let mut written: Vec<&str> = Vec::new();
         let mut previous_kept = false;
         // Per word of the phrase, the term it became (stop words: the next term's).
         let mut term_of = Vec::with_capacity(words.len());
@@ -87,6 +100,7 @@ impl Phrase {
                 continue;
             }
             let joins = previous_kept && word.joins_previous && !word.unspaced;
+            written.push(written_chunk(&plain, word.range.clone()));
             kept.push((
                 word.folded.clone().into_owned(),
                 plain[word.range.clone()].to_owned(),
@@ -140,12 +154,49 @@ impl Phrase {
             }
         }
         let ordered = ordered_terms(&words, &term_of, kept.len(), lexicon);
+        let droppable = kept
+            .iter()
+            .enumerate()
+            .map(|(at, (folded, ..))| {
+                !ordered
+                    .iter()
+                    .any(|&(first, second)| at == first || at == second)
+                    && !lexicon.is_cue(folded)
+                    && !lexicon.words.quantifiers.contains(&folded.as_str())
+                    && !is_name(written[at], at == 0)
+            })
+            .collect();
+        let mut opposites = Vec::new();
+        for (folded, _, _, unspaced) in &kept {
+            if *unspaced {
+                continue;
+            }
+            let key = lexicon.reduce(folded, interner).key;
+            for opposite in lexicon.opposite_keys(folded, interner) {
+                opposites.push((key, opposite));
+            }
+        }
         Phrase {
             terms,
             alternatives,
             ordered,
             negated_rest,
+            droppable,
+            opposites,
         }
+    }
+
+    /// Whether a point may be made by `alternative` without its needle `slot`: the phrase has at
+    /// least [`LACKING_FROM`] needles there, and the lacking one is a single word that is no
+    /// negation cue, no quantifier, no term whose order carries the meaning and no name (all of
+    /// which turn what the rest says, and none of which a paraphrase swaps for another word).
+    pub fn may_lack(&self, alternative: &Alternative, slot: usize) -> bool {
+        alternative.needles.len() >= LACKING_FROM
+            && alternative.needles.get(slot).is_some_and(|(_, terms)| {
+                terms
+                    .clone()
+                    .all(|term| self.droppable.get(term).copied().unwrap_or(false))
+            })
     }
 
     /// Whether the phrase has nothing to look for.
@@ -166,10 +217,38 @@ impl Phrase {
                     }),
             );
         }
+        into.extend(self.opposites.iter().map(|&(_, opposite)| opposite));
         if let Some(rest) = &self.negated_rest {
             rest.keys(into);
         }
     }
+}
+
+/// The run of `text` without whitespace around `range`.
+fn written_chunk(text: &str, range: std::ops::Range<usize>) -> &str {
+    let start = text[..range.start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |at| {
+            at + text[at..].chars().next().map_or(1, char::len_utf8)
+        });
+    let end = text[range.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |at| range.end + at);
+    &text[start..end]
+}
+
+/// Whether a word of a phrase, as written, names something rather than describes it: an
+/// acronym or identifier (`CORS`, `SameSite`, `IPv4`, `no-cache`, `max_age`), a number, or a
+/// capitalised word other than the phrase's first (`Britain`). A paraphrase keeps such words;
+/// "UDP" said in other words is no longer about UDP.
+fn is_name(shown: &str, first: bool) -> bool {
+    let mut chars = shown.chars();
+    let opens_capital = chars.next().is_some_and(char::is_uppercase);
+    (opens_capital && !first)
+        || chars.any(char::is_uppercase)
+        || shown
+            .chars()
+            .any(|c| c.is_numeric() || matches!(c, '-' | '_' | '.' | '/' | '@' | '#'))
 }
 
 /// The term pairs of a phrase whose order carries its meaning: for each of the language's

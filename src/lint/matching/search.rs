@@ -20,6 +20,9 @@ pub struct Found {
     /// The cue of the negation that covers it; such a match neither makes a point nor raises a
     /// flag.
     pub negated_by: Option<Range<usize>>,
+    /// The words of the phrase, as written, that the answer says in other words: a point made
+    /// by all its words but these (see [`phrase`]).
+    pub said_otherwise: Vec<String>,
 }
 
 /// How far apart the words of one match may lie. The two differ on purpose: each leans toward
@@ -90,13 +93,26 @@ fn windows_of(unit: &Unit, scope: Scope, doc: &Doc, into: &mut Vec<Window>) {
 
 /// Every window of `scope` that holds all of an alternative's needles; one [`Found`] per
 /// sentence, an un-negated one when the sentence has one.
+///
+/// A point whose words are all found nowhere in the answer may still be made by a window holding
+/// all of them but one word the answer never uses (see [`Phrase::may_lack`]): the answer says
+/// that one in other words ("kept" for `stored`, "cuts" for `lowers`). Tried only when no
+/// window holds every word, negated or not.
 pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
-    let mut hits: Vec<Found> = phrase
-        .alternatives
-        .iter()
-        .flat_map(|alternative| alternative_hits(alternative, &phrase.ordered, doc, text, scope))
-        .collect();
+    let hits_with = |lacking: bool| -> Vec<Found> {
+        phrase
+            .alternatives
+            .iter()
+            .flat_map(|alternative| {
+                alternative_hits(alternative, phrase, doc, text, scope, lacking)
+            })
+            .collect()
+    };
+    let mut hits = hits_with(false);
+    if hits.is_empty() && scope == Scope::Point {
+        hits = hits_with(true);
+    }
     // `avoid hot keys` is said by "never key by a hot value": the rest under a negation, which
     // then is what the phrase says, not what undoes it.
     if let Some(rest) = &phrase.negated_rest {
@@ -135,22 +151,54 @@ pub fn occurrences(alternative: &Alternative, doc: &Doc, text: &str) -> Vec<Vec<
         .collect()
 }
 
+/// The windows of `scope` holding every needle of `alternative` (every needle but one the answer
+/// never uses, when `lacking` is allowed and the phrase may lack it).
 fn alternative_hits(
     alternative: &Alternative,
-    ordered: &[(usize, usize)],
+    phrase: &Phrase,
     doc: &Doc,
     text: &str,
     scope: Scope,
+    lacking: bool,
 ) -> Vec<Found> {
-    let occurrences = occurrences(alternative, doc, text);
+    let mut occurrences = occurrences(alternative, doc, text);
+    let mut absent = (0..occurrences.len()).filter(|&slot| occurrences[slot].is_empty());
+    let lacking = match (absent.next(), absent.next()) {
+        (None, _) if !lacking => None,
+        (Some(slot), None)
+            if lacking
+                && phrase.may_lack(alternative, slot)
+                && parts_absent(phrase, &alternative.needles[slot].1, doc) =>
+        {
+            Some(slot)
+        }
+        _ => return Vec::new(),
+    };
+    let said_otherwise: Vec<String> = lacking
+        .and_then(|slot| phrase.terms.get(alternative.needles[slot].1.clone()))
+        .into_iter()
+        .flatten()
+        .map(|term| term.shown.clone())
+        .collect();
+    let lacking_key = lacking.and_then(|slot| match alternative.needles[slot].0 {
+        super::phrase::Needle::Key(key) => Some(key),
+        super::phrase::Needle::Substring(_) => None,
+    });
+    let needles: Vec<&(super::phrase::Needle, Range<usize>)> = alternative
+        .needles
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| Some(*slot) != lacking)
+        .map(|(_, needle)| needle)
+        .collect();
+    if let Some(slot) = lacking {
+        occurrences.remove(slot);
+    }
     // A phrase with no word (`must: ["&#31;"]`, `"!!!"`) has an alternative with no needle: it
     // is never found, so P001 tells the author rather than every answer making it.
     let Some(first) = occurrences.first() else {
         return Vec::new();
     };
-    if occurrences.iter().any(Vec::is_empty) {
-        return Vec::new();
-    }
     let mut windows = Vec::new();
     for unit in first {
         windows_of(unit, scope, doc, &mut windows);
@@ -164,7 +212,9 @@ fn alternative_hits(
             .iter()
             .map(|units| units.iter().filter(|u| window.holds(u)).collect())
             .collect();
-        if in_sentence.iter().any(Vec::is_empty) || !keeps_order(alternative, ordered, &in_sentence)
+        if in_sentence.iter().any(Vec::is_empty)
+            || !keeps_order(&needles, &phrase.ordered, &in_sentence)
+            || lacking_key.is_some_and(|key| opposite_in(phrase, key, doc, window))
         {
             continue;
         }
@@ -194,24 +244,51 @@ fn alternative_hits(
             sentence,
             words,
             negated_by,
+            said_otherwise: said_otherwise.clone(),
         });
     }
     hits
 }
 
+/// Whether none of `terms` occurs in the answer on its own: a compound the answer never writes
+/// (`primarykeep`) is no word said otherwise when its parts stand apart in it.
+fn parts_absent(phrase: &Phrase, terms: &Range<usize>, doc: &Doc) -> bool {
+    if terms.len() < 2 {
+        return true;
+    }
+    let Some(split) = phrase.alternatives.first() else {
+        return true;
+    };
+    split.needles.iter().all(|(needle, needle_terms)| {
+        !(terms.start <= needle_terms.start && needle_terms.end <= terms.end)
+            || match needle {
+                super::phrase::Needle::Key(key) => doc.units(*key).is_empty(),
+                super::phrase::Needle::Substring(_) => true,
+            }
+    })
+}
+
+/// Whether the window holds an opposite of the word `key` (`costs` for `cheap`).
+fn opposite_in(phrase: &Phrase, key: u32, doc: &Doc, window: Window) -> bool {
+    phrase
+        .opposites
+        .iter()
+        .filter(|&&(word, _)| word == key)
+        .any(|&(_, opposite)| {
+            doc.units(opposite)
+                .iter()
+                .any(|(_, unit)| window.holds(unit))
+        })
+}
+
 /// Whether the window's occurrences can keep each of the phrase's ordered term pairs in order:
 /// some occurrence of the first term's needle before some occurrence of the second's.
 fn keeps_order(
-    alternative: &Alternative,
+    needles: &[&(super::phrase::Needle, Range<usize>)],
     ordered: &[(usize, usize)],
     in_sentence: &[Vec<&Unit>],
 ) -> bool {
-    let needle_of = |term: usize| {
-        alternative
-            .needles
-            .iter()
-            .position(|(_, terms)| terms.contains(&term))
-    };
+    let needle_of = |term: usize| needles.iter().position(|(_, terms)| terms.contains(&term));
     ordered.iter().all(|&(first, second)| {
         let (Some(a), Some(b)) = (needle_of(first), needle_of(second)) else {
             return true;
@@ -309,6 +386,7 @@ pub fn regex(regex: &Regex, doc: &Doc, text: &str) -> Vec<Found> {
                 words: vec![range.clone()],
                 range,
                 negated_by,
+                said_otherwise: Vec::new(),
             }
         })
         .collect()

@@ -253,19 +253,54 @@ pub fn stem(word: &str) -> &str {
     word
 }
 
-/// Stemmed content words of `text`, stop words removed, in order.
+/// Stemmed content words of `text`, stop words removed, in order: [`words`] without a `String`
+/// for each word, only for each content word's stem.
 pub fn content_words(text: &str) -> Vec<String> {
-    words(text)
-        .iter()
-        // `STOP_WORDS` is sorted (a test checks): a binary search, not a scan comparing each.
-        .filter(|word| STOP_WORDS.binary_search(&word.as_str()).is_err())
-        .map(|word| stem(word).to_owned())
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|word| word.trim_matches('\''))
+        .filter(|word| !word.is_empty())
+        .filter_map(|word| {
+            // Lowercase ASCII (most words) is its own lowercase: borrowed, not copied.
+            let lower: std::borrow::Cow<'_, str> = if word
+                .bytes()
+                .all(|byte| byte.is_ascii() && !byte.is_ascii_uppercase())
+            {
+                std::borrow::Cow::Borrowed(word)
+            } else {
+                std::borrow::Cow::Owned(word.to_lowercase())
+            };
+            // `STOP_WORDS` is sorted (a test checks): a binary search, not a scan comparing each.
+            STOP_WORDS
+                .binary_search(&&*lower)
+                .is_err()
+                .then(|| stem(&lower).to_owned())
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The content words of the words [`words`] splits, as they were taken before.
+    fn content_words_of_words(text: &str) -> Vec<String> {
+        words(text)
+            .iter()
+            .filter(|word| STOP_WORDS.binary_search(&word.as_str()).is_err())
+            .map(|word| stem(word).to_owned())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn content_words_are_those_of_words(
+            text in "([a-dA-D '\u{2019}\\-,.?\u{c9}\u{e9}\u{3a3}]|The|the|ing|es|ed|IS|Do){0,30}",
+        ) {
+            proptest::prop_assert_eq!(content_words(&text), content_words_of_words(&text));
+        }
+    }
 
     #[test]
     fn emphasis_is_dropped_and_offsets_map_back() {

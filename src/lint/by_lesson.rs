@@ -67,12 +67,19 @@ pub fn run_rules_by_lesson(
         .collect();
     let run = memo.map(|memo| Mutex::new(memo.begin(settings)));
     // Lesson by lesson on every core: a lesson's plain text and matches live only while its
-    // rules run, so memory does not grow with the project. Each batch of lessons has one
-    // matcher, whose caches pay over about a thousand answers.
+    // rules run, so memory does not grow with the project. A batch of lessons takes a matcher
+    // from `benches` and puts it back when done, so that the matchers' caches (stems, compiled
+    // phrases), which pay over the whole run, are kept from batch to batch: there are about as
+    // many matchers as workers.
+    let benches: Mutex<Vec<Workbench>> = Mutex::new(Vec::new());
     let found: Vec<Diagnostic> = batches(course, &missing)
         .into_par_iter()
         .flat_map_iter(|batch| {
-            let mut bench = Workbench::new(settings);
+            let taken = benches
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop();
+            let mut bench = taken.unwrap_or_else(|| Workbench::new(settings));
             let mut found = Vec::new();
             for &index in batch {
                 let lesson = &course.lessons[index];
@@ -82,6 +89,10 @@ pub fn run_rules_by_lesson(
                     check(&context, &mut found);
                 }
             }
+            benches
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(bench);
             found
         })
         .collect();
@@ -233,6 +244,31 @@ mod tests {
                 for lesson in kept {
                     earlier[lesson.lesson] = Some(lesson.diagnostics);
                 }
+            }
+        }
+    }
+
+    /// A matcher that searched other lessons before, or dropped its compiled phrases, finds in
+    /// a lesson's answers what a fresh one finds.
+    #[test]
+    fn a_matcher_finds_the_same_whatever_its_caches_hold() {
+        let (course, _) = crate::parse::parse_course(fixtures());
+        for settings in settings() {
+            let mut shared = Workbench::new(&settings);
+            for (at, lesson) in course.lessons.iter().enumerate() {
+                let text = &course.file(lesson.file).text;
+                let items: Vec<(&Lesson, &Item)> =
+                    lesson.items.iter().map(|item| (lesson, item)).collect();
+                let answers: Vec<super::super::PlainText> = items
+                    .iter()
+                    .map(|&(_, item)| super::super::PlainText::of_answer(text, item))
+                    .collect();
+                if at % 2 == 1 {
+                    shared.matcher.forget_phrases();
+                }
+                let kept = shared.search(&settings, &items, &answers, None);
+                let fresh = Workbench::new(&settings).search(&settings, &items, &answers, None);
+                assert_eq!(format!("{kept:?}"), format!("{fresh:?}"), "{}", lesson.id);
             }
         }
     }

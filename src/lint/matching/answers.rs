@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::{Found, Judgement, Matcher, Query, Scope};
+use super::{Found, Judgement, Lexicon, Matcher, Query, Scope};
 use crate::lint::settings::ProjectRule;
 use crate::model::{Item, Lesson, PatternKind};
 
@@ -62,6 +62,23 @@ impl CaseVariants {
 }
 
 impl Matcher {
+    /// How many keys and words its caches hold (interned keys, stems and compounds
+    /// remembered), for `lint::Workbench`.
+    pub fn cached(&self) -> usize {
+        self.interner.numbered() + self.lexicons.values().map(Lexicon::cached).sum::<usize>()
+    }
+
+    /// How many compiled phrases it holds.
+    pub fn phrases_held(&self) -> usize {
+        self.phrases.values().map(|phrases| phrases.len()).sum()
+    }
+
+    /// Drops every compiled phrase (they are compiled again when next prepared): the keys they
+    /// were given keep their numbers.
+    pub fn forget_phrases(&mut self) {
+        self.phrases.clear();
+    }
+
     /// Searches every alternative that applies to an item (its `must`, `avoid` and `unless`
     /// entries, and the project rules in scope) in its answer's plain text.
     pub fn answer_matches(

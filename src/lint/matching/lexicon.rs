@@ -1,19 +1,20 @@
 //! One language's way of reducing a word to the key it is matched by: fold, stem, then synonyms.
 //! Keys are interned to numbers so an answer's index is small and compared cheaply.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashSet};
 use rust_stemmers::Stemmer;
 
 use super::language::{self, Words};
 
-/// Numbers for keys, shared by every answer and phrase of one lint run.
+/// Numbers for keys, shared by every answer and phrase of one lint run (`Arc`: a matcher passes
+/// from one worker to another between batches of lessons).
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<Rc<str>, u32>,
+    ids: HashMap<Arc<str>, u32>,
     /// Each number's key.
-    keys: Vec<Rc<str>>,
+    keys: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -23,8 +24,8 @@ impl Interner {
             return id;
         }
         let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        let key: Rc<str> = key.into();
-        self.ids.insert(Rc::clone(&key), next);
+        let key: Arc<str> = key.into();
+        self.ids.insert(Arc::clone(&key), next);
         self.keys.push(key);
         next
     }
@@ -37,6 +38,11 @@ impl Interner {
     /// Every key, in the order of their numbers.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.keys.iter().map(|key| &**key)
+    }
+
+    /// How many keys have numbers.
+    pub fn numbered(&self) -> usize {
+        self.keys.len()
     }
 
     /// The number of `key` if it has one: a key no phrase was compiled with cannot be looked up,
@@ -53,7 +59,7 @@ pub struct Reduced {
     /// The interned matching key (stem or synonym group).
     pub key: u32,
     /// The stem, for joining into compounds.
-    pub stem: Rc<str>,
+    pub stem: Arc<str>,
 }
 
 /// The word lists, stemmer and synonyms of one language.
@@ -364,6 +370,11 @@ impl Lexicon {
         };
         self.memo.insert(folded.to_owned(), reduced.clone());
         reduced
+    }
+
+    /// How many words and compounds it remembers (see [`Lexicon::reduce`]).
+    pub fn cached(&self) -> usize {
+        self.memo.len() + self.compound_keys.len()
     }
 
     /// Whether a folded word is a stop word.

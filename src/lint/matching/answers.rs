@@ -105,7 +105,7 @@ impl Matcher {
             return matches; // Nothing to look for: the answer is not even reduced.
         }
         // Phrases first: the answer is indexed for the words they look up only.
-        let mut keys = Vec::new();
+        let (mut keys, mut word_keys) = (Vec::new(), Vec::new());
         for query in card
             .must
             .iter()
@@ -116,9 +116,10 @@ impl Matcher {
             self.prepare(lang, query);
             if let Some(phrase) = self.phrase(lang, query.source) {
                 phrase.keys(&mut keys);
+                phrase.word_keys(&mut word_keys);
             }
         }
-        let doc = self.doc_for(lang, text, keys);
+        let doc = self.doc_for(lang, text, keys, word_keys);
         for point in &card.must {
             let queries: Vec<Query<'_>> = point.patterns.iter().map(Query::from).collect();
             let judgement = self.judge(lang, &queries, &doc, text);

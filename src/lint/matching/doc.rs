@@ -29,14 +29,24 @@ pub struct Wanted {
 }
 
 impl Wanted {
-    /// The keys of `keys`, in any order, repeats allowed, as `lexicon` reduces to them.
-    pub fn new(mut keys: Vec<u32>, lexicon: &Lexicon, interner: &Interner) -> Wanted {
+    /// The keys of `keys` (words and compounds) and `word_keys` (single words only), in any
+    /// order, repeats allowed, as `lexicon` reduces to them.
+    pub fn new(
+        mut keys: Vec<u32>,
+        word_keys: Vec<u32>,
+        lexicon: &Lexicon,
+        interner: &Interner,
+    ) -> Wanted {
         keys.sort_unstable();
         keys.dedup();
+        // Only the compounds' keys need their stems' heads (see `may_be`).
         let mut stems = Vec::new();
         for key in keys.iter().filter_map(|&id| interner.key(id)) {
             lexicon.stems_of(key, &mut stems);
         }
+        keys.extend(word_keys);
+        keys.sort_unstable();
+        keys.dedup();
         Wanted {
             keys,
             stems: Heads::new(stems),

@@ -89,9 +89,17 @@ pub struct Lexicon {
     irregular_heads: Heads,
     /// The stop words, for lookup without comparing each.
     stop: HashSet<&'static str>,
+    /// The first words of the negation cues (`not`, `instead` of `instead of`).
+    cue_heads: HashSet<&'static str>,
+    /// The last two bytes of each of [`Words::respellings`]' endings: a word ending otherwise
+    /// is respelled by none.
+    respelling_tails: Vec<[u8; 2]>,
     /// Short folded compound → its matching key, remembered: short compounds (`is a`, `of it`),
     /// which no filter rules out, repeat, and a stem costs thousands of instructions.
     compound_keys: HashMap<Box<str>, Box<str>>,
+    /// The keys of [`Words::opposites`], each pair both ways: made on first use, since the
+    /// keys are numbered by the run's interner.
+    opposites: Option<HashMap<u32, Vec<u32>>>,
 }
 
 /// Sorted byte strings (stems), for asking whether any starts with given bytes.
@@ -147,6 +155,10 @@ impl Heads {
 /// [`Lexicon::may_key`]).
 const KEPT_HEAD_FROM: usize = 7;
 
+/// The last bytes of a word [`Lexicon::may_key`] does not judge by: those the stemmer may change
+/// (six) or a respelling of [`Words::respellings`] may rewrite before it (eight).
+const RESPELLED_TAIL: usize = 8;
+
 impl Lexicon {
     /// The lexicon of a validated language code, with `[lint.synonyms]` groups (key first) and,
     /// when `builtin_synonyms`, the language's own groups under them (a word in both counts as
@@ -180,7 +192,18 @@ impl Lexicon {
             longest_irregular: 0,
             irregular_heads: Heads::default(),
             stop: words.stop.iter().copied().collect(),
+            cue_heads: words
+                .cues
+                .iter()
+                .filter_map(|cue| cue.split(' ').next())
+                .collect(),
+            respelling_tails: words
+                .respellings
+                .iter()
+                .filter_map(|(ending, ..)| ending.as_bytes().last_chunk::<2>().copied())
+                .collect(),
             compound_keys: HashMap::default(),
+            opposites: None,
         };
         lexicon.longest_irregular = lexicon.irregular.keys().map(String::len).max().unwrap_or(0);
         lexicon.irregular_heads = Heads::new(
@@ -245,7 +268,8 @@ impl Lexicon {
     /// is among `stems` (sorted), judged without stemming it: `false` only when that is sure.
     ///
     /// The English (Porter2) stemmer keeps the bytes of an ASCII word of [`KEPT_HEAD_FROM`]
-    /// bytes or more before its R1 region and before its last six bytes: its whole-word
+    /// bytes or more before its R1 region and before its last six bytes (the respellings
+    /// before it, its last eight: [`RESPELLED_TAIL`]): its whole-word
     /// exceptions are shorter; its prelude's `y` → `Y` is undone by its postlude; steps 0, 1a, 1b
     /// and 1c change only the last five bytes (1b's undoubling the sixth from the end); steps 2
     /// to 5 change only suffixes inside R1. R1 starts after the first non-vowel that follows a
@@ -262,11 +286,12 @@ impl Lexicon {
             .iter()
             .position(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
             .unwrap_or(bytes.len());
-        let kept = &bytes[..(first_vowel + 2).min(bytes.len() - 6)];
+        // Eight, not six: a respelling before the stemmer rewrites up to the last eight bytes
+        // (`isations` as `izations`, `ourable` as `orable`).
+        let kept = &bytes[..(first_vowel + 2).min(bytes.len().saturating_sub(RESPELLED_TAIL))];
         // The irregular forms last: the head rules out nearly every compound, and a word longer
         // than every irregular form is none of them.
         stems.any_starts_with(kept)
-            || self.respelled(folded).is_some()
             || bytes.len() <= self.longest_irregular
                 && self
                     .irregular_heads
@@ -317,15 +342,20 @@ impl Lexicon {
     /// A folded word with its ending respelled as the language's [`Words::respellings`] say
     /// (`colour` as `color`), when one fits.
     fn respelled(&self, folded: &str) -> Option<String> {
-        self.words
-            .respellings
-            .iter()
-            .find(|(ending, _, before)| {
-                folded.len() >= ending.len() + before && folded.ends_with(ending)
-            })
-            .map(|(ending, respelled, _)| {
-                format!("{}{respelled}", &folded[..folded.len() - ending.len()])
-            })
+        self.respelling(folded).map(|(ending, respelled, _)| {
+            format!("{}{respelled}", &folded[..folded.len() - ending.len()])
+        })
+    }
+
+    /// The first of [`Words::respellings`] that fits a folded word.
+    fn respelling(&self, folded: &str) -> Option<&'static (&'static str, &'static str, usize)> {
+        let tail = folded.as_bytes().last_chunk::<2>()?;
+        if !self.respelling_tails.contains(tail) {
+            return None;
+        }
+        self.words.respellings.iter().find(|(ending, _, before)| {
+            folded.len() >= ending.len() + before && folded.ends_with(ending)
+        })
     }
 
     /// The matching key of a folded word: its stem, or its synonym group's.
@@ -384,28 +414,27 @@ impl Lexicon {
 
     /// The keys of the opposites of a folded word ([`Words::opposites`], synonyms applied).
     pub fn opposite_keys(&mut self, folded: &str, interner: &mut Interner) -> Vec<u32> {
-        let key = self.reduce(folded, interner).key;
-        let mut opposites = Vec::new();
-        for &(one, other) in self.words.opposites {
-            let (one, other) = (
-                self.reduce(one, interner).key,
-                self.reduce(other, interner).key,
-            );
-            if one == key {
-                opposites.push(other);
-            } else if other == key {
-                opposites.push(one);
+        if self.opposites.is_none() {
+            let mut opposites: HashMap<u32, Vec<u32>> = HashMap::default();
+            for &(one, other) in self.words.opposites {
+                let one = self.reduce(one, interner).key;
+                let other = self.reduce(other, interner).key;
+                opposites.entry(one).or_default().push(other);
+                opposites.entry(other).or_default().push(one);
             }
+            self.opposites = Some(opposites);
         }
-        opposites
+        let key = self.reduce(folded, interner).key;
+        self.opposites
+            .as_ref()
+            .and_then(|opposites| opposites.get(&key))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Whether a folded word is a negation cue or opens one (`not`, `never`, `instead`, `don't`).
     pub fn is_cue(&self, folded: &str) -> bool {
-        self.words
-            .cues
-            .iter()
-            .any(|cue| cue.split(' ').next() == Some(folded))
+        self.cue_heads.contains(folded)
             || self
                 .words
                 .contraction

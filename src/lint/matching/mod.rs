@@ -119,7 +119,7 @@ impl Matcher {
     /// Reduces an answer's plain text written in `lang` for every phrase prepared so far (see
     /// [`Matcher::prepare`]): a phrase prepared later is not found in it.
     pub fn doc(&mut self, lang: &str, text: &str) -> Doc {
-        let mut keys = Vec::new();
+        let (mut keys, mut word_keys) = (Vec::new(), Vec::new());
         for phrase in self
             .phrases
             .get(crate::lang::of(lang).code)
@@ -127,19 +127,21 @@ impl Matcher {
             .flat_map(HashMap::values)
         {
             phrase.keys(&mut keys);
+            phrase.word_keys(&mut word_keys);
         }
-        self.doc_for(lang, text, keys)
+        self.doc_for(lang, text, keys, word_keys)
     }
 
     /// Reduces an answer's plain text written in `lang`, indexing only the word keys `keys`
-    /// (those of the phrases it is searched for, see [`Phrase::keys`]).
-    pub fn doc_for(&mut self, lang: &str, text: &str, keys: Vec<u32>) -> Doc {
+    /// (those of the phrases it is searched for, see [`Phrase::keys`]) and `word_keys` (looked
+    /// up as single words only, see [`Phrase::word_keys`]).
+    pub fn doc_for(&mut self, lang: &str, text: &str, keys: Vec<u32>, word_keys: Vec<u32>) -> Doc {
         let code = self.language(lang);
         let lexicon = self
             .lexicons
             .get_mut(code)
             .expect("`language` made the lexicon");
-        let wanted = Wanted::new(keys, lexicon, &self.interner);
+        let wanted = Wanted::new(keys, word_keys, lexicon, &self.interner);
         Doc::new(text, lexicon, &mut self.interner, &wanted)
     }
 

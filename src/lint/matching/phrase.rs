@@ -204,7 +204,8 @@ impl Phrase {
         self.terms.is_empty()
     }
 
-    /// Adds every word key the phrase looks up (its alternatives' and its negated rest's).
+    /// Adds every word key the phrase looks up as a word or compound (its alternatives' and its
+    /// negated rest's).
     pub fn keys(&self, into: &mut Vec<u32>) {
         for alternative in &self.alternatives {
             into.extend(
@@ -217,9 +218,17 @@ impl Phrase {
                     }),
             );
         }
-        into.extend(self.opposites.iter().map(|&(_, opposite)| opposite));
         if let Some(rest) = &self.negated_rest {
             rest.keys(into);
+        }
+    }
+
+    /// Adds the keys looked up as single words only: the opposites of its words (see
+    /// [`Phrase::opposites`]), which no compound needs.
+    pub fn word_keys(&self, into: &mut Vec<u32>) {
+        into.extend(self.opposites.iter().map(|&(_, opposite)| opposite));
+        if let Some(rest) = &self.negated_rest {
+            rest.word_keys(into);
         }
     }
 }

@@ -161,6 +161,15 @@ fn alternative_hits(
     scope: Scope,
     lacking: bool,
 ) -> Vec<Found> {
+    // Which word keys occur at all, first: a binary search each, where gathering every
+    // occurrence copies them (most alternatives of a point not made lack two words or more).
+    let key_absent = |(needle, _): &(super::phrase::Needle, Range<usize>)| match needle {
+        super::phrase::Needle::Key(key) => doc.units(*key).is_empty(),
+        super::phrase::Needle::Substring(_) => false,
+    };
+    if alternative.needles.iter().filter(|n| key_absent(n)).count() > usize::from(lacking) {
+        return Vec::new();
+    }
     let mut occurrences = occurrences(alternative, doc, text);
     let mut absent = (0..occurrences.len()).filter(|&slot| occurrences[slot].is_empty());
     let lacking = match (absent.next(), absent.next()) {

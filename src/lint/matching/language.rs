@@ -58,6 +58,9 @@ pub struct Words {
     /// Spelling variants of whole words and the form they are matched as (British `defence` as
     /// `defense`), looked up with the irregular forms.
     pub spellings: &'static [(&'static str, &'static str)],
+    /// Number words and the digits they are matched as (`ten` as `10`), looked up with the
+    /// irregular forms.
+    pub numbers: &'static [(&'static str, &'static str)],
     /// Spelling variants by ending, rewritten before stemming (`-ise` as `-ize`, `-our` as `-or`):
     /// (ending, as, fewest letters before the ending), the first that fits.
     pub respellings: &'static [(&'static str, &'static str, usize)],
@@ -121,6 +124,7 @@ const fn spaced(
         quantifiers: &[],
         opposites: &[],
         spellings: &[],
+        numbers: &[],
         respellings: &[],
     }
 }
@@ -240,14 +244,45 @@ pub const ENGLISH: Words = Words {
         "out",
         "off",
         "back",
-        "over",
         "away",
         "forward",
-        "around",
-        "through",
     ],
     opposites: ENGLISH_OPPOSITES,
     spellings: ENGLISH_SPELLINGS,
+    numbers: &[
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("ten", "10"),
+        ("eleven", "11"),
+        ("twelve", "12"),
+        ("thirteen", "13"),
+        ("fourteen", "14"),
+        ("fifteen", "15"),
+        ("sixteen", "16"),
+        ("seventeen", "17"),
+        ("eighteen", "18"),
+        ("nineteen", "19"),
+        ("twenty", "20"),
+        ("thirty", "30"),
+        ("forty", "40"),
+        ("fifty", "50"),
+        ("sixty", "60"),
+        ("seventy", "70"),
+        ("eighty", "80"),
+        ("ninety", "90"),
+        ("hundred", "100"),
+        ("thousand", "1000"),
+        ("million", "1000000"),
+        ("billion", "1000000000"),
+    ],
     respellings: &[
         ("isations", "izations", 3),
         ("isation", "ization", 3),
@@ -834,6 +869,7 @@ const CHINESE: Words = Words {
     quantifiers: &[],
     opposites: &[],
     spellings: &[],
+    numbers: &[],
     respellings: &[],
 };
 
@@ -856,6 +892,7 @@ const THAI: Words = Words {
     quantifiers: &[],
     opposites: &[],
     spellings: &[],
+    numbers: &[],
     respellings: &[],
 };
 
@@ -879,5 +916,6 @@ const NO_CUES: Words = Words {
     quantifiers: &[],
     opposites: &[],
     spellings: &[],
+    numbers: &[],
     respellings: &[],
 };

@@ -176,6 +176,7 @@ impl Lexicon {
                 .irregular
                 .iter()
                 .chain(words.spellings)
+                .chain(words.numbers)
                 .map(|&(form, base)| (form.to_owned(), base)),
         );
         let mut lexicon = Lexicon {

@@ -94,10 +94,11 @@ fn windows_of(unit: &Unit, scope: Scope, doc: &Doc, into: &mut Vec<Window>) {
 /// Every window of `scope` that holds all of an alternative's needles; one [`Found`] per
 /// sentence, an un-negated one when the sentence has one.
 ///
-/// A point whose words are all found nowhere in the answer may still be made by a window holding
-/// all of them but one word the answer never uses (see [`Phrase::may_lack`]): the answer says
-/// that one in other words ("kept" for `stored`, "cuts" for `lowers`). Tried only when no
-/// window holds every word, negated or not.
+/// A point whose words are not all found in the answer may still be made by a window holding all
+/// of them but one word the answer never uses (see [`Phrase::may_lack`]): the answer says that
+/// one in other words ("kept" for `stored`, "cuts" for `lowers`). A word it uses in another
+/// sentence is not said otherwise: "Bloom filters are small. Lookups are fast." does not make
+/// `bloom filter lookups`. Tried only when no window holds every word, negated or not.
 pub fn phrase(phrase: &Phrase, doc: &Doc, text: &str, scope: Scope) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     let hits_with = |lacking: bool| -> Vec<Found> {
@@ -170,19 +171,36 @@ fn alternative_hits(
     if alternative.needles.iter().filter(|n| key_absent(n)).count() > usize::from(lacking) {
         return Vec::new();
     }
-    let mut occurrences = occurrences(alternative, doc, text);
+    let occurrences = occurrences(alternative, doc, text);
     let mut absent = (0..occurrences.len()).filter(|&slot| occurrences[slot].is_empty());
-    let lacking = match (absent.next(), absent.next()) {
-        (None, _) if !lacking => None,
-        (Some(slot), None)
-            if lacking
-                && phrase.may_lack(alternative, slot)
-                && parts_absent(phrase, &alternative.needles[slot].1, doc) =>
-        {
-            Some(slot)
-        }
+    let may_lack = |slot: usize| {
+        phrase.may_lack(alternative, slot)
+            && parts_absent(phrase, &alternative.needles[slot].1, doc)
+    };
+    let candidates: Vec<Option<usize>> = match (absent.next(), absent.next(), lacking) {
+        (None, _, false) => vec![None],
+        (Some(slot), None, true) if may_lack(slot) => vec![Some(slot)],
         _ => return Vec::new(),
     };
+    for lacking in candidates {
+        let hits = window_hits(alternative, phrase, doc, scope, &occurrences, lacking);
+        if !hits.is_empty() {
+            return hits;
+        }
+    }
+    Vec::new()
+}
+
+/// The windows of `scope` holding every needle of `alternative` but `lacking`, each with its
+/// occurrences in `occurrences`.
+fn window_hits(
+    alternative: &Alternative,
+    phrase: &Phrase,
+    doc: &Doc,
+    scope: Scope,
+    occurrences: &[Vec<Unit>],
+    lacking: Option<usize>,
+) -> Vec<Found> {
     let said_otherwise: Vec<String> = lacking
         .and_then(|slot| phrase.terms.get(alternative.needles[slot].1.clone()))
         .into_iter()
@@ -200,16 +218,19 @@ fn alternative_hits(
         .filter(|(slot, _)| Some(*slot) != lacking)
         .map(|(_, needle)| needle)
         .collect();
-    if let Some(slot) = lacking {
-        occurrences.remove(slot);
-    }
+    let occurrences: Vec<&Vec<Unit>> = occurrences
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| Some(*slot) != lacking)
+        .map(|(_, units)| units)
+        .collect();
     // A phrase with no word (`must: ["&#31;"]`, `"!!!"`) has an alternative with no needle: it
     // is never found, so P001 tells the author rather than every answer making it.
     let Some(first) = occurrences.first() else {
         return Vec::new();
     };
     let mut windows = Vec::new();
-    for unit in first {
+    for unit in first.iter() {
         windows_of(unit, scope, doc, &mut windows);
     }
     windows.sort();

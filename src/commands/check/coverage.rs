@@ -194,12 +194,7 @@ impl Coverage {
                 );
                 let _ = writeln!(out, "      by {words}");
                 if !point.said_otherwise.is_empty() {
-                    let said = point
-                        .said_otherwise
-                        .iter()
-                        .map(|word| format!("`{word}`"))
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let said = quoted(&point.said_otherwise, " ");
                     let _ = writeln!(out, "      {said} in other words");
                 }
             }
@@ -212,12 +207,7 @@ impl Coverage {
                         cue.text, cue.line, cue.column
                     );
                 } else if let Some(closest) = &point.closest {
-                    let lacking = point
-                        .lacking
-                        .iter()
-                        .map(|word| format!("`{word}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let lacking = quoted(&point.lacking, ", ");
                     let _ = writeln!(
                         out,
                         "      closest {}:{}: {}",
@@ -241,4 +231,13 @@ impl Coverage {
         );
         out
     }
+}
+
+/// Each word in backticks, joined by `separator`.
+fn quoted(words: &[String], separator: &str) -> String {
+    words
+        .iter()
+        .map(|word| format!("`{word}`"))
+        .collect::<Vec<_>>()
+        .join(separator)
 }

@@ -502,38 +502,45 @@ mod labelled {
         assert_eq!(run.flags_right, run.flags, "a flag is wrong: {misses:#?}");
     }
 
+    /// A held-out set: its outcomes snapshotted, and at least so many labels.
+    fn held_out(name: &str, yaml: &str, points: usize, flags: usize) {
+        let run = evaluate(yaml);
+        insta::assert_snapshot!(name, format!("{}\n{}", run.summary, run.outcomes));
+        assert!(run.labelled >= points && run.flags >= flags);
+    }
+
     /// The held-out set, never tuned on: how the rules carry to answers they were not shaped by.
     #[test]
     fn held_out_set() {
-        let run = evaluate(include_str!("testdata/heldout.yaml"));
-        insta::assert_snapshot!(
+        held_out(
             "heldout_outcomes",
-            format!("{}\n{}", run.summary, run.outcomes)
+            include_str!("testdata/heldout.yaml"),
+            60,
+            15,
         );
-        assert!(run.labelled >= 60 && run.flags >= 15);
     }
 
     /// A third set, written before the rules of its day were built and never tuned on.
     #[test]
     fn held_out_set_two() {
-        let run = evaluate(include_str!("testdata/heldout2.yaml"));
-        insta::assert_snapshot!(
+        held_out(
             "heldout2_outcomes",
-            format!("{}\n{}", run.summary, run.outcomes)
+            include_str!("testdata/heldout2.yaml"),
+            60,
+            20,
         );
-        assert!(run.labelled >= 60 && run.flags >= 20);
     }
 
-    /// A fourth set, written before the rules of its day (points made by all but one word,
-    /// spelling variants, number words, prefixes) as a blind check of them.
+    /// A fourth set, written before the rules of its day (points made short of one word,
+    /// spellings, number words, opposites) as a blind check of them.
     #[test]
     fn held_out_set_three() {
-        let run = evaluate(include_str!("testdata/heldout3.yaml"));
-        insta::assert_snapshot!(
+        held_out(
             "heldout3_outcomes",
-            format!("{}\n{}", run.summary, run.outcomes)
+            include_str!("testdata/heldout3.yaml"),
+            100,
+            25,
         );
-        assert!(run.labelled >= 100 && run.flags >= 25);
     }
 }
 

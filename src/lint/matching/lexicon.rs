@@ -100,6 +100,8 @@ pub struct Lexicon {
     /// The keys of [`Words::opposites`], each pair both ways: made on first use, since the
     /// keys are numbered by the run's interner.
     opposites: Option<HashMap<u32, Vec<u32>>>,
+    /// The comparatives and superlatives of [`Words::comparable`] (`faster`, `best`).
+    comparatives: HashSet<String>,
 }
 
 /// Sorted byte strings (stems), for asking whether any starts with given bytes.
@@ -166,8 +168,10 @@ impl Lexicon {
     pub fn new(code: &str, groups: &[Vec<String>], builtin_synonyms: bool) -> Lexicon {
         let words = language::words(code);
         let mut irregular: HashMap<String, &'static str> = HashMap::default();
+        let mut comparatives: HashSet<String> = HashSet::default();
         for &base in words.comparable {
             for form in compared(base) {
+                comparatives.insert(form.clone());
                 irregular.insert(form, base);
             }
         }
@@ -205,6 +209,7 @@ impl Lexicon {
                 .collect(),
             compound_keys: HashMap::default(),
             opposites: None,
+            comparatives,
         };
         lexicon.longest_irregular = lexicon.irregular.keys().map(String::len).max().unwrap_or(0);
         lexicon.irregular_heads = Heads::new(
@@ -431,6 +436,12 @@ impl Lexicon {
             .and_then(|opposites| opposites.get(&key))
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Whether a folded word is the comparative or superlative of one of the language's
+    /// comparable adjectives (`hotter`, `best`).
+    pub fn is_comparative(&self, folded: &str) -> bool {
+        self.comparatives.contains(folded)
     }
 
     /// Whether a folded word is a negation cue or opens one (`not`, `never`, `instead`, `don't`).

@@ -163,6 +163,7 @@ impl Phrase {
                     .any(|&(first, second)| at == first || at == second)
                     && !lexicon.is_cue(folded)
                     && !lexicon.words.quantifiers.contains(&folded.as_str())
+                    && !lexicon.is_comparative(folded)
                     && !is_name(written[at], at == 0)
             })
             .collect();
@@ -187,8 +188,8 @@ impl Phrase {
     }
 
     /// Whether a point may be made by `alternative` without its needle `slot`: the phrase has at
-    /// least [`LACKING_FROM`] needles there, and the lacking one is a single word that is no
-    /// negation cue, no quantifier, no term whose order carries the meaning and no name (all of
+    /// least [`LACKING_FROM`] needles there, and the lacking one is no negation cue, no
+    /// quantifier, no comparative, no term whose order carries the meaning and no name (all of
     /// which turn what the rest says, and none of which a paraphrase swaps for another word).
     pub fn may_lack(&self, alternative: &Alternative, slot: usize) -> bool {
         alternative.needles.len() >= LACKING_FROM

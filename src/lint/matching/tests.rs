@@ -281,6 +281,8 @@ fn a_point_of_three_words_or_more_is_made_short_of_one_said_otherwise() {
     assert!(!probe.makes("replicas serve reads from Postgres"));
     assert!(!probe.makes("replicas serve reads via no-store"));
     assert!(!probe.makes("3 replicas serve reads"));
+    let mut probe = Probe::en("Heavier objects fall at the same rate in a vacuum.");
+    assert!(!probe.makes("heavier objects fall faster in a vacuum"));
     let mut probe = Probe::en("Roll the migration forward when it fails.");
     assert!(!probe.makes("roll back the migration"));
     let mut probe = Probe::en("Opening a TLS connection costs a handshake.");

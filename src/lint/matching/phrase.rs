@@ -234,7 +234,8 @@ impl Phrase {
     }
 }
 
-/// The run of `text` without whitespace around `range`.
+/// The run of `text` without whitespace around `range`, without the punctuation that opens or
+/// closes it.
 fn written_chunk(text: &str, range: std::ops::Range<usize>) -> &str {
     let start = text[..range.start]
         .rfind(char::is_whitespace)
@@ -244,7 +245,8 @@ fn written_chunk(text: &str, range: std::ops::Range<usize>) -> &str {
     let end = text[range.end..]
         .find(char::is_whitespace)
         .map_or(text.len(), |at| range.end + at);
-    &text[start..end]
+    // Punctuation around the run is the sentence's, not the word's: `stored.` is no name.
+    text[start..end].trim_matches(|c: char| !c.is_alphanumeric())
 }
 
 /// Whether a word of a phrase, as written, names something rather than describes it: an

@@ -302,6 +302,8 @@ fn a_point_of_three_words_or_more_is_made_short_of_one_said_otherwise() {
     let doc = probe.doc();
     let found = probe.matcher.find("en", query, &doc, &probe.text);
     assert_eq!(found[0].said_otherwise, ["stores"]);
+    // A point written as a sentence: its closing full stop makes no word a name.
+    assert!(probe.makes("The browser response is stored."));
     // A flag is never raised short of a word.
     assert!(!probe.raises("browser stores the response"));
 }
